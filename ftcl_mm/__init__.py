@@ -1,0 +1,12 @@
+"""ftcl_mm: Feature Transformation for contrastive learning on OpenMMLab.
+
+Importing the package applies the compatibility layer (safe checkpoint
+loading under ``torch.load(weights_only=True)``) and registers the
+project's modules in the mmpretrain/mmdet registries. Configs load it with
+``custom_imports=dict(imports=['ftcl_mm'], allow_failed_imports=False)``.
+"""
+from .utils import compat  # noqa: F401  (must run before any checkpoint IO)
+from .utils import train_setup  # noqa: F401  (registers the CPU DDP wrapper)
+from . import datasets  # noqa: F401,E402
+
+__version__ = '0.1.0'

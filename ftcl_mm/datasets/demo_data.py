@@ -1,0 +1,407 @@
+"""Deterministic synthetic dataset in the real on-disk formats users have.
+
+The demo pipeline and the tests need images that look like a (tiny)
+recognition problem and annotations in exactly the formats of the real
+datasets, so that the *real* mmpretrain/mmdet dataset classes read them:
+
+* ImageNet-style folders ``imagenet/{train,val}/<class>/*.JPEG`` with
+  ``imagenet/meta/{train,val}.txt`` ann files (``path label`` per line);
+* PASCAL VOC ``VOCdevkit/VOC2007`` (trainval + test) and
+  ``VOCdevkit/VOC2012`` (trainval) with XML annotations and ImageSets;
+* COCO ``coco/{train2017,val2017}`` with
+  ``coco/annotations/instances_{train,val}2017.json`` and polygon masks.
+
+Each image is a textured background with one or more filled shapes of
+varied colour, texture, size, rotation and position; later shapes occlude
+earlier ones, and boxes/masks describe only the visible part. Every image is
+seeded from ``(seed, subset, index)``, so the output does not depend on
+generation order and is identical across runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import os.path as osp
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from typing import Dict, List, Sequence, Tuple
+from xml.etree import ElementTree as ET
+
+import cv2
+import numpy as np
+
+#: Object classes of the demo data (used by every demo config).
+DEMO_CLASSES: Tuple[str, ...] = ('circle', 'square', 'triangle', 'star')
+
+_MARKER = 'demo_data.json'
+
+
+@dataclass(frozen=True)
+class DemoDataSpec:
+    """Sizes of the generated dataset.
+
+    Args:
+        cls_train_per_class: Classification training images per class.
+        cls_val_per_class: Classification validation images per class.
+        cls_size: Side of classification images in pixels.
+        det_train: Detection training images (per VOC year / COCO).
+        det_val: Detection test images (VOC2007 test / COCO val2017).
+        det_size: Side of detection images in pixels.
+        seed: Master seed.
+    """
+
+    cls_train_per_class: int = 40
+    cls_val_per_class: int = 10
+    cls_size: int = 96
+    det_train: int = 24
+    det_val: int = 8
+    det_size: int = 192
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if name == 'seed':
+                continue
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f'{name} must be a positive integer, '
+                                 f'got {value!r}')
+        if self.cls_size < 32 or self.det_size < 64:
+            raise ValueError('cls_size must be >= 32 and det_size >= 64 '
+                             'pixels so that shapes stay recognisable')
+
+
+# --------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------
+def _rng(seed: int, subset: str, index: int) -> np.random.Generator:
+    """Independent generator per image (order-independent output)."""
+    key = [seed, index] + [ord(c) for c in subset]
+    return np.random.default_rng(np.random.SeedSequence(key))
+
+
+def _background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Textured background: a few oriented gratings plus blurred noise."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = rng.uniform(40, 200, size=3)
+    for _ in range(3):
+        theta = rng.uniform(0, np.pi)
+        freq = rng.uniform(0.02, 0.15)
+        phase = rng.uniform(0, 2 * np.pi)
+        wave = np.sin(freq * (xx * np.cos(theta) + yy * np.sin(theta)) +
+                      phase)
+        img += wave[..., None] * rng.uniform(-30, 30, size=3)
+    noise = rng.normal(0, 25, size=(h, w, 3)).astype(np.float32)
+    img += cv2.GaussianBlur(noise, (0, 0), sigmaX=1.5)
+    return img
+
+
+def _polygon(cls: str, rng: np.random.Generator, cx: float, cy: float,
+             r: float) -> np.ndarray:
+    """Vertices of a (rotated) shape of class ``cls``."""
+    rot = rng.uniform(0, 2 * np.pi)
+    if cls == 'circle':
+        # An ellipse with mild eccentricity, as a dense polygon.
+        t = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+        ecc = rng.uniform(0.8, 1.0)
+        pts = np.stack([np.cos(t), ecc * np.sin(t)], 1)
+    elif cls == 'square':
+        t = np.array([0.25, 0.75, 1.25, 1.75]) * np.pi
+        pts = np.stack([np.cos(t), np.sin(t)], 1)
+        pts[:, 1] *= rng.uniform(0.7, 1.0)  # rectangles too
+    elif cls == 'triangle':
+        t = np.array([0.5, 0.5 + 2 / 3, 0.5 + 4 / 3]) * np.pi
+        pts = np.stack([np.cos(t), np.sin(t)], 1)
+    elif cls == 'star':
+        t = np.arange(10) * np.pi / 5
+        rad = np.where(np.arange(10) % 2 == 0, 1.0, rng.uniform(0.35, 0.5))
+        pts = np.stack([rad * np.cos(t), rad * np.sin(t)], 1)
+    else:
+        raise ValueError(f'unknown demo class {cls!r}')
+    c, s = np.cos(rot), np.sin(rot)
+    pts = pts @ np.array([[c, s], [-s, c]])
+    return np.round(pts * r + [cx, cy]).astype(np.int32)
+
+
+def _paint(img: np.ndarray, mask: np.ndarray,
+           rng: np.random.Generator) -> None:
+    """Fill ``mask`` in ``img`` with a solid, striped or checked texture."""
+    h, w = mask.shape
+    base = rng.uniform(0, 255, size=3)
+    kind = rng.integers(3)
+    if kind == 0:
+        fill = np.broadcast_to(base, (h, w, 3)).astype(np.float32)
+    else:
+        yy, xx = np.mgrid[0:h, 0:w]
+        period = int(rng.integers(4, 12))
+        if kind == 1:
+            theta = rng.uniform(0, np.pi)
+            pattern = ((xx * np.cos(theta) + yy * np.sin(theta)) //
+                       period) % 2
+        else:
+            pattern = (xx // period + yy // period) % 2
+        second = rng.uniform(0, 255, size=3)
+        fill = np.where(pattern[..., None] == 1, base, second)
+    img[mask] = fill[mask]
+
+
+def render_scene(rng: np.random.Generator, h: int, w: int,
+                 classes: Sequence[str], radius_range: Tuple[float, float],
+                 min_visible: float = 0.3) -> Tuple[np.ndarray, List[dict]]:
+    """Render shapes of the given classes, in order, onto a background.
+
+    Args:
+        rng: Random generator for this image.
+        h: Image height.
+        w: Image width.
+        classes: Class of each shape; later shapes occlude earlier ones.
+        radius_range: Range of the shape radius in pixels.
+        min_visible: Shapes with less than this fraction visible after
+            occlusion are dropped from the annotations.
+
+    Returns:
+        The uint8 BGR image and, per kept shape, a dict with ``label``
+        (class index into :data:`DEMO_CLASSES`) and ``mask`` (visible part,
+        bool HxW).
+    """
+    img = _background(rng, h, w)
+    masks, labels, areas = [], [], []
+    for cls in classes:
+        r = rng.uniform(*radius_range)
+        cx = rng.uniform(r * 0.6, w - r * 0.6)
+        cy = rng.uniform(r * 0.6, h - r * 0.6)
+        mask = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(mask, [_polygon(cls, rng, cx, cy, r)], 1)
+        mask = mask.astype(bool)
+        _paint(img, mask, rng)
+        for prev in masks:  # occlusion: the new shape hides older ones
+            prev &= ~mask
+        masks.append(mask)
+        labels.append(DEMO_CLASSES.index(cls))
+        areas.append(int(mask.sum()))
+    img = np.clip(img + rng.normal(0, 4, size=img.shape), 0, 255)
+    objects = [
+        dict(label=lab, mask=m) for lab, m, area in zip(labels, masks, areas)
+        if m.sum() >= max(min_visible * area, 30)
+    ]
+    return img.astype(np.uint8), objects
+
+
+def _bbox(mask: np.ndarray) -> Tuple[int, int, int, int]:
+    """Inclusive pixel box (x1, y1, x2, y2) of a non-empty mask."""
+    ys, xs = np.nonzero(mask)
+    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
+
+
+def _polygons(mask: np.ndarray) -> List[List[float]]:
+    """COCO polygons (outer contours with >= 3 points) of a mask."""
+    contours, _ = cv2.findContours(
+        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    polys = []
+    for c in contours:
+        if len(c) >= 3:
+            polys.append([float(v) + 0.5 for v in c.reshape(-1)])
+    return polys
+
+
+def _write_jpeg(path: str, img: np.ndarray) -> None:
+    if not cv2.imwrite(path, img, [cv2.IMWRITE_JPEG_QUALITY, 92]):
+        raise OSError(f'could not write image {path}')
+
+
+def _scene_classes(rng: np.random.Generator) -> List[str]:
+    n = int(rng.integers(1, 4))
+    return [DEMO_CLASSES[i] for i in rng.integers(len(DEMO_CLASSES), size=n)]
+
+
+# --------------------------------------------------------------------------
+# Writers for each format
+# --------------------------------------------------------------------------
+def write_imagenet(root: str, spec: DemoDataSpec) -> None:
+    """ImageNet-style folders + ``meta/{train,val}.txt`` ann files."""
+    os.makedirs(osp.join(root, 'meta'), exist_ok=True)
+    s = spec.cls_size
+    for split, per_class in (('train', spec.cls_train_per_class),
+                             ('val', spec.cls_val_per_class)):
+        lines = []
+        for label, cls in enumerate(DEMO_CLASSES):
+            os.makedirs(osp.join(root, split, cls), exist_ok=True)
+            for i in range(per_class):
+                rng = _rng(spec.seed, f'cls-{split}-{cls}', i)
+                # One dominant object, sometimes partly hidden by a smaller
+                # distractor drawn on top of it.
+                scene = [cls]
+                if rng.random() < 0.3:
+                    scene.append(DEMO_CLASSES[rng.integers(
+                        len(DEMO_CLASSES))])
+                img, _ = render_scene(rng, s, s, scene, (s * 0.2, s * 0.4))
+                rel = f'{cls}/{cls}_{i:05d}.JPEG'
+                _write_jpeg(osp.join(root, split, rel), img)
+                lines.append(f'{rel} {label}')
+        with open(osp.join(root, 'meta', f'{split}.txt'), 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+    with open(osp.join(root, 'meta', 'classes.txt'), 'w') as f:
+        f.write('\n'.join(DEMO_CLASSES) + '\n')
+
+
+def _detection_scenes(spec: DemoDataSpec, subset: str,
+                      num: int) -> List[Tuple[str, np.ndarray, List[dict]]]:
+    s = spec.det_size
+    scenes = []
+    for i in range(num):
+        rng = _rng(spec.seed, f'det-{subset}', i)
+        img, objects = render_scene(rng, s, s, _scene_classes(rng),
+                                    (s * 0.08, s * 0.25))
+        if not objects:  # every image must carry at least one object
+            img, objects = render_scene(rng, s, s, ['circle'],
+                                        (s * 0.1, s * 0.2))
+        scenes.append((f'{subset}_{i:06d}', img, objects))
+    return scenes
+
+
+def _voc_xml(name: str, folder: str, img: np.ndarray,
+             objects: List[dict]) -> ET.ElementTree:
+    ann = ET.Element('annotation')
+    ET.SubElement(ann, 'folder').text = folder
+    ET.SubElement(ann, 'filename').text = f'{name}.jpg'
+    size = ET.SubElement(ann, 'size')
+    ET.SubElement(size, 'width').text = str(img.shape[1])
+    ET.SubElement(size, 'height').text = str(img.shape[0])
+    ET.SubElement(size, 'depth').text = '3'
+    ET.SubElement(ann, 'segmented').text = '0'
+    for o in objects:
+        obj = ET.SubElement(ann, 'object')
+        ET.SubElement(obj, 'name').text = DEMO_CLASSES[o['label']]
+        ET.SubElement(obj, 'pose').text = 'Unspecified'
+        ET.SubElement(obj, 'truncated').text = '0'
+        ET.SubElement(obj, 'difficult').text = '0'
+        box = ET.SubElement(obj, 'bndbox')
+        x1, y1, x2, y2 = _bbox(o['mask'])
+        # VOC boxes are 1-based inclusive pixel coordinates.
+        for k, v in zip(('xmin', 'ymin', 'xmax', 'ymax'),
+                        (x1 + 1, y1 + 1, x2 + 1, y2 + 1)):
+            ET.SubElement(box, k).text = str(v)
+    return ET.ElementTree(ann)
+
+
+def write_voc(root: str, spec: DemoDataSpec) -> None:
+    """``VOCdevkit/VOC2007`` (trainval, test) and ``VOC2012`` (trainval)."""
+    years = (('VOC2007', (('trainval', spec.det_train),
+                          ('test', spec.det_val))),
+             ('VOC2012', (('trainval', spec.det_train), )))
+    for year, subsets in years:
+        base = osp.join(root, year)
+        for sub in ('JPEGImages', 'Annotations', 'ImageSets/Main'):
+            os.makedirs(osp.join(base, sub), exist_ok=True)
+        for subset, num in subsets:
+            ids = []
+            for name, img, objects in _detection_scenes(
+                    spec, f'{year.lower()}-{subset}', num):
+                _write_jpeg(osp.join(base, 'JPEGImages', f'{name}.jpg'), img)
+                _voc_xml(name, year, img, objects).write(
+                    osp.join(base, 'Annotations', f'{name}.xml'))
+                ids.append(name)
+            with open(osp.join(base, 'ImageSets/Main', f'{subset}.txt'),
+                      'w') as f:
+                f.write('\n'.join(ids) + '\n')
+
+
+def write_coco(root: str, spec: DemoDataSpec) -> None:
+    """``{train,val}2017`` images and ``annotations/instances_*.json``."""
+    os.makedirs(osp.join(root, 'annotations'), exist_ok=True)
+    categories = [
+        dict(id=i + 1, name=c, supercategory='shape')
+        for i, c in enumerate(DEMO_CLASSES)
+    ]
+    ann_id = 1
+    for split, num in (('train2017', spec.det_train),
+                       ('val2017', spec.det_val)):
+        os.makedirs(osp.join(root, split), exist_ok=True)
+        images, annotations = [], []
+        for img_id, (name, img, objects) in enumerate(
+                _detection_scenes(spec, f'coco-{split}', num), start=1):
+            file_name = f'{name}.jpg'
+            _write_jpeg(osp.join(root, split, file_name), img)
+            images.append(
+                dict(id=img_id, file_name=file_name, height=img.shape[0],
+                     width=img.shape[1]))
+            for o in objects:
+                polys = _polygons(o['mask'])
+                if not polys:
+                    continue
+                x1, y1, x2, y2 = _bbox(o['mask'])
+                annotations.append(
+                    dict(id=ann_id, image_id=img_id,
+                         category_id=o['label'] + 1, segmentation=polys,
+                         area=float(o['mask'].sum()),
+                         bbox=[x1, y1, x2 - x1 + 1, y2 - y1 + 1],
+                         iscrowd=0))
+                ann_id += 1
+        with open(osp.join(root, 'annotations', f'instances_{split}.json'),
+                  'w') as f:
+            json.dump(dict(images=images, annotations=annotations,
+                           categories=categories), f)
+
+
+def generate_demo_data(out_dir: str, spec: DemoDataSpec = DemoDataSpec(),
+                       force: bool = False) -> bool:
+    """Write the whole demo dataset under ``out_dir``.
+
+    The data is written into a temporary sibling directory and renamed into
+    place, so an interrupted run never leaves a half-written dataset. If
+    ``out_dir`` already holds data generated with the same spec, nothing is
+    done (idempotent).
+
+    Args:
+        out_dir: Target directory (``imagenet/``, ``VOCdevkit/`` and
+            ``coco/`` are created inside it).
+        spec: Sizes and seed.
+        force: Regenerate even if ``out_dir`` already holds data.
+
+    Returns:
+        True if data was generated, False if up-to-date data was reused.
+
+    Raises:
+        FileExistsError: ``out_dir`` holds something else (different spec
+            or foreign files) and ``force`` is not set.
+    """
+    out_dir = osp.abspath(out_dir)
+    marker = osp.join(out_dir, _MARKER)
+    if osp.exists(out_dir) and not force:
+        if osp.isfile(marker):
+            with open(marker) as f:
+                if json.load(f) == asdict(spec):
+                    return False
+        if os.listdir(out_dir):
+            raise FileExistsError(
+                f'{out_dir} already exists with other content; pass --force '
+                'to regenerate it or choose another --out directory')
+    parent = osp.dirname(out_dir)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix='.demo_data-', dir=parent)
+    try:
+        write_imagenet(osp.join(tmp, 'imagenet'), spec)
+        write_voc(osp.join(tmp, 'VOCdevkit'), spec)
+        write_coco(osp.join(tmp, 'coco'), spec)
+        with open(osp.join(tmp, _MARKER), 'w') as f:
+            json.dump(asdict(spec), f, indent=1)
+        if osp.exists(out_dir):
+            shutil.rmtree(out_dir)
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return True
+
+
+def dataset_summary(out_dir: str) -> Dict[str, int]:
+    """Count generated files per part (used for progress/log output)."""
+    counts = {}
+    for part, pattern in (('imagenet', '.JPEG'), ('VOCdevkit', '.jpg'),
+                          ('coco', '.jpg')):
+        n = 0
+        for _, _, files in os.walk(osp.join(out_dir, part)):
+            n += sum(f.endswith(pattern) for f in files)
+        counts[part] = n
+    return counts

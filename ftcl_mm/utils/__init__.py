@@ -1,0 +1,1 @@
+"""Utilities: torch/mmengine compatibility and training set-up."""

@@ -1,0 +1,167 @@
+"""Config preparation shared by the training entry points.
+
+Kept out of ``tools/train.py`` so that it is importable and testable: turns
+the command-line flags into config changes, checks data paths up front (one
+clear line instead of a traceback deep inside a dataset class), and sets up
+distributed training on machines without CUDA.
+"""
+from __future__ import annotations
+
+import os
+import os.path as osp
+from typing import Iterator, Optional, Tuple
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config, ConfigDict
+from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
+from mmengine.registry import MODEL_WRAPPERS
+
+
+class ConfigError(Exception):
+    """A config or command-line problem the user can fix; one-line message."""
+
+
+_LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def _dataset_cfgs(cfg: dict, path: str) -> Iterator[Tuple[str, dict]]:
+    """Yield ``(dotted path, dataset cfg)`` for datasets with a data root,
+    descending into wrappers (RepeatDataset, ConcatDataset, ...)."""
+    if not isinstance(cfg, dict):
+        return
+    if 'data_root' in cfg or 'ann_file' in cfg:
+        yield path, cfg
+    if isinstance(cfg.get('dataset'), dict):
+        yield from _dataset_cfgs(cfg['dataset'], f'{path}.dataset')
+    for i, sub in enumerate(cfg.get('datasets') or []):
+        yield from _dataset_cfgs(sub, f'{path}.datasets.{i}')
+
+
+def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
+    """Fail early, with one actionable line, if a dataset path is missing.
+
+    Raises:
+        ConfigError: a ``data_root`` or ``ann_file`` does not exist.
+    """
+    for loader in loaders:
+        loader_cfg = cfg.get(loader)
+        if not isinstance(loader_cfg, dict):
+            continue
+        for path, ds in _dataset_cfgs(loader_cfg.get('dataset'),
+                                      f'{loader}.dataset'):
+            root = ds.get('data_root') or ''
+            if root and not osp.isdir(root):
+                raise ConfigError(
+                    f"dataset root '{root}' ({path}.data_root) does not "
+                    'exist; generate the demo data with `python '
+                    'tools/make_demo_data.py` or point the config at your '
+                    f'data with --cfg-options {path}.data_root=PATH')
+            ann = ds.get('ann_file') or ''
+            if ann and not ann.startswith(('http://', 'https://', 's3://')):
+                full = ann if osp.isabs(ann) else osp.join(root, ann)
+                if not osp.exists(full):
+                    raise ConfigError(
+                        f"annotation file '{full}' ({path}.ann_file) does "
+                        'not exist; check the dataset layout documented in '
+                        f'the config or set --cfg-options {path}.ann_file='
+                        'PATH')
+
+
+def prepare_config(cfg: Config, amp: bool = False,
+                   resume: Optional[str] = None, auto_scale_lr: bool = False,
+                   no_validate: bool = False) -> Config:
+    """Apply the command-line flags of ``tools/train.py`` to ``cfg``.
+
+    Args:
+        cfg: The loaded config (modified in place and returned).
+        amp: Use mixed precision (needs a GPU).
+        resume: ``'auto'`` for the latest checkpoint in the work dir, a
+            checkpoint path, or None.
+        auto_scale_lr: Scale the learning rate by the real total batch.
+        no_validate: Drop the validation loop.
+
+    Raises:
+        ConfigError: an option cannot be honoured or a path is missing.
+    """
+    if amp:
+        if not torch.cuda.is_available():
+            raise ConfigError('--amp needs a CUDA GPU; drop --amp to train '
+                              'on the CPU in full precision')
+        wrapper = cfg.optim_wrapper
+        if wrapper.get('type', 'OptimWrapper') == 'AmpOptimWrapper':
+            pass
+        elif wrapper.get('type', 'OptimWrapper') == 'OptimWrapper':
+            wrapper.type = 'AmpOptimWrapper'
+            wrapper.setdefault('loss_scale', 'dynamic')
+        else:
+            raise ConfigError(
+                f'--amp cannot convert optim_wrapper type {wrapper.type}; '
+                'set optim_wrapper.type=AmpOptimWrapper in the config')
+    if resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif resume is not None:
+        if not osp.isfile(resume):
+            raise ConfigError(f"checkpoint '{resume}' given to --resume does "
+                              'not exist; pass an existing .pth file or '
+                              '--resume alone for the latest in the work dir')
+        cfg.resume, cfg.load_from = True, resume
+    if auto_scale_lr:
+        if 'auto_scale_lr' not in cfg or 'base_batch_size' not in \
+                cfg.auto_scale_lr:
+            raise ConfigError('--auto-scale-lr needs auto_scale_lr.'
+                              'base_batch_size in the config')
+        cfg.auto_scale_lr.enable = True
+    if no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    check_data_paths(
+        cfg, ('train_dataloader', ) if cfg.get('val_cfg') is None else
+        ('train_dataloader', 'val_dataloader'))
+    return cfg
+
+
+@MODEL_WRAPPERS.register_module()
+class CPUDistributedDataParallel(MMDistributedDataParallel):
+    """MMDistributedDataParallel for CPU processes (gloo backend).
+
+    ``SyncBatchNorm`` has no CPU kernel, so it is reverted to plain BN first
+    (each rank normalises its own batch, which is what MoCo's ShuffleBN
+    expects anyway).
+    """
+
+    def __init__(self, module: torch.nn.Module, **kwargs) -> None:
+        # The Runner passes ``device_ids=[LOCAL_RANK]`` to every DDP
+        # subclass; CPU modules must have none.
+        kwargs['device_ids'] = None
+        kwargs.setdefault('broadcast_buffers', False)
+        super().__init__(module=revert_sync_batchnorm(module), **kwargs)
+
+
+def setup_cpu_distributed(cfg: Config) -> bool:
+    """Prepare ``--launcher pytorch`` on a machine without CUDA.
+
+    mmengine's launcher calls ``torch.cuda.set_device`` unconditionally, so
+    the gloo process group is initialised here, before the Runner (which
+    then skips its own initialisation), and the model is wrapped by
+    :class:`CPUDistributedDataParallel`.
+
+    Returns:
+        True if a CPU process group was set up, False when CUDA is present
+        (the Runner's own NCCL set-up is used then).
+    """
+    if torch.cuda.is_available():
+        return False
+    missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
+               if k not in os.environ]
+    if missing:
+        raise ConfigError(
+            f'--launcher pytorch needs the torchrun environment (missing '
+            f'{", ".join(missing)}); start it with tools/dist_train.sh')
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    wrapper = cfg.get('model_wrapper_cfg') or ConfigDict()
+    if wrapper.get('type', 'MMDistributedDataParallel') == \
+            'MMDistributedDataParallel':
+        wrapper.type = 'CPUDistributedDataParallel'
+    cfg.model_wrapper_cfg = wrapper
+    return True

@@ -1,0 +1,36 @@
+"""Shared fixtures: a tiny generated dataset and a CLI runner."""
+import os
+import os.path as osp
+import subprocess
+import sys
+from typing import List
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+# Sizes small enough for a 2-core CPU: 8 train images per class make one
+# 2-iteration epoch at batch 16.
+TINY = dict(cls_train_per_class=8, cls_val_per_class=2, cls_size=64,
+            det_train=4, det_val=2, det_size=128, seed=0)
+
+
+@pytest.fixture(scope='session')
+def demo_data(tmp_path_factory) -> str:
+    """Path of a tiny demo dataset generated once per test session."""
+    from ftcl_mm.datasets.demo_data import DemoDataSpec, generate_demo_data
+    out = str(tmp_path_factory.mktemp('data') / 'demo')
+    generate_demo_data(out, DemoDataSpec(**TINY))
+    return out
+
+
+def run_cli(args: List[str], timeout: int = 600,
+            env: dict = None) -> subprocess.CompletedProcess:
+    """Run a command from the repo root, capturing output as text."""
+    full_env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env=full_env)
+
+
+def python_cli(script: str, *args: str, **kw) -> subprocess.CompletedProcess:
+    return run_cli([sys.executable, osp.join(ROOT, script), *args], **kw)

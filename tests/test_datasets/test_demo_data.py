@@ -1,0 +1,145 @@
+"""The demo data generator writes valid data in the real formats."""
+import hashlib
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+
+from ftcl_mm.datasets.demo_data import (DEMO_CLASSES, DemoDataSpec,
+                                        generate_demo_data)
+
+from ..conftest import TINY, python_cli
+
+
+def _tree_digest(root: str) -> str:
+    h = hashlib.sha256()
+    for d, _, files in sorted(os.walk(root)):
+        for f in sorted(files):
+            p = osp.join(d, f)
+            h.update(osp.relpath(p, root).encode())
+            with open(p, 'rb') as fh:
+                h.update(fh.read())
+    return h.hexdigest()
+
+
+def test_layout_and_determinism(demo_data, tmp_path):
+    for rel in ('imagenet/meta/train.txt', 'imagenet/meta/val.txt',
+                'VOCdevkit/VOC2007/ImageSets/Main/trainval.txt',
+                'VOCdevkit/VOC2007/ImageSets/Main/test.txt',
+                'VOCdevkit/VOC2012/ImageSets/Main/trainval.txt',
+                'coco/annotations/instances_train2017.json',
+                'coco/annotations/instances_val2017.json'):
+        assert osp.isfile(osp.join(demo_data, rel)), rel
+    with open(osp.join(demo_data, 'imagenet/meta/train.txt')) as f:
+        lines = f.read().split()
+    assert len(lines) == 2 * TINY['cls_train_per_class'] * len(DEMO_CLASSES)
+
+    # Same spec, other directory: byte-identical output.
+    again = str(tmp_path / 'again')
+    generate_demo_data(again, DemoDataSpec(**TINY))
+    assert _tree_digest(again) == _tree_digest(demo_data)
+    # Another seed changes the images.
+    other = str(tmp_path / 'other')
+    generate_demo_data(other, DemoDataSpec(**dict(TINY, seed=1)))
+    assert _tree_digest(other) != _tree_digest(demo_data)
+
+
+def test_rerun_is_noop_and_foreign_dir_is_refused(tmp_path):
+    spec = DemoDataSpec(**TINY)
+    out = str(tmp_path / 'd')
+    assert generate_demo_data(out, spec) is True
+    assert generate_demo_data(out, spec) is False
+    with pytest.raises(FileExistsError, match='--force'):
+        generate_demo_data(out, DemoDataSpec(**dict(TINY, seed=5)))
+    assert generate_demo_data(out, DemoDataSpec(**dict(TINY, seed=5)),
+                              force=True) is True
+    # No temporary directories are left beside the output.
+    assert sorted(os.listdir(tmp_path)) == ['d']
+
+
+def test_invalid_spec():
+    with pytest.raises(ValueError, match='det_train'):
+        DemoDataSpec(det_train=0)
+
+
+def test_cli_help_and_error(tmp_path):
+    assert python_cli('tools/make_demo_data.py', '--help').returncode == 0
+    bad = tmp_path / 'occupied'
+    bad.mkdir()
+    (bad / 'file.txt').write_text('x')
+    r = python_cli('tools/make_demo_data.py', '--out', str(bad))
+    assert r.returncode == 2
+    assert r.stderr.strip().count('\n') == 0 and '--force' in r.stderr
+
+
+def test_imagenet_split_loads_in_mmpretrain(demo_data):
+    from mmpretrain.datasets import CustomDataset
+    ds = CustomDataset(data_root=osp.join(demo_data, 'imagenet'),
+                       ann_file='meta/val.txt', data_prefix='val',
+                       pipeline=[dict(type='LoadImageFromFile')])
+    assert len(ds) == TINY['cls_val_per_class'] * len(DEMO_CLASSES)
+    labels = sorted({ds.get_data_info(i)['gt_label'] for i in range(len(ds))})
+    assert labels == list(range(len(DEMO_CLASSES)))
+    img = ds[0]['img']
+    assert img.shape == (TINY['cls_size'], TINY['cls_size'], 3)
+
+
+def test_voc_loads_in_mmdet(demo_data):
+    from mmdet.datasets import VOCDataset
+    from mmdet.utils import register_all_modules
+    register_all_modules()
+    for year, split, n in (('VOC2007', 'test', TINY['det_val']),
+                           ('VOC2012', 'trainval', TINY['det_train'])):
+        ds = VOCDataset(
+            data_root=osp.join(demo_data, 'VOCdevkit'),
+            ann_file=f'{year}/ImageSets/Main/{split}.txt',
+            data_prefix=dict(sub_data_root=f'{year}/'),
+            metainfo=dict(classes=DEMO_CLASSES),
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadAnnotations', with_bbox=True)
+            ])
+        assert len(ds) == n
+        assert ds.metainfo['dataset_type'] == year
+        for i in range(len(ds)):
+            item = ds[i]
+            boxes = item['gt_bboxes'].numpy()
+            assert len(boxes) >= 1
+            h, w = item['img'].shape[:2]
+            assert (boxes[:, 2] > boxes[:, 0]).all()
+            assert (boxes[:, 3] > boxes[:, 1]).all()
+            assert boxes.min() >= 0 and boxes[:, 2].max() <= w
+            assert set(item['gt_bboxes_labels'].tolist()) <= set(
+                range(len(DEMO_CLASSES)))
+
+
+def test_coco_loads_in_mmdet_with_masks(demo_data):
+    from mmdet.datasets import CocoDataset
+    from mmdet.utils import register_all_modules
+    register_all_modules()
+    ds = CocoDataset(
+        data_root=osp.join(demo_data, 'coco'),
+        ann_file='annotations/instances_train2017.json',
+        data_prefix=dict(img='train2017/'),
+        metainfo=dict(classes=DEMO_CLASSES),
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(type='LoadAnnotations', with_bbox=True, with_mask=True)
+        ])
+    assert len(ds) == TINY['det_train']
+    with open(osp.join(demo_data,
+                       'coco/annotations/instances_train2017.json')) as f:
+        coco = json.load(f)
+    assert len(coco['annotations']) >= TINY['det_train']
+    for i in range(len(ds)):
+        item = ds[i]
+        masks = item['gt_masks'].to_ndarray()
+        boxes = item['gt_bboxes'].numpy()
+        assert masks.shape[0] == boxes.shape[0] >= 1
+        for m, b in zip(masks, boxes):
+            ys, xs = np.nonzero(m)
+            # The polygon mask lies inside its box (1 px rasterisation slack).
+            assert xs.min() >= b[0] - 1 and xs.max() <= b[2] + 1
+            assert ys.min() >= b[1] - 1 and ys.max() <= b[3] + 1

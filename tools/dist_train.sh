@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Distributed training with torchrun: tools/dist_train.sh CONFIG NGPUS [args]
+# On a machine without CUDA it starts NGPUS CPU processes (gloo backend).
+set -euo pipefail
+if [ $# -lt 2 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
+    echo "usage: tools/dist_train.sh CONFIG NGPUS [tools/train.py args...]"
+    echo "  env: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1)"
+    exit 0
+fi
+CONFIG=$1
+GPUS=$2
+shift 2
+case "$GPUS" in ''|*[!0-9]*|0) echo "dist_train.sh: error: NGPUS must be a positive integer, got '$GPUS'" >&2; exit 2;; esac
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY="${FTCL_PYTHON:-python}"
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
+
+PYTHONPATH="$ROOT:${PYTHONPATH:-}" \
+OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} \
+exec "$PY" -m torch.distributed.run \
+    --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
+    --nproc_per_node="$GPUS" --master_port="$PORT" \
+    "$ROOT/tools/train.py" "$CONFIG" --launcher pytorch "$@"

@@ -1,0 +1,94 @@
+#!/usr/bin/env python
+"""Train an mmpretrain (self-supervised) or mmdet config with mmengine.
+
+The same entry point serves both packages: the config's ``default_scope``
+picks the registries. On a machine without CUDA, ``--launcher pytorch``
+(what ``tools/dist_train.sh`` uses) runs one CPU process per rank over the
+gloo backend.
+
+Examples:
+    python tools/train.py configs/selfsup/demo/mocov2_demo.py
+    tools/dist_train.sh configs/selfsup/mocov2_ft.py 8
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import ftcl_mm  # noqa: E402,F401  (compat layer + registrations)
+from ftcl_mm.utils.train_setup import (ConfigError,  # noqa: E402
+                                       prepare_config, setup_cpu_distributed)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Train a self-supervised (mmpretrain) or detection '
+        '(mmdet) model from a config file.')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir',
+                        help='directory for logs and checkpoints (default: '
+                        'work_dirs/<config name>)')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from the given checkpoint, or from the latest '
+        'checkpoint in the work dir if no path is given')
+    parser.add_argument('--amp', action='store_true',
+                        help='enable automatic mixed precision training')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the lr by the actual total batch size')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='skip validation during training')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=_DictAction, default={},
+        help='override config entries, e.g. '
+        'train_dataloader.batch_size=8 model.backbone.depth=18')
+    parser.add_argument('--launcher',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+class _DictAction(argparse.Action):
+    """mmengine's DictAction, imported lazily so ``--help`` stays fast."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from mmengine.config import DictAction
+        DictAction(self.option_strings, self.dest)(parser, namespace, values,
+                                                   option_string)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    try:
+        if not osp.isfile(args.config):
+            raise ConfigError(f'config file {args.config} does not exist')
+        cfg = Config.fromfile(args.config)
+        cfg.merge_from_dict(args.cfg_options)
+        cfg.launcher = args.launcher
+        cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
+            'work_dirs', osp.splitext(osp.basename(args.config))[0])
+        prepare_config(cfg, amp=args.amp, resume=args.resume,
+                       auto_scale_lr=args.auto_scale_lr,
+                       no_validate=args.no_validate)
+        if args.launcher == 'pytorch':
+            setup_cpu_distributed(cfg)
+    except ConfigError as e:
+        print(f'train.py: error: {e}', file=sys.stderr)
+        return 2
+
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
