@@ -7,6 +7,6 @@ project's modules in the mmpretrain/mmdet registries. Configs load it with
 """
 from .utils import compat  # noqa: F401  (must run before any checkpoint IO)
 from .utils import train_setup  # noqa: F401  (registers the CPU DDP wrapper)
-from . import datasets  # noqa: F401,E402
+from . import datasets, engine, models  # noqa: F401,E402
 
 __version__ = '0.1.0'

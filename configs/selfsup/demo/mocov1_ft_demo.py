@@ -1,0 +1,5 @@
+# CPU-size MoCo v1 + FT (pos + neg) on the demo data.
+_base_ = ['mocov1_demo.py', '../../_base_/ft_default.py']
+
+model = dict(type='MoCoFT', ft=_base_.ft_both)
+custom_hooks = [_base_.ft_hook]

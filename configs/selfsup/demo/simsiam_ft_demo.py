@@ -1,0 +1,8 @@
+# CPU-size SimSiam + positive FT on the demo data.
+_base_ = ['simsiam_demo.py', '../../_base_/ft_default.py']
+
+model = dict(type='SimSiamFT', ft=_base_.ft_pos)
+custom_hooks = [
+    dict(type='SimSiamHook', priority='HIGH', fix_pred_lr=True, lr=0.05),
+    _base_.ft_hook,
+]

@@ -1,0 +1,7 @@
+# Paper ablation on ImageNet-100: mocov1 + FT with only the 'neg' setting
+# (pos: extrapolation only; neg: interpolation only; dim: both with
+# dimension-level mixing). See README for the paper's numbers.
+_base_ = ['mocov1_in100.py', '../_base_/ft_default.py']
+
+model = dict(type='MoCoFT', ft=_base_.ft_neg)
+custom_hooks = [_base_.ft_hook]

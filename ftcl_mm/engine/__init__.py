@@ -1,0 +1,4 @@
+"""mmengine extensions: hooks."""
+from .hooks import FeatureTransformHook
+
+__all__ = ['FeatureTransformHook']

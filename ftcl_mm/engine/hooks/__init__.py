@@ -1,0 +1,3 @@
+from .feature_transform_hook import FeatureTransformHook
+
+__all__ = ['FeatureTransformHook']

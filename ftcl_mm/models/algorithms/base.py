@@ -1,0 +1,38 @@
+"""What every FT algorithm shares: its FeatureTransform and latent loss."""
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+
+from ..feature_transform import FeatureTransform
+
+
+def build_feature_transform(ft: Optional[dict]) -> FeatureTransform:
+    """FeatureTransform from a config dict; ``None`` gives a disabled one.
+
+    A disabled transform is the identity, so an FT algorithm without ``ft``
+    trains exactly like its mmpretrain parent.
+    """
+    if ft is None:
+        return FeatureTransform(pos=False, neg=False, enabled=False)
+    if not isinstance(ft, dict):
+        raise TypeError(f'ft must be a dict of FeatureTransform arguments, '
+                        f'got {type(ft).__name__}')
+    return FeatureTransform(**ft)
+
+
+def ft_latent_loss(head, ft: FeatureTransform, online: torch.Tensor,
+                   target: torch.Tensor) -> torch.Tensor:
+    """``LatentPredictHead.loss`` with positive FT between prediction and
+    target (SimSiam, BYOL).
+
+    The prediction and the (detached) target are L2-normalised, extrapolated
+    as a positive pair, and passed to the head's own loss module. That loss
+    is a cosine similarity, which re-normalises: the pair's cosine becomes
+    ``(S + a) / (1 - a)`` with ``a = 2 lam (1 - lam) (1 - S) <= 0``, still
+    <= S, i.e. a harder positive.
+    """
+    pred = F.normalize(head.predictor([online])[0], dim=1)
+    target = F.normalize(target.detach(), dim=1)
+    pred_hat, target_hat = ft.extrapolate_positives(pred, target)
+    return head.loss_module(pred_hat, target_hat)

@@ -1,0 +1,63 @@
+"""MoCo v1/v2 + Feature Transformation."""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn as nn
+from mmpretrain.models import MoCo
+from mmpretrain.models.utils import batch_shuffle_ddp, batch_unshuffle_ddp
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+from .base import build_feature_transform
+
+
+@MODELS.register_module()
+class MoCoFT(MoCo):
+    """MoCo with positive extrapolation and queue-negative interpolation.
+
+    The query/key encoding is MoCo's (momentum encoder, ShuffleBN); then
+    ``q, k`` become ``q_hat, k_hat`` (positive score ``q_hat . k_hat``) and
+    the queue is scored as a mixed copy ``Z_hat`` against ``q_hat``. The
+    stored queue receives the *original* keys. MoCo v1 and v2 differ only in
+    neck, temperature and augmentation (configs).
+
+    Args:
+        ft: :class:`~ftcl_mm.models.FeatureTransform` arguments; None trains
+            plain MoCo.
+        **kwargs: Arguments of :class:`mmpretrain.models.MoCo`.
+    """
+
+    def __init__(self, *args, ft: Optional[dict] = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ft = build_feature_transform(ft)
+
+    def encode(self, inputs: List[torch.Tensor]
+               ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Normalised query (with grad) and key (momentum encoder) as in
+        :meth:`MoCo.loss`."""
+        q = nn.functional.normalize(self.neck(self.backbone(inputs[0]))[0],
+                                    dim=1)
+        with torch.no_grad():
+            self.encoder_k.update_parameters(
+                nn.Sequential(self.backbone, self.neck))
+            im_k, idx_unshuffle = batch_shuffle_ddp(inputs[1])
+            k = nn.functional.normalize(self.encoder_k(im_k)[0], dim=1)
+            k = batch_unshuffle_ddp(k, idx_unshuffle)
+        return q, k
+
+    def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        assert isinstance(inputs, list)
+        q, k = self.encode(inputs)
+        q_hat, k_hat = self.ft.extrapolate_positives(q, k)
+        l_pos = torch.einsum('nc,nc->n', [q_hat, k_hat]).unsqueeze(-1)
+        # The loss keeps a reference to the negatives for backward, and the
+        # queue is written in place below: score a copy (the mix is one).
+        queue = self.queue.detach()
+        negatives = (self.ft.interpolate_negatives(queue, sample_dim=1)
+                     if self.ft.neg_active else queue.clone())
+        l_neg = torch.einsum('nc,ck->nk', [q_hat, negatives])
+        loss = self.head.loss(l_pos, l_neg)
+        self._dequeue_and_enqueue(k)  # original keys, never the mixed ones
+        self.ft.next_step()
+        return dict(loss=loss)

@@ -1,0 +1,68 @@
+"""SimCLR + Feature Transformation."""
+from typing import Dict, List, Optional
+
+import torch
+from mmpretrain.models import SimCLR
+from mmpretrain.models.selfsup.simclr import GatherLayer
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+from .base import build_feature_transform
+
+
+@MODELS.register_module()
+class SimCLRFT(SimCLR):
+    """SimCLR with extrapolated positive pairs and interpolated negatives.
+
+    SimCLR's 2N in-batch features are interleaved pairs ``(2i, 2i+1)``.
+    With FT, each pair is extrapolated symmetrically (one lambda per pair;
+    both members carry gradients, as in SimCLR). The negatives of anchor
+    ``a`` are the 2N-2 features outside its pair; negative interpolation
+    mixes each of them with another of *the same anchor's* negatives (a
+    shared random permutation of the 2N-2 negative slots), so a mixed
+    negative never contains the anchor or its positive. This materialises a
+    (2N, 2N-2, d) tensor, fine for the usual global batches (<= 1024).
+
+    Args:
+        ft: :class:`~ftcl_mm.models.FeatureTransform` arguments; None trains
+            plain SimCLR.
+        **kwargs: Arguments of :class:`mmpretrain.models.SimCLR`.
+    """
+
+    def __init__(self, *args, ft: Optional[dict] = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ft = build_feature_transform(ft)
+
+    def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        if self.ft.pos_active or self.ft.neg_active:
+            losses = self._ft_loss(inputs)
+        else:
+            losses = super().loss(inputs, data_samples, **kwargs)
+        self.ft.next_step()
+        return losses
+
+    def _ft_loss(self, inputs: List[torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """SimCLR's loss with the transformed pairs and negatives."""
+        inputs = torch.stack(inputs, 1)
+        inputs = inputs.reshape((inputs.size(0) * 2, ) + inputs.shape[2:])
+        z = self.neck(self.backbone(inputs))[0]
+        z = z / (torch.norm(z, p=2, dim=1, keepdim=True) + 1e-10)
+        z = torch.cat(GatherLayer.apply(z), dim=0)  # (2N) x d, interleaved
+        n2 = z.size(0)
+        pairs = z.view(n2 // 2, 2, -1)
+        a_hat, b_hat = self.ft.extrapolate_positives(pairs[:, 0], pairs[:, 1])
+        z_hat = torch.stack([a_hat, b_hat], 1).view(n2, -1)
+        positive = (a_hat * b_hat).sum(1).repeat_interleave(2).unsqueeze(1)
+
+        # Negative slots of anchor a: all indices outside its pair.
+        idx = torch.arange(n2, device=z.device)
+        keep = (idx.view(1, -1) // 2) != (idx.view(-1, 1) // 2)
+        neg_idx = idx.expand(n2, n2)[keep].view(n2, n2 - 2)
+        if self.ft.neg_active:
+            negatives = self.ft.interpolate_negatives(z[neg_idx],
+                                                      sample_dim=1)
+            negative = torch.einsum('ad,akd->ak', z_hat, negatives)
+        else:
+            negative = torch.gather(z_hat @ z.t(), 1, neg_idx)
+        return dict(loss=self.head.loss(positive, negative))
