@@ -1,4 +1,6 @@
 """Shared fixtures: a tiny generated dataset and a CLI runner."""
+import glob
+import json
 import os
 import os.path as osp
 import subprocess
@@ -34,3 +36,25 @@ def run_cli(args: List[str], timeout: int = 600,
 
 def python_cli(script: str, *args: str, **kw) -> subprocess.CompletedProcess:
     return run_cli([sys.executable, osp.join(ROOT, script), *args], **kw)
+
+
+def train_opts(demo_data: str, epochs: int = 1) -> list:
+    # One epoch of the tiny data is 2 iterations at batch 16.
+    return [
+        '--cfg-options',
+        f'train_dataloader.dataset.data_root={demo_data}/imagenet/',
+        f'train_cfg.max_epochs={epochs}', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'default_hooks.checkpoint.interval=1', 'default_hooks.logger.interval=1'
+    ]
+
+
+def scalars(work_dir: str) -> list:
+    """Rows of mmengine's scalars.json log of the (single) run dir."""
+    files = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                      'scalars.json')))
+    rows = []
+    for f in files:
+        with open(f) as fh:
+            rows += [json.loads(line) for line in fh if line.strip()]
+    return rows

@@ -1,52 +1,28 @@
 """tools/train.py and tools/dist_train.sh on the demo MoCo v2 config."""
-import json
 import os.path as osp
 import sys
 
 import torch
 
-from ..conftest import ROOT, python_cli, run_cli
+from ..conftest import python_cli, run_cli, scalars, train_opts
 
 DEMO_CFG = 'configs/selfsup/demo/mocov2_demo.py'
-
-
-def _opts(demo_data: str, epochs: int = 1) -> list:
-    # One epoch of the tiny data is 2 iterations at batch 16.
-    return [
-        '--cfg-options',
-        f'train_dataloader.dataset.data_root={demo_data}/imagenet/',
-        f'train_cfg.max_epochs={epochs}', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'default_hooks.checkpoint.interval=1', 'default_hooks.logger.interval=1'
-    ]
-
-
-def _scalars(work_dir: str) -> list:
-    """Rows of mmengine's scalars.json log of the (single) run dir."""
-    import glob
-    files = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                      'scalars.json')))
-    rows = []
-    for f in files:
-        with open(f) as fh:
-            rows += [json.loads(line) for line in fh if line.strip()]
-    return rows
 
 
 def test_train_two_iterations_then_resume(demo_data, tmp_path):
     work = str(tmp_path / 'work')
     r = python_cli('tools/train.py', DEMO_CFG, '--work-dir', work,
-                   *_opts(demo_data, epochs=1))
+                   *train_opts(demo_data, epochs=1))
     assert r.returncode == 0, r.stderr[-3000:]
     ckpt = osp.join(work, 'epoch_1.pth')
     # Loads under the torch default (weights_only=True) thanks to ftcl_mm.
     state = torch.load(ckpt, map_location='cpu')
     assert state['meta']['iter'] == 2
     assert 'queue' in state['state_dict']
-    assert [row['iter'] for row in _scalars(work)] == [1, 2]
+    assert [row['iter'] for row in scalars(work)] == [1, 2]
 
     r = python_cli('tools/train.py', DEMO_CFG, '--work-dir', work,
-                   '--resume', *_opts(demo_data, epochs=2))
+                   '--resume', *train_opts(demo_data, epochs=2))
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'resumed epoch: 1, iter: 2' in r.stdout + r.stderr
     state2 = torch.load(osp.join(work, 'epoch_2.pth'), map_location='cpu')
@@ -55,13 +31,13 @@ def test_train_two_iterations_then_resume(demo_data, tmp_path):
     # keys have been enqueued in total.
     assert int(state2['state_dict']['queue_ptr']) == (4 * 16) % 256
     # The resumed run logged iterations 3 and 4, no repeats.
-    assert [row['iter'] for row in _scalars(work)] == [1, 2, 3, 4]
+    assert [row['iter'] for row in scalars(work)] == [1, 2, 3, 4]
 
 
 def test_dist_train_two_cpu_processes(demo_data, tmp_path):
     work = str(tmp_path / 'dist')
     r = run_cli(['bash', 'tools/dist_train.sh', DEMO_CFG, '2', '--work-dir',
-                 work, *_opts(demo_data, epochs=1)],
+                 work, *train_opts(demo_data, epochs=1)],
                 env=dict(FTCL_PYTHON=sys.executable, PORT='29531',
                          # 8 images per rank: 2 iterations of 4 per rank.
                          ))

@@ -52,7 +52,7 @@ class FeatureTransformHook(Hook):
         seed = self.seed if self.seed is not None else runner.seed
         for ft in fts:
             ft.seed = int(seed or 0)
-        self._update(runner)
+        self._update(runner, log=True)
 
     def before_train_epoch(self, runner) -> None:
         self._update(runner)
@@ -69,10 +69,11 @@ class FeatureTransformHook(Hook):
             return runner.iter >= self.start_iter
         return runner.epoch >= self.start_epoch
 
-    def _update(self, runner) -> None:
+    def _update(self, runner, log: bool = False) -> None:
+        """Set every transform's state; log it on change (or if ``log``)."""
         on = self._should_enable(runner)
         for ft in self.transforms(runner):
-            if ft.enabled != on:
+            if ft.enabled != on or log:
                 ft.enabled = on
                 runner.logger.info(
                     f'Feature Transformation {"ON" if on else "OFF"} at '
