@@ -5,6 +5,12 @@ loading under ``torch.load(weights_only=True)``) and registers the
 project's modules in the mmpretrain/mmdet registries. Configs load it with
 ``custom_imports=dict(imports=['ftcl_mm'], allow_failed_imports=False)``.
 """
+import warnings
+
+# mmengine/mmcv import pkg_resources (kept by the setuptools pin); its
+# deprecation warning says nothing actionable to our users.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
 from .utils import compat  # noqa: F401  (must run before any checkpoint IO)
 from .utils import train_setup  # noqa: F401  (registers the CPU DDP wrapper)
 from . import datasets, engine, models  # noqa: F401,E402

@@ -106,10 +106,11 @@ else
     ( cd "$SRC" && MMCV_WITH_OPS=1 MAX_JOBS="$(nproc)" \
       "${PIP[@]}" install -v --no-build-isolation --no-deps . >"$BUILD_LOG" 2>&1 ) &
     BUILD_PID=$!
+    BUILD_START=$(date +%s)
     while kill -0 "$BUILD_PID" 2>/dev/null; do
         sleep 30
         n=$(grep -c -- '-c .*\.cpp' "$BUILD_LOG" 2>/dev/null || true)
-        log "  mmcv build running: $(( ($(date +%s) - START) / 60 )) min elapsed, ${n:-0} sources compiled"
+        log "  mmcv build running for $(( ($(date +%s) - BUILD_START) / 60 )) min, ${n:-0} C++ sources compiled so far"
     done
     if ! wait "$BUILD_PID"; then
         tail -n 30 "$BUILD_LOG" >&2

@@ -1,0 +1,192 @@
+#!/usr/bin/env python
+"""Time a training step of an algorithm with and without Feature
+Transformation, interleaved in one process, and report the ratio.
+
+Both variants are the same FT algorithm with the same weights; the "plain"
+one has its FeatureTransform disabled, which is exactly the parent's
+computation (tests/test_models/test_algorithms.py checks this). Steps are
+forward + backward + SGD update on random images (data loading excluded),
+in alternating rounds so that machine noise hits both variants alike.
+
+Examples:
+    # demo size (R18, 64 px, K=256)
+    python tools/analysis/benchmark.py configs/selfsup/demo/mocov2_ft_demo.py
+    # paper size: R50, 224 px, K=65536, batch 32 per GPU, AMP
+    python tools/analysis/benchmark.py configs/selfsup/mocov2_ft.py \\
+        --batch 32 --size 224 --amp
+"""
+import argparse
+import copy
+import json
+import os
+import os.path as osp
+import statistics
+import sys
+import time
+import warnings
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description='Step time and peak memory of an FT algorithm with FT '
+        'on vs off, measured side by side in one process.')
+    p.add_argument('config', help='an FT algorithm config (model.ft set)')
+    p.add_argument('--batch', type=int, default=16, help='images per step')
+    p.add_argument('--size', type=int, default=None,
+                   help='image side (default: the config crop or 224)')
+    p.add_argument('--steps', type=int, default=3,
+                   help='timed steps per variant per round')
+    p.add_argument('--rounds', type=int, default=5,
+                   help='alternating rounds (median over all steps)')
+    p.add_argument('--warmup', type=int, default=2,
+                   help='untimed steps per variant first')
+    p.add_argument('--device', default='cuda' if _cuda() else 'cpu')
+    p.add_argument('--amp', action='store_true',
+                   help='autocast (fp16 on CUDA, bf16 on CPU)')
+    p.add_argument('--threads', type=int, default=None,
+                   help='torch CPU threads (default: torch default)')
+    p.add_argument('--json', help='append the result as a JSON line here')
+    p.add_argument('--cfg-options', nargs='+', default=[],
+                   help='config overrides key=value')
+    return p.parse_args(argv)
+
+
+def _cuda() -> bool:
+    import torch
+    return torch.cuda.is_available()
+
+
+def build_models(args):
+    import torch
+    from mmengine.config import Config, DictAction
+    from mmengine.model import revert_sync_batchnorm
+    from mmpretrain.registry import MODELS
+
+    import ftcl_mm  # noqa: F401
+    from ftcl_mm.models import FeatureTransform
+
+    if not osp.isfile(args.config):
+        raise SystemExit(f'benchmark.py: error: config {args.config} does '
+                         'not exist')
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        ns = argparse.Namespace()
+        DictAction(['--cfg-options'], 'opts')(None, ns, args.cfg_options)
+        cfg.merge_from_dict(ns.opts)
+    if not cfg.model.get('ft'):
+        raise SystemExit('benchmark.py: error: the config has no model.ft; '
+                         'pass an FT config such as '
+                         'configs/selfsup/mocov2_ft.py')
+    torch.manual_seed(0)
+    on = revert_sync_batchnorm(MODELS.build(cfg.model)).to(args.device)
+    off = copy.deepcopy(on)
+    for model, flag in ((on, True), (off, False)):
+        model.train()
+        for m in model.modules():
+            if isinstance(m, FeatureTransform):
+                m.enabled = flag
+    return cfg, on, off
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import torch
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cfg, on, off = build_models(args)
+    size = args.size or _config_crop(cfg) or 224
+    device = torch.device(args.device)
+    dtype = torch.float16 if device.type == 'cuda' else torch.bfloat16
+    g = torch.Generator().manual_seed(0)
+    views = [torch.randn(args.batch, 3, size, size, generator=g).to(device)
+             for _ in range(2)]
+    opts = {
+        name: torch.optim.SGD(m.parameters(), lr=1e-3, momentum=0.9)
+        for name, m in (('on', on), ('off', off))
+    }
+    scaler = torch.amp.GradScaler(enabled=args.amp and device.type == 'cuda')
+
+    def step(name, model):
+        opt = opts[name]
+        opt.zero_grad(set_to_none=True)
+        with torch.autocast(device.type, dtype=dtype, enabled=args.amp):
+            loss = model.loss(views, None)['loss']
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+
+    def sync():
+        if device.type == 'cuda':
+            torch.cuda.synchronize()
+
+    times = {'off': [], 'on': []}
+    peak = {}
+    for name, model in (('off', off), ('on', on)):
+        for _ in range(args.warmup):
+            step(name, model)
+        sync()
+        if device.type == 'cuda':
+            torch.cuda.reset_peak_memory_stats()
+            step(name, model)
+            sync()
+            peak[name] = torch.cuda.max_memory_allocated() / 2**20
+    print(f'[benchmark] {osp.basename(args.config)}: {type(on).__name__}, '
+          f'batch {args.batch}, {size}px, device {device}, amp {args.amp}; '
+          f'{args.rounds} rounds x {args.steps} steps per variant',
+          flush=True)
+    for r in range(args.rounds):
+        order = (('off', off), ('on', on)) if r % 2 == 0 else \
+            (('on', on), ('off', off))
+        for name, model in order:
+            for _ in range(args.steps):
+                sync()
+                t0 = time.perf_counter()
+                step(name, model)
+                sync()
+                times[name].append(time.perf_counter() - t0)
+        print(f'[benchmark] round {r + 1}/{args.rounds}: '
+              f'off {statistics.median(times["off"]) * 1e3:.1f} ms, '
+              f'on {statistics.median(times["on"]) * 1e3:.1f} ms', flush=True)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    result = dict(
+        config=args.config, algorithm=type(on).__name__, batch=args.batch,
+        size=size, device=_device_name(device), amp=args.amp,
+        queue_len=getattr(on, 'queue_len', None),
+        step_ms_off=round(med['off'] * 1e3, 2),
+        step_ms_on=round(med['on'] * 1e3, 2),
+        ratio=round(med['on'] / med['off'], 4),
+        peak_mib_off=round(peak['off'], 1) if peak else None,
+        peak_mib_on=round(peak['on'], 1) if peak else None)
+    print(json.dumps(result))
+    print(f'| {result["algorithm"]} | {result["device"]} | {args.batch} | '
+          f'{size} | {result["queue_len"] or "-"} | {result["step_ms_off"]} '
+          f'| {result["step_ms_on"]} | **{result["ratio"]:.3f}** | '
+          f'{result["peak_mib_off"] or "-"} / {result["peak_mib_on"] or "-"} '
+          '|')
+    if args.json:
+        with open(args.json, 'a') as f:
+            f.write(json.dumps(result) + '\n')
+    return 0
+
+
+def _config_crop(cfg):
+    try:
+        views = cfg.train_dataloader.dataset.pipeline[1].transforms[0]
+        return int(views[0]['scale'])
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _device_name(device) -> str:
+    import torch
+    if device.type == 'cuda':
+        return torch.cuda.get_device_name(device)
+    return f'CPU ({os.cpu_count()} cores, {torch.get_num_threads()} threads)'
+
+
+if __name__ == '__main__':
+    sys.exit(main())
