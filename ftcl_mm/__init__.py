@@ -13,6 +13,6 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 from .utils import compat  # noqa: F401  (must run before any checkpoint IO)
 from .utils import train_setup  # noqa: F401  (registers the CPU DDP wrapper)
-from . import datasets, engine, models  # noqa: F401,E402
+from . import datasets, engine, models, visualization  # noqa: F401,E402
 
 __version__ = '0.1.0'

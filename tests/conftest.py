@@ -50,11 +50,12 @@ def train_opts(demo_data: str, epochs: int = 1) -> list:
 
 
 def scalars(work_dir: str) -> list:
-    """Rows of mmengine's scalars.json log of the (single) run dir."""
+    """LoggerHook rows (those with ``iter``) of mmengine's scalars.json
+    logs in ``work_dir``, in order."""
     files = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
                                       'scalars.json')))
     rows = []
     for f in files:
         with open(f) as fh:
             rows += [json.loads(line) for line in fh if line.strip()]
-    return rows
+    return [r for r in rows if 'iter' in r]

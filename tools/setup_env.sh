@@ -79,6 +79,10 @@ pip_q "${BUILD_PINS[@]}" || die "installing build tools failed"
 
 log "step 2/5: ${TORCH_PINS[*]} (a few GB on a fresh machine; ~3 min)"
 pip_q "${TORCH_PINS[@]}" || die "installing torch/torchvision failed"
+# mmcv imports mmengine and cv2: install them first so a wheel can be
+# checked with 'import mmcv.ops' and a source build finds them.
+pip_q "mmengine==0.10.7" "opencv-python<4.11" addict yapf packaging pyyaml \
+    || die "installing mmcv's dependencies failed"
 
 mmcv_ok() { "$VENV/bin/python" -c "import mmcv, mmcv.ops; assert mmcv.__version__ == '$MMCV_VERSION'" >/dev/null 2>&1; }
 
@@ -100,8 +104,6 @@ else
     # torch 2.14 headers need C++20; mmcv 2.1.0 hard-codes C++17.
     sed -i 's/-std=c++17/-std=c++20/g' "$SRC/setup.py"
     grep -q 'c++20' "$SRC/setup.py" || die "mmcv setup.py no longer has the -std flag to patch"
-    pip_q opencv-python\<4.11 addict yapf packaging pyyaml "mmengine==0.10.7" \
-        || die "installing mmcv's build dependencies failed"
     BUILD_LOG="$BUILD_DIR/build.log"
     ( cd "$SRC" && MMCV_WITH_OPS=1 MAX_JOBS="$(nproc)" \
       "${PIP[@]}" install -v --no-build-isolation --no-deps . >"$BUILD_LOG" 2>&1 ) &

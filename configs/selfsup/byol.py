@@ -7,3 +7,8 @@ default_scope = 'mmpretrain'
 train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'))
 randomness = dict(seed=0, deterministic=False)
+
+# BYOLFT without ``ft`` is mmpretrain's BYOL (bit-identical loss, tested)
+# that also exposes score statistics, recorded by ScoreStatsHook.
+model = dict(type='BYOLFT')
+custom_hooks = [dict(type='ScoreStatsHook')]

@@ -4,4 +4,4 @@
 _base_ = ['mocov1_in100.py', '../_base_/ft_default.py']
 
 model = dict(type='MoCoFT', ft=_base_.ft_pos)
-custom_hooks = [_base_.ft_hook]
+custom_hooks = [_base_.ft_hook, *_base_.custom_hooks]

@@ -15,3 +15,8 @@ train_dataloader = dict(
 # Fixed seed: FT draws its lambdas from a generator seeded by the run seed,
 # identical on every rank.
 randomness = dict(seed=0, deterministic=False)
+
+# MoCoFT without ``ft`` is mmpretrain's MoCo (bit-identical loss, tested)
+# that also exposes score statistics, recorded by ScoreStatsHook.
+model = dict(type='MoCoFT')
+custom_hooks = [dict(type='ScoreStatsHook')]

@@ -5,4 +5,4 @@
 _base_ = ['mocov2.py', '../_base_/ft_default.py']
 
 model = dict(type='MoCoFT', ft=_base_.ft_both)
-custom_hooks = [_base_.ft_hook]
+custom_hooks = [_base_.ft_hook, *_base_.custom_hooks]

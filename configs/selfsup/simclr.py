@@ -8,3 +8,8 @@ default_scope = 'mmpretrain'
 train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'))
 randomness = dict(seed=0, deterministic=False)
+
+# SimCLRFT without ``ft`` is mmpretrain's SimCLR (bit-identical loss, tested)
+# that also exposes score statistics, recorded by ScoreStatsHook.
+model = dict(type='SimCLRFT')
+custom_hooks = [dict(type='ScoreStatsHook')]

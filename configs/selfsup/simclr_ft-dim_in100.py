@@ -2,4 +2,4 @@
 _base_ = ['simclr_in100.py', '../_base_/ft_default.py']
 
 model = dict(type='SimCLRFT', ft=_base_.ft_dim)
-custom_hooks = [_base_.ft_hook]
+custom_hooks = [_base_.ft_hook, *_base_.custom_hooks]

@@ -3,4 +3,4 @@
 _base_ = ['simclr.py', '../_base_/ft_default.py']
 
 model = dict(type='SimCLRFT', ft=_base_.ft_both)
-custom_hooks = [_base_.ft_hook]
+custom_hooks = [_base_.ft_hook, *_base_.custom_hooks]

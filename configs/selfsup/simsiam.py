@@ -7,3 +7,11 @@ default_scope = 'mmpretrain'
 train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'))
 randomness = dict(seed=0, deterministic=False)
+
+# SimSiamFT without ``ft`` is mmpretrain's SimSiam (bit-identical loss,
+# tested) that also exposes score statistics, recorded by ScoreStatsHook.
+model = dict(type='SimSiamFT')
+custom_hooks = [
+    dict(type='SimSiamHook', priority='HIGH', fix_pred_lr=True, lr=0.05),
+    dict(type='ScoreStatsHook'),
+]

@@ -3,7 +3,4 @@
 _base_ = ['simsiam.py', '../_base_/ft_default.py']
 
 model = dict(type='SimSiamFT', ft=_base_.ft_pos)
-custom_hooks = [
-    dict(type='SimSiamHook', priority='HIGH', fix_pred_lr=True, lr=0.05),
-    _base_.ft_hook,
-]
+custom_hooks = [_base_.ft_hook, *_base_.custom_hooks]

@@ -1,4 +1,4 @@
 """mmengine extensions: hooks."""
-from .hooks import FeatureTransformHook
+from .hooks import FeatureTransformHook, ScoreRecorder, ScoreStatsHook
 
-__all__ = ['FeatureTransformHook']
+__all__ = ['FeatureTransformHook', 'ScoreStatsHook', 'ScoreRecorder']

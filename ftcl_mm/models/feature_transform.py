@@ -41,6 +41,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .score_stats import step_stats
+
 GRANULARITIES = ('batch', 'sample', 'dim')
 
 
@@ -91,6 +93,10 @@ class FeatureTransform(nn.Module):
         #: Lambdas drawn in the latest step, as device tensors (no host
         #: sync); read by the score-statistics recorder.
         self.last_lambdas: Dict[str, torch.Tensor] = {}
+        #: Set by ScoreStatsHook: algorithms then call :meth:`record`.
+        self.record_scores = False
+        #: The latest step's statistics (see ``score_stats.STAT_NAMES``).
+        self.last_stats: Optional[torch.Tensor] = None
 
     # ------------------------------------------------------------------
     # state
@@ -121,6 +127,16 @@ class FeatureTransform(nn.Module):
     def next_step(self) -> None:
         """Advance the step counter; call once per training iteration."""
         self.step += 1
+
+    @torch.no_grad()
+    def record(self, pos: torch.Tensor, neg: Optional[torch.Tensor],
+               pos_ft: Optional[torch.Tensor] = None,
+               neg_ft: Optional[torch.Tensor] = None) -> None:
+        """Store this step's score statistics (before/after FT) and the
+        lambdas drawn, as one small device tensor in ``last_stats``."""
+        self.last_stats = step_stats(pos, neg, pos_ft, neg_ft,
+                                     self.last_lambdas)
+        self.last_lambdas = {}  # so a step without FT records NaN lambdas
 
     def generator(self, device: torch.device) -> torch.Generator:
         """Generator on ``device`` seeded from ``(seed, step)``.

@@ -1,10 +1,15 @@
 #!/usr/bin/env python
-"""Time a training step of an algorithm with and without Feature
-Transformation, interleaved in one process, and report the ratio.
+"""Time a training step of an algorithm in two variants, interleaved in one
+process, and report the ratio.
 
-Both variants are the same FT algorithm with the same weights; the "plain"
-one has its FeatureTransform disabled, which is exactly the parent's
-computation (tests/test_models/test_algorithms.py checks this). Steps are
+``--compare ft`` (default): FT on vs off. Both variants are the same FT
+algorithm with the same weights; the "off" one has its FeatureTransform
+disabled, which is exactly the parent's computation
+(tests/test_models/test_algorithms.py checks this).
+``--compare record``: score-statistics recording (ScoreRecorder, as used by
+ScoreStatsHook, host transfer every 10 steps) on vs off, FT on in both.
+
+Steps are
 forward + backward + SGD update on random images (data loading excluded),
 in alternating rounds so that machine noise hits both variants alike.
 
@@ -35,6 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Step time and peak memory of an FT algorithm with FT '
         'on vs off, measured side by side in one process.')
     p.add_argument('config', help='an FT algorithm config (model.ft set)')
+    p.add_argument('--compare', choices=['ft', 'record'], default='ft',
+                   help='what the two variants differ in (default: ft)')
     p.add_argument('--batch', type=int, default=16, help='images per step')
     p.add_argument('--size', type=int, default=None,
                    help='image side (default: the config crop or 224)')
@@ -84,7 +91,7 @@ def build_models(args):
     torch.manual_seed(0)
     on = revert_sync_batchnorm(MODELS.build(cfg.model)).to(args.device)
     off = copy.deepcopy(on)
-    for model, flag in ((on, True), (off, False)):
+    for model, flag in ((on, True), (off, args.compare == 'record')):
         model.train()
         for m in model.modules():
             if isinstance(m, FeatureTransform):
@@ -109,6 +116,11 @@ def main(argv=None) -> int:
         for name, m in (('on', on), ('off', off))
     }
     scaler = torch.amp.GradScaler(enabled=args.amp and device.type == 'cuda')
+    recorder = None
+    if args.compare == 'record':
+        from ftcl_mm.engine import ScoreRecorder
+        recorder = ScoreRecorder(on, [opts['on']], on.backbone.parameters())
+    counter = [0]
 
     def step(name, model):
         opt = opts[name]
@@ -118,6 +130,11 @@ def main(argv=None) -> int:
         scaler.scale(loss).backward()
         scaler.step(opt)
         scaler.update()
+        if recorder is not None and name == 'on':
+            counter[0] += 1
+            recorder.collect(counter[0], 0, loss)
+            if counter[0] % 10 == 0:
+                recorder.pop()
 
     def sync():
         if device.type == 'cuda':
@@ -135,6 +152,7 @@ def main(argv=None) -> int:
             sync()
             peak[name] = torch.cuda.max_memory_allocated() / 2**20
     print(f'[benchmark] {osp.basename(args.config)}: {type(on).__name__}, '
+          f'compare {args.compare}, '
           f'batch {args.batch}, {size}px, device {device}, amp {args.amp}; '
           f'{args.rounds} rounds x {args.steps} steps per variant',
           flush=True)
@@ -153,7 +171,8 @@ def main(argv=None) -> int:
               f'on {statistics.median(times["on"]) * 1e3:.1f} ms', flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
     result = dict(
-        config=args.config, algorithm=type(on).__name__, batch=args.batch,
+        config=args.config, algorithm=type(on).__name__,
+        compare=args.compare, batch=args.batch,
         size=size, device=_device_name(device), amp=args.amp,
         queue_len=getattr(on, 'queue_len', None),
         step_ms_off=round(med['off'] * 1e3, 2),
@@ -162,7 +181,8 @@ def main(argv=None) -> int:
         peak_mib_off=round(peak['off'], 1) if peak else None,
         peak_mib_on=round(peak['on'], 1) if peak else None)
     print(json.dumps(result))
-    print(f'| {result["algorithm"]} | {result["device"]} | {args.batch} | '
+    print(f'| {result["algorithm"]} | {args.compare} | {result["device"]} | '
+          f'{args.batch} | '
           f'{size} | {result["queue_len"] or "-"} | {result["step_ms_off"]} '
           f'| {result["step_ms_on"]} | **{result["ratio"]:.3f}** | '
           f'{result["peak_mib_off"] or "-"} / {result["peak_mib_on"] or "-"} '

@@ -1,5 +1,5 @@
 """What every FT algorithm shares: its FeatureTransform and latent loss."""
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -22,7 +22,8 @@ def build_feature_transform(ft: Optional[dict]) -> FeatureTransform:
 
 
 def ft_latent_loss(head, ft: FeatureTransform, online: torch.Tensor,
-                   target: torch.Tensor) -> torch.Tensor:
+                   target: torch.Tensor
+                   ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``LatentPredictHead.loss`` with positive FT between prediction and
     target (SimSiam, BYOL).
 
@@ -31,8 +32,17 @@ def ft_latent_loss(head, ft: FeatureTransform, online: torch.Tensor,
     is a cosine similarity, which re-normalises: the pair's cosine becomes
     ``(S + a) / (1 - a)`` with ``a = 2 lam (1 - lam) (1 - S) <= 0``, still
     <= S, i.e. a harder positive.
+
+    Returns:
+        The loss, and the pair's cosine scores before and after FT
+        (detached; for the score statistics).
     """
     pred = F.normalize(head.predictor([online])[0], dim=1)
     target = F.normalize(target.detach(), dim=1)
     pred_hat, target_hat = ft.extrapolate_positives(pred, target)
-    return head.loss_module(pred_hat, target_hat)
+    loss = head.loss_module(pred_hat, target_hat)
+    with torch.no_grad():
+        before = (pred * target).sum(1)
+        after = F.cosine_similarity(pred_hat, target_hat, dim=1) \
+            if ft.pos_active else before
+    return loss, before, after

@@ -30,7 +30,7 @@ class BYOLFT(BYOL):
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
-        if not self.ft.pos_active:
+        if not (self.ft.pos_active or self.ft.record_scores):
             losses = super().loss(inputs, data_samples, **kwargs)
         else:
             v1, v2 = inputs[0], inputs[1]
@@ -41,8 +41,13 @@ class BYOLFT(BYOL):
                     nn.Sequential(self.backbone, self.neck))
                 target_v1 = self.target_net(v1)[0]
                 target_v2 = self.target_net(v2)[0]
-            loss_1 = ft_latent_loss(self.head, self.ft, online_v1, target_v2)
-            loss_2 = ft_latent_loss(self.head, self.ft, online_v2, target_v1)
+            loss_1, *s1 = ft_latent_loss(self.head, self.ft, online_v1,
+                                         target_v2)
+            loss_2, *s2 = ft_latent_loss(self.head, self.ft, online_v2,
+                                         target_v1)
             losses = dict(loss=2. * (loss_1 + loss_2))
+            if self.ft.record_scores:
+                self.ft.record(torch.cat([s1[0], s2[0]]), None,
+                               torch.cat([s1[1], s2[1]]))
         self.ft.next_step()
         return losses

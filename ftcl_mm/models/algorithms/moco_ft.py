@@ -57,7 +57,19 @@ class MoCoFT(MoCo):
         negatives = (self.ft.interpolate_negatives(queue, sample_dim=1)
                      if self.ft.neg_active else queue.clone())
         l_neg = torch.einsum('nc,ck->nk', [q_hat, negatives])
+        if self.ft.record_scores:
+            self._record(q, k, queue, l_pos, l_neg)
         loss = self.head.loss(l_pos, l_neg)
         self._dequeue_and_enqueue(k)  # original keys, never the mixed ones
         self.ft.next_step()
         return dict(loss=loss)
+
+    @torch.no_grad()
+    def _record(self, q, k, queue, l_pos, l_neg) -> None:
+        """Scores before FT (recomputed only if FT changed them) and after."""
+        if self.ft.pos_active or self.ft.neg_active:
+            pos0 = torch.einsum('nc,nc->n', [q, k])
+            neg0 = torch.einsum('nc,ck->nk', [q, queue])
+        else:
+            pos0, neg0 = l_pos, l_neg
+        self.ft.record(pos0, neg0, l_pos, l_neg)

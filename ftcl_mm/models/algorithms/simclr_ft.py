@@ -35,7 +35,7 @@ class SimCLRFT(SimCLR):
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
-        if self.ft.pos_active or self.ft.neg_active:
+        if self.ft.pos_active or self.ft.neg_active or self.ft.record_scores:
             losses = self._ft_loss(inputs)
         else:
             losses = super().loss(inputs, data_samples, **kwargs)
@@ -43,7 +43,8 @@ class SimCLRFT(SimCLR):
         return losses
 
     def _ft_loss(self, inputs: List[torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """SimCLR's loss with the transformed pairs and negatives."""
+        """SimCLR's loss with the transformed pairs and negatives (also used
+        with FT off while scores are recorded: same loss, scores exposed)."""
         inputs = torch.stack(inputs, 1)
         inputs = inputs.reshape((inputs.size(0) * 2, ) + inputs.shape[2:])
         z = self.neck(self.backbone(inputs))[0]
@@ -65,4 +66,12 @@ class SimCLRFT(SimCLR):
             negative = torch.einsum('ad,akd->ak', z_hat, negatives)
         else:
             negative = torch.gather(z_hat @ z.t(), 1, neg_idx)
+        if self.ft.record_scores:
+            with torch.no_grad():
+                if self.ft.pos_active or self.ft.neg_active:
+                    pos0 = (pairs[:, 0] * pairs[:, 1]).sum(1)
+                    neg0 = torch.gather(z @ z.t(), 1, neg_idx)
+                else:
+                    pos0, neg0 = positive, negative
+                self.ft.record(pos0, neg0, positive, negative)
         return dict(loss=self.head.loss(positive, negative))

@@ -30,13 +30,16 @@ class SimSiamFT(SimSiam):
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
-        if not self.ft.pos_active:
+        if not (self.ft.pos_active or self.ft.record_scores):
             losses = super().loss(inputs, data_samples, **kwargs)
         else:
             z1 = self.neck(self.backbone(inputs[0]))[0]
             z2 = self.neck(self.backbone(inputs[1]))[0]
-            loss_1 = ft_latent_loss(self.head, self.ft, z1, z2)
-            loss_2 = ft_latent_loss(self.head, self.ft, z2, z1)
+            loss_1, *s1 = ft_latent_loss(self.head, self.ft, z1, z2)
+            loss_2, *s2 = ft_latent_loss(self.head, self.ft, z2, z1)
             losses = dict(loss=0.5 * (loss_1 + loss_2))
+            if self.ft.record_scores:
+                self.ft.record(torch.cat([s1[0], s2[0]]), None,
+                               torch.cat([s1[1], s2[1]]))
         self.ft.next_step()
         return losses
