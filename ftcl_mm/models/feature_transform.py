@@ -30,12 +30,12 @@ Randomness: every lambda and permutation comes from a ``torch.Generator``
 on the features' device, re-seeded each training step from
 ``(seed, step)``. All ranks share the seed and the step counter, so all
 ranks draw identical lambdas, and a run is reproducible (also across
-resume: ``step`` is part of the module's state dict). The official code
+resume: ``step`` is saved in the ``rng_state`` buffer). The official code
 drew unseeded numpy arrays of the full K x d shape on every GPU.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -88,6 +88,8 @@ class FeatureTransform(nn.Module):
         self.seed = int(seed)
         self.enabled = enabled
         self.step = 0
+        self.register_buffer('rng_state',
+                             torch.tensor([0, self.seed], dtype=torch.long))
         self._generators: Dict[torch.device, torch.Generator] = {}
         self._gen_step: Dict[torch.device, int] = {}
         #: Lambdas drawn in the latest step, as device tensors (no host
@@ -115,14 +117,19 @@ class FeatureTransform(nn.Module):
                 f"'{self.granularity}', renorm={self.renorm}, "
                 f'enabled={self.enabled}')
 
-    def get_extra_state(self) -> Dict[str, int]:
-        # Plain ints: safe under torch.load(weights_only=True).
-        return dict(step=self.step, seed=self.seed)
+    # ``step`` and ``seed`` are Python ints (seeding must not read a device
+    # tensor: that would sync every step); the ``rng_state`` buffer carries
+    # them in state dicts, so checkpoints, resume and mmengine's broadcast
+    # of model state (all tensors only) handle them like any buffer.
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        self.rng_state.copy_(torch.tensor([self.step, self.seed]))
+        super()._save_to_state_dict(destination, prefix, keep_vars)
 
-    def set_extra_state(self, state: Any) -> None:
-        if isinstance(state, dict):
-            self.step = int(state.get('step', 0))
-            self.seed = int(state.get('seed', self.seed))
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        saved = state_dict.get(prefix + 'rng_state')
+        if saved is not None:
+            self.step, self.seed = (int(v) for v in saved.tolist())
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def next_step(self) -> None:
         """Advance the step counter; call once per training iteration."""

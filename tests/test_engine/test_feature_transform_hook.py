@@ -26,7 +26,7 @@ def test_start_epoch_switch_survives_resume(demo_data, tmp_path):
     assert [row['ft_enabled'] for row in rows] == [0.0, 0.0, 1.0, 1.0]
     state = torch.load(f'{work}/epoch_2.pth', map_location='cpu')
     # The lambda stream position and seed were checkpointed.
-    assert state['state_dict']['ft._extra_state'] == dict(step=4, seed=0)
+    assert state['state_dict']['ft.rng_state'].tolist() == [4, 0]  # step, seed
 
 
 def test_start_iter(demo_data, tmp_path):

@@ -7,6 +7,7 @@ import torch
 from ..conftest import python_cli, run_cli, scalars, train_opts
 
 DEMO_CFG = 'configs/selfsup/demo/mocov2_demo.py'
+FT_CFG = 'configs/selfsup/demo/mocov2_ft_demo.py'
 
 
 def test_train_two_iterations_then_resume(demo_data, tmp_path):
@@ -36,11 +37,11 @@ def test_train_two_iterations_then_resume(demo_data, tmp_path):
 
 def test_dist_train_two_cpu_processes(demo_data, tmp_path):
     work = str(tmp_path / 'dist')
-    r = run_cli(['bash', 'tools/dist_train.sh', DEMO_CFG, '2', '--work-dir',
+    # The FT variant: its state (lambda stream) must pass mmengine's
+    # broadcast of model state and be identical on both ranks.
+    r = run_cli(['bash', 'tools/dist_train.sh', FT_CFG, '2', '--work-dir',
                  work, *train_opts(demo_data, epochs=1)],
-                env=dict(FTCL_PYTHON=sys.executable, PORT='29531',
-                         # 8 images per rank: 2 iterations of 4 per rank.
-                         ))
+                env=dict(FTCL_PYTHON=sys.executable, PORT='29531'))
     out = r.stdout + r.stderr
     assert r.returncode == 0, out[-3000:]
     assert 'Distributed launcher: pytorch' in out or 'launcher' in out
@@ -49,6 +50,7 @@ def test_dist_train_two_cpu_processes(demo_data, tmp_path):
     # from both ranks were all-gathered into the queue.
     assert state['meta']['iter'] == 1
     assert int(state['state_dict']['queue_ptr']) == 32
+    assert state['state_dict']['ft.rng_state'].tolist() == [1, 0]
 
 
 def test_missing_data_root_is_one_clear_line(tmp_path):

@@ -18,4 +18,4 @@ def test_demo_config_trains_two_iterations(method, demo_data, tmp_path):
     assert all(row['ft_enabled'] == 1.0 for row in rows)
     assert all(torch.isfinite(torch.tensor(row['loss'])) for row in rows)
     state = torch.load(f'{work}/epoch_1.pth', map_location='cpu')
-    assert state['state_dict']['ft._extra_state']['step'] == 2
+    assert state['state_dict']['ft.rng_state'].tolist() == [2, 0]  # step, seed
