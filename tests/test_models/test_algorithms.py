@@ -122,6 +122,7 @@ def test_simclr_ft_positive_matches_reference():
 def test_simclr_ft_negatives_exclude_anchor_pair():
     model = _build('simclr_ft_demo')
     model.ft.pos = False
+    model.ft.granularity = 'dim'  # materialises the negative features
     seen = {}
     orig = model.ft.interpolate_negatives
 

@@ -62,6 +62,20 @@ def test_negatives_are_convex_mixes_of_queue_rows(layout):
     assert torch.equal(z_in, z if layout == 'rows' else z.t())
 
 
+@pytest.mark.parametrize('granularity', ['batch', 'sample'])
+def test_score_mixing_equals_feature_mixing(granularity):
+    anchors = _unit(6, 8, 1)
+    queue = _unit(40, 8, 2).t().contiguous()  # d x K, as MoCo stores it
+    by_scores = FeatureTransform(pos=False, granularity=granularity, seed=4)
+    by_feats = FeatureTransform(pos=False, granularity=granularity, seed=4)
+    assert by_scores.mixes_scores
+    mixed_scores = by_scores.interpolate_negative_scores(anchors @ queue, 1)
+    mixed_feats = anchors @ by_feats.interpolate_negatives(queue, 1)
+    torch.testing.assert_close(mixed_scores, mixed_feats)
+    assert not FeatureTransform(granularity='dim').mixes_scores
+    assert not FeatureTransform(renorm=True).mixes_scores
+
+
 @pytest.mark.parametrize('granularity, pos_shape, neg_shape',
                          [('batch', (1, 1), (1, 1)),
                           ('sample', (8, 1), (20, 1)),

@@ -52,11 +52,14 @@ class MoCoFT(MoCo):
         q_hat, k_hat = self.ft.extrapolate_positives(q, k)
         l_pos = torch.einsum('nc,nc->n', [q_hat, k_hat]).unsqueeze(-1)
         # The loss keeps a reference to the negatives for backward, and the
-        # queue is written in place below: score a copy (the mix is one).
+        # queue is written in place below: score a copy (a mix is one).
         queue = self.queue.detach()
-        negatives = (self.ft.interpolate_negatives(queue, sample_dim=1)
-                     if self.ft.neg_active else queue.clone())
-        l_neg = torch.einsum('nc,ck->nk', [q_hat, negatives])
+        if self.ft.neg_active and not self.ft.mixes_scores:
+            negatives = self.ft.interpolate_negatives(queue, sample_dim=1)
+            l_neg = torch.einsum('nc,ck->nk', [q_hat, negatives])
+        else:  # plain, or the exact and cheaper mixing of scores
+            l_neg = torch.einsum('nc,ck->nk', [q_hat, queue.clone()])
+            l_neg = self.ft.interpolate_negative_scores(l_neg, sample_dim=1)
         if self.ft.record_scores:
             self._record(q, k, queue, l_pos, l_neg)
         loss = self.head.loss(l_pos, l_neg)

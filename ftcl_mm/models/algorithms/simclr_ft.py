@@ -20,8 +20,9 @@ class SimCLRFT(SimCLR):
     ``a`` are the 2N-2 features outside its pair; negative interpolation
     mixes each of them with another of *the same anchor's* negatives (a
     shared random permutation of the 2N-2 negative slots), so a mixed
-    negative never contains the anchor or its positive. This materialises a
-    (2N, 2N-2, d) tensor, fine for the usual global batches (<= 1024).
+    negative never contains the anchor or its positive. With one lambda per
+    negative this mixes the (2N, 2N-2) scores; dimension-level mixing
+    materialises the (2N, 2N-2, d) negative features.
 
     Args:
         ft: :class:`~ftcl_mm.models.FeatureTransform` arguments; None trains
@@ -60,12 +61,13 @@ class SimCLRFT(SimCLR):
         idx = torch.arange(n2, device=z.device)
         keep = (idx.view(1, -1) // 2) != (idx.view(-1, 1) // 2)
         neg_idx = idx.expand(n2, n2)[keep].view(n2, n2 - 2)
-        if self.ft.neg_active:
+        if self.ft.neg_active and not self.ft.mixes_scores:
             negatives = self.ft.interpolate_negatives(z[neg_idx],
                                                       sample_dim=1)
             negative = torch.einsum('ad,akd->ak', z_hat, negatives)
-        else:
+        else:  # plain, or the exact and cheaper mixing of scores
             negative = torch.gather(z_hat @ z.t(), 1, neg_idx)
+            negative = self.ft.interpolate_negative_scores(negative, 1)
         if self.ft.record_scores:
             with torch.no_grad():
                 if self.ft.pos_active or self.ft.neg_active:
