@@ -41,6 +41,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--no-validate', action='store_true',
                         help='skip validation during training')
     parser.add_argument(
+        '--pretrained', metavar='PATH',
+        help='checkpoint for every Pretrained init_cfg of the model (the '
+        'backbone and, for C4 detectors, the res5 shared head), e.g. from '
+        'tools/convert_ckpt.py; "none" for random initialisation')
+    parser.add_argument(
         '--cfg-options', nargs='+', action=_DictAction, default={},
         help='override config entries, e.g. '
         'train_dataloader.batch_size=8 model.backbone.depth=18')
@@ -78,7 +83,8 @@ def main(argv=None) -> int:
             'work_dirs', osp.splitext(osp.basename(args.config))[0])
         prepare_config(cfg, amp=args.amp, resume=args.resume,
                        auto_scale_lr=args.auto_scale_lr,
-                       no_validate=args.no_validate)
+                       no_validate=args.no_validate,
+                       pretrained=args.pretrained)
         if args.launcher == 'pytorch':
             setup_cpu_distributed(cfg)
     except ConfigError as e:

@@ -68,9 +68,60 @@ def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
                         'PATH')
 
 
+def _pretrained_owners(node, path: str = 'model'):
+    """Yield ``(dotted path, module cfg)`` of every module config whose
+    ``init_cfg`` is of type Pretrained."""
+    if isinstance(node, dict):
+        init = node.get('init_cfg')
+        if isinstance(init, dict) and init.get('type') == 'Pretrained':
+            yield f'{path}.init_cfg', node
+        for k, v in node.items():
+            if k != 'init_cfg':
+                yield from _pretrained_owners(v, f'{path}.{k}')
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _pretrained_owners(v, f'{path}.{i}')
+
+
+def set_pretrained(cfg: Config, checkpoint: str) -> int:
+    """Point every Pretrained ``init_cfg`` of the model at ``checkpoint``
+    (for C4 detectors: the backbone *and* the res5 shared head), or drop
+    them all for the modules' default (random) initialisation if
+    ``checkpoint`` is ``'none'``.
+
+    Returns:
+        The number of init_cfgs changed.
+
+    Raises:
+        ConfigError: the model has no Pretrained init_cfg.
+    """
+    owners = list(_pretrained_owners(cfg.model))
+    if not owners:
+        raise ConfigError('--pretrained: the model has no init_cfg of type '
+                          'Pretrained to point at a checkpoint')
+    for _, owner in owners:
+        if checkpoint.lower() == 'none':
+            owner['init_cfg'] = None
+        else:
+            owner['init_cfg']['checkpoint'] = checkpoint
+    return len(owners)
+
+
+def _check_pretrained(cfg: Config) -> None:
+    for path, owner in _pretrained_owners(cfg.get('model', {})):
+        ckpt = str(owner['init_cfg'].get('checkpoint', ''))
+        if ckpt and '://' not in ckpt and not osp.isfile(ckpt):
+            raise ConfigError(
+                f"pretrained checkpoint '{ckpt}' ({path}) does not exist; "
+                'convert a pretraining checkpoint with tools/convert_ckpt.py '
+                'and pass --pretrained PATH (or --pretrained none for random '
+                'initialisation)')
+
+
 def prepare_config(cfg: Config, amp: bool = False,
                    resume: Optional[str] = None, auto_scale_lr: bool = False,
-                   no_validate: bool = False) -> Config:
+                   no_validate: bool = False,
+                   pretrained: Optional[str] = None) -> Config:
     """Apply the command-line flags of ``tools/train.py`` to ``cfg``.
 
     Args:
@@ -80,6 +131,7 @@ def prepare_config(cfg: Config, amp: bool = False,
             checkpoint path, or None.
         auto_scale_lr: Scale the learning rate by the real total batch.
         no_validate: Drop the validation loop.
+        pretrained: Checkpoint for every Pretrained init_cfg, or 'none'.
 
     Raises:
         ConfigError: an option cannot be honoured or a path is missing.
@@ -114,6 +166,10 @@ def prepare_config(cfg: Config, amp: bool = False,
         cfg.auto_scale_lr.enable = True
     if no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if pretrained is not None:
+        set_pretrained(cfg, pretrained)
+    if not cfg.get('resume') and not cfg.get('load_from'):
+        _check_pretrained(cfg)
     check_data_paths(
         cfg, ('train_dataloader', ) if cfg.get('val_cfg') is None else
         ('train_dataloader', 'val_dataloader'))

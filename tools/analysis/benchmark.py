@@ -2,12 +2,17 @@
 """Time a training step of an algorithm in two variants, interleaved in one
 process, and report the ratio.
 
-``--compare ft`` (default): FT on vs off. Both variants are the same FT
-algorithm with the same weights; the "off" one has its FeatureTransform
-disabled, which is exactly the parent's computation
+``--compare ft`` (default): FT on vs off. With FT disabled, an FT
+algorithm computes exactly its mmpretrain parent's loss
 (tests/test_models/test_algorithms.py checks this).
 ``--compare record``: score-statistics recording (ScoreRecorder, as used by
 ScoreStatsHook, host transfer every 10 steps) on vs off, FT on in both.
+``--compare none``: two identical variants (FT on), i.e. the A/A noise
+floor of the machine, to read the other ratios against.
+
+Both variants are the *same* model and optimizer, toggled between steps:
+two copies drift apart in training and their step times with them (two
+deep copies differed by 7% with identical code on CPU).
 
 Steps are
 forward + backward + SGD update on random images (data loading excluded),
@@ -40,8 +45,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Step time and peak memory of an FT algorithm with FT '
         'on vs off, measured side by side in one process.')
     p.add_argument('config', help='an FT algorithm config (model.ft set)')
-    p.add_argument('--compare', choices=['ft', 'record'], default='ft',
-                   help='what the two variants differ in (default: ft)')
+    p.add_argument('--compare', choices=['ft', 'record', 'none'],
+                   default='ft',
+                   help='what the two variants differ in (default: ft); '
+                   '"none" runs two identical variants: the noise floor')
     p.add_argument('--batch', type=int, default=16, help='images per step')
     p.add_argument('--size', type=int, default=None,
                    help='image side (default: the config crop or 224)')
@@ -67,14 +74,13 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
-def build_models(args):
+def build_model(args):
     import torch
     from mmengine.config import Config, DictAction
     from mmengine.model import revert_sync_batchnorm
     from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
-    from ftcl_mm.models import FeatureTransform
 
     if not osp.isfile(args.config):
         raise SystemExit(f'benchmark.py: error: config {args.config} does '
@@ -89,14 +95,8 @@ def build_models(args):
                          'pass an FT config such as '
                          'configs/selfsup/mocov2_ft.py')
     torch.manual_seed(0)
-    on = revert_sync_batchnorm(MODELS.build(cfg.model)).to(args.device)
-    off = copy.deepcopy(on)
-    for model, flag in ((on, True), (off, args.compare == 'record')):
-        model.train()
-        for m in model.modules():
-            if isinstance(m, FeatureTransform):
-                m.enabled = flag
-    return cfg, on, off
+    model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(args.device)
+    return cfg, model.train()
 
 
 def main(argv=None) -> int:
@@ -104,26 +104,34 @@ def main(argv=None) -> int:
     import torch
     if args.threads:
         torch.set_num_threads(args.threads)
-    cfg, on, off = build_models(args)
+    cfg, model = build_model(args)
+    from ftcl_mm.models import FeatureTransform
+    fts = [m for m in model.modules() if isinstance(m, FeatureTransform)]
     size = args.size or _config_crop(cfg) or 224
     device = torch.device(args.device)
     dtype = torch.float16 if device.type == 'cuda' else torch.bfloat16
     g = torch.Generator().manual_seed(0)
     views = [torch.randn(args.batch, 3, size, size, generator=g).to(device)
              for _ in range(2)]
-    opts = {
-        name: torch.optim.SGD(m.parameters(), lr=1e-3, momentum=0.9)
-        for name, m in (('on', on), ('off', off))
-    }
+    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
     scaler = torch.amp.GradScaler(enabled=args.amp and device.type == 'cuda')
     recorder = None
     if args.compare == 'record':
         from ftcl_mm.engine import ScoreRecorder
-        recorder = ScoreRecorder(on, [opts['on']], on.backbone.parameters())
+        recorder = ScoreRecorder(model, [opt], model.backbone.parameters())
     counter = [0]
 
-    def step(name, model):
-        opt = opts[name]
+    def set_variant(name):
+        on = name == 'on'
+        for ft in fts:
+            ft.enabled = on or args.compare != 'ft'
+            if recorder is not None:
+                ft.record_scores = on
+        if recorder is not None:
+            recorder.active = on
+
+    def step(name):
+        set_variant(name)
         opt.zero_grad(set_to_none=True)
         with torch.autocast(device.type, dtype=dtype, enabled=args.amp):
             loss = model.loss(views, None)['loss']
@@ -142,28 +150,26 @@ def main(argv=None) -> int:
 
     times = {'off': [], 'on': []}
     peak = {}
-    for name, model in (('off', off), ('on', on)):
+    for name in ('off', 'on'):
         for _ in range(args.warmup):
-            step(name, model)
+            step(name)
         sync()
         if device.type == 'cuda':
             torch.cuda.reset_peak_memory_stats()
-            step(name, model)
+            step(name)
             sync()
             peak[name] = torch.cuda.max_memory_allocated() / 2**20
-    print(f'[benchmark] {osp.basename(args.config)}: {type(on).__name__}, '
+    print(f'[benchmark] {osp.basename(args.config)}: {type(model).__name__}, '
           f'compare {args.compare}, '
           f'batch {args.batch}, {size}px, device {device}, amp {args.amp}; '
           f'{args.rounds} rounds x {args.steps} steps per variant',
           flush=True)
     for r in range(args.rounds):
-        order = (('off', off), ('on', on)) if r % 2 == 0 else \
-            (('on', on), ('off', off))
-        for name, model in order:
+        for name in (('off', 'on') if r % 2 == 0 else ('on', 'off')):
             for _ in range(args.steps):
                 sync()
                 t0 = time.perf_counter()
-                step(name, model)
+                step(name)
                 sync()
                 times[name].append(time.perf_counter() - t0)
         print(f'[benchmark] round {r + 1}/{args.rounds}: '
@@ -171,10 +177,10 @@ def main(argv=None) -> int:
               f'on {statistics.median(times["on"]) * 1e3:.1f} ms', flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
     result = dict(
-        config=args.config, algorithm=type(on).__name__,
+        config=args.config, algorithm=type(model).__name__,
         compare=args.compare, batch=args.batch,
         size=size, device=_device_name(device), amp=args.amp,
-        queue_len=getattr(on, 'queue_len', None),
+        queue_len=getattr(model, 'queue_len', None),
         step_ms_off=round(med['off'] * 1e3, 2),
         step_ms_on=round(med['on'] * 1e3, 2),
         ratio=round(med['on'] / med['off'], 4),

@@ -77,8 +77,12 @@ class ScoreRecorder:
         ]
         self.rows: List[torch.Tensor] = []
         self.meta: List[tuple] = []
+        #: Switch for benchmarks that toggle recording between steps.
+        self.active = True
 
     def _before_step(self, optimizer, args, kwargs) -> None:
+        if not self.active:
+            return
         grads = [p.grad for p in self.params if p.grad is not None]
         if grads:
             self._grad_norm = torch.nn.utils.get_total_norm(grads).float()

@@ -1,0 +1,28 @@
+# COCO transfer: Mask R-CNN R50-FPN, SyncBN backbone trained end to end,
+# multi-scale training (640-800), 1x schedule.
+_base_ = [
+    'mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py',
+    '../../../_base_/det_transfer.py',
+]
+
+custom_imports = dict(imports=['ftcl_mm'], allow_failed_imports=False)
+default_scope = 'mmdet'
+
+model = dict(
+    data_preprocessor=_base_.det_data_preprocessor,
+    backbone=dict(frozen_stages=-1, norm_cfg=_base_.det_norm_cfg,
+                  norm_eval=False, init_cfg=_base_.det_init_cfg),
+    neck=dict(norm_cfg=_base_.det_norm_cfg))
+
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+    dict(type='RandomChoiceResize',
+         scales=[(1333, 640), (1333, 672), (1333, 704), (1333, 736),
+                 (1333, 768), (1333, 800)],
+         keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+randomness = dict(seed=0)

@@ -1,0 +1,61 @@
+# CPU-size VOC transfer on the generated demo data (tools/make_demo_data.py):
+# the real VOC C4 config at ResNet-18, 160-192 px images, 32 sampled RoIs.
+_base_ = '../voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py'
+
+data_root = 'data/demo/VOCdevkit/'
+metainfo = dict(classes=('circle', 'square', 'triangle', 'star'))
+
+model = dict(
+    backbone=dict(depth=18),
+    rpn_head=dict(in_channels=256, feat_channels=256),
+    roi_head=dict(
+        shared_head=dict(depth=18),
+        bbox_roi_extractor=dict(out_channels=256),
+        bbox_head=dict(in_channels=512, num_classes=4)),
+    train_cfg=dict(
+        rpn_proposal=dict(nms_pre=1000, max_per_img=300),
+        rcnn=dict(sampler=dict(num=32))),
+    test_cfg=dict(rpn=dict(nms_pre=600, max_per_img=100)))
+
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='RandomChoiceResize',
+         scales=[(320, 160), (320, 176), (320, 192)], keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(320, 192), keep_ratio=True),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor')),
+]
+train_dataloader = dict(
+    num_workers=0, persistent_workers=False,
+    dataset=dict(datasets=[
+        dict(type='VOCDataset', data_root=data_root, metainfo=metainfo,
+             ann_file=f'VOC{year}/ImageSets/Main/trainval.txt',
+             data_prefix=dict(sub_data_root=f'VOC{year}/'),
+             filter_cfg=dict(filter_empty_gt=True, min_size=8),
+             pipeline=train_pipeline) for year in ('2007', '2012')
+    ]))
+val_dataloader = dict(
+    num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, metainfo=metainfo,
+                 pipeline=test_pipeline))
+test_dataloader = val_dataloader
+
+max_iter = 60
+train_cfg = dict(max_iters=max_iter, val_interval=max_iter)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
+         end=10),
+    dict(type='MultiStepLR', begin=0, end=max_iter, by_epoch=False,
+         milestones=[45], gamma=0.1)
+]
+optim_wrapper = dict(optimizer=dict(lr=0.01))
+default_hooks = dict(logger=dict(interval=10),
+                     checkpoint=dict(interval=max_iter))

@@ -1,0 +1,186 @@
+"""Extract a ResNet backbone from a training checkpoint for transfer.
+
+Reads an mmengine training checkpoint of any algorithm here (or an already
+extracted backbone file) and returns backbone weights in one of three key
+layouts:
+
+* ``mmdet`` (also mmpretrain): ``conv1.weight``, ``layer1.0.bn1.weight`` ...,
+  saved as ``{'state_dict': ..., 'meta': ...}`` for ``init_cfg=Pretrained``
+  of both the detector backbone and the C4 shared head (res5 = layer4);
+* ``torchvision``: the same names as a bare state dict
+  (``resnet50().load_state_dict(sd, strict=False)`` misses only ``fc``);
+* ``detectron2``: ``stem.conv1``, ``res2``-``res5``, ``convN.norm``,
+  ``shortcut``; a pickle of numpy arrays with ``matching_heuristics``.
+
+Tensors only (plus plain metadata), so the mmdet/torchvision files load
+under ``torch.load(weights_only=True)``.
+"""
+from __future__ import annotations
+
+import os
+import os.path as osp
+import pickle
+import re
+import tempfile
+import zipfile
+from collections import OrderedDict
+from typing import Dict, Tuple
+
+import torch
+
+FORMATS = ('mmdet', 'torchvision', 'detectron2')
+
+#: Where each algorithm keeps its encoders' backbone in the state dict.
+ENCODER_PREFIXES = {
+    'online': ('backbone.', ),
+    # MoCo: ExponentialMovingAverage(Sequential(backbone, neck));
+    # BYOL: CosineEMA(Sequential(backbone, neck)).
+    'momentum': ('encoder_k.module.0.', 'target_net.module.0.'),
+}
+
+
+class ConvertError(Exception):
+    """Input the converter cannot use; the message says what to do."""
+
+
+def load_source(path: str) -> dict:
+    """Load a checkpoint safely (weights_only), with a clear error."""
+    if not osp.isfile(path):
+        raise ConvertError(f'{path} does not exist')
+    with open(path, 'rb') as f:
+        magic = f.read(2)
+    # torch.save writes a zip archive (or, legacy, a protocol-2 pickle).
+    if not (zipfile.is_zipfile(path) or magic == b'\x80\x02'):
+        raise ConvertError(f'{path} is not a PyTorch checkpoint; pass the '
+                           '.pth file written by training')
+    try:
+        ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        found = re.search(r'GLOBAL (\S+)', str(e))
+        what = f'the global {found.group(1)}' if found else 'foreign objects'
+        raise ConvertError(
+            f'{path} contains {what}, which a safe (weights_only) load '
+            'refuses; convert only checkpoints written by mmengine/ftcl_mm'
+        ) from None
+    except Exception as e:  # zip/pickle format errors
+        raise ConvertError(f'{path} is not a PyTorch checkpoint '
+                           f'({type(e).__name__}: {e})'[:300]) from None
+    if not isinstance(ckpt, dict):
+        raise ConvertError(f'{path} holds a {type(ckpt).__name__}, not a '
+                           'checkpoint dict')
+    return ckpt
+
+
+def extract_backbone(ckpt: dict, encoder: str = 'online'
+                     ) -> Tuple['OrderedDict[str, torch.Tensor]', str]:
+    """Backbone tensors (ResNet key names) and where they came from.
+
+    Raises:
+        ConvertError: no backbone of the requested encoder is present.
+    """
+    if encoder not in ENCODER_PREFIXES:
+        raise ConvertError(f'encoder must be one of '
+                           f'{sorted(ENCODER_PREFIXES)}, got {encoder!r}')
+    state = ckpt.get('state_dict', ckpt)
+    if not isinstance(state, dict):
+        raise ConvertError('the checkpoint has no state_dict')
+    for prefix in ENCODER_PREFIXES[encoder]:
+        out = OrderedDict((k[len(prefix):], v) for k, v in state.items()
+                          if k.startswith(prefix)
+                          and isinstance(v, torch.Tensor))
+        if out:
+            return out, prefix
+    if encoder == 'online' and 'conv1.weight' in state and any(
+            k.startswith('layer1.') for k in state):
+        # Already an extracted backbone (mmdet/torchvision names).
+        out = OrderedDict((k, v) for k, v in state.items()
+                          if isinstance(v, torch.Tensor)
+                          and not k.startswith('fc.'))
+        return out, ''
+    kind = ('a momentum encoder (MoCo encoder_k / BYOL target_net)'
+            if encoder == 'momentum' else "keys starting with 'backbone.'")
+    raise ConvertError(f'the checkpoint has no backbone weights (expected '
+                       f'{kind}); pass a training checkpoint of ftcl_mm/'
+                       'mmpretrain or an extracted ResNet backbone')
+
+
+def describe(backbone: Dict[str, torch.Tensor]) -> str:
+    """'ResNet-50' etc. from the block structure."""
+    blocks = []
+    for stage in range(1, 5):
+        idx = {int(m.group(1)) for k in backbone
+               if (m := re.match(rf'layer{stage}\.(\d+)\.', k))}
+        blocks.append(len(idx))
+    bottleneck = any('.conv3.' in k for k in backbone)
+    depths = {(2, 2, 2, 2, False): 18, (3, 4, 6, 3, False): 34,
+              (3, 4, 6, 3, True): 50, (3, 4, 23, 3, True): 101,
+              (3, 8, 36, 3, True): 152}
+    depth = depths.get((*blocks, bottleneck))
+    return f'ResNet-{depth}' if depth else f'ResNet with blocks {blocks}'
+
+
+def to_detectron2(backbone: Dict[str, torch.Tensor]) -> Dict[str, object]:
+    """detectron2 names (MoCo's converter rules) as numpy arrays."""
+    out = OrderedDict()
+    for k, v in backbone.items():
+        if 'num_batches_tracked' in k:
+            continue
+        new = k if 'layer' in k else 'stem.' + k
+        for t in (1, 2, 3, 4):
+            new = new.replace(f'layer{t}', f'res{t + 1}')
+        for t in (1, 2, 3):
+            new = new.replace(f'bn{t}', f'conv{t}.norm')
+        new = new.replace('downsample.0', 'shortcut')
+        new = new.replace('downsample.1', 'shortcut.norm')
+        out[new] = v.detach().cpu().numpy()
+    return dict(model=out, __author__='ftcl_mm', matching_heuristics=True)
+
+
+def write_atomic(obj, dst: str, use_pickle: bool = False) -> None:
+    """Write to a temp file beside ``dst`` and rename (never half-written)."""
+    dst_dir = osp.dirname(osp.abspath(dst))
+    os.makedirs(dst_dir, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix='.convert-', dir=dst_dir)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            if use_pickle:
+                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                torch.save(obj, f)
+        os.replace(tmp, dst)
+    except BaseException:
+        if osp.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def convert(src: str, dst: str, fmt: str = 'mmdet',
+            encoder: str = 'online', force: bool = False) -> Dict[str, object]:
+    """Convert ``src`` to a backbone-only file ``dst``.
+
+    Returns:
+        A summary dict (architecture, tensors, source iteration/epoch).
+
+    Raises:
+        ConvertError: bad input or an existing ``dst`` without ``force``.
+    """
+    if fmt not in FORMATS:
+        raise ConvertError(f'--format must be one of {FORMATS}, got {fmt!r}')
+    if osp.exists(dst) and not force:
+        raise ConvertError(f'{dst} already exists; pass --force to overwrite')
+    ckpt = load_source(src)
+    backbone, prefix = extract_backbone(ckpt, encoder)
+    meta = ckpt.get('meta') if isinstance(ckpt.get('meta'), dict) else {}
+    summary = dict(arch=describe(backbone), tensors=len(backbone),
+                   source_prefix=prefix or '(extracted backbone)',
+                   iter=meta.get('iter'), epoch=meta.get('epoch'),
+                   format=fmt, encoder=encoder)
+    if fmt == 'detectron2':
+        write_atomic(to_detectron2(backbone), dst, use_pickle=True)
+    elif fmt == 'torchvision':
+        write_atomic(backbone, dst)
+    else:
+        plain_meta = {k: v for k, v in summary.items()
+                      if isinstance(v, (int, str)) or v is None}
+        write_atomic(dict(state_dict=backbone, meta=plain_meta), dst)
+    return summary
