@@ -59,3 +59,13 @@ def scalars(work_dir: str) -> list:
         with open(f) as fh:
             rows += [json.loads(line) for line in fh if line.strip()]
     return [r for r in rows if 'iter' in r]
+
+
+@pytest.fixture(scope='session')
+def pretrain_ckpt(demo_data, tmp_path_factory) -> str:
+    """A real 2-iteration MoCo v2 + FT demo training checkpoint (R18)."""
+    work = str(tmp_path_factory.mktemp('pretrain'))
+    r = python_cli('tools/train.py', 'configs/selfsup/demo/mocov2_ft_demo.py',
+                   '--work-dir', work, *train_opts(demo_data, epochs=1))
+    assert r.returncode == 0, r.stderr[-3000:]
+    return osp.join(work, 'epoch_1.pth')

@@ -1,9 +1,10 @@
-# Self-supervised pretraining data for the CPU demo: the generated demo
+# Self-supervised pretraining data for the CPU demo (root: $FTCL_DEMO_DATA,
+# default data/demo): the generated demo
 # classes (tools/make_demo_data.py) in ImageNet layout, 64 px MoCo v2-style
 # views. Demo configs use ``train_dataloader = dict(_delete_=True,
 # **_base_.demo_train_dataloader)``; names are prefixed ``demo_`` so this
 # file can sit beside a full-size base without clashing keys.
-demo_data_root = 'data/demo/imagenet/'
+demo_data_root = '{{$FTCL_DEMO_DATA:data/demo}}/imagenet/'
 demo_crop = 64
 demo_view_pipeline = [
     dict(type='RandomResizedCrop', scale=demo_crop,
