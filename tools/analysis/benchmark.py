@@ -26,7 +26,6 @@ Examples:
         --batch 32 --size 224 --amp
 """
 import argparse
-import copy
 import json
 import os
 import os.path as osp

@@ -7,18 +7,27 @@ import torch.nn.functional as F
 from ..feature_transform import FeatureTransform
 
 
-def build_feature_transform(ft: Optional[dict]) -> FeatureTransform:
+def build_feature_transform(ft: Optional[dict],
+                            has_negatives: bool = True,
+                            owner: str = '') -> FeatureTransform:
     """FeatureTransform from a config dict; ``None`` gives a disabled one.
 
     A disabled transform is the identity, so an FT algorithm without ``ft``
     trains exactly like its mmpretrain parent.
+
+    Raises:
+        ValueError: negative interpolation requested for an algorithm
+            without negatives (``has_negatives=False``: SimSiam, BYOL).
     """
     if ft is None:
         return FeatureTransform(pos=False, neg=False, enabled=False)
     if not isinstance(ft, dict):
         raise TypeError(f'ft must be a dict of FeatureTransform arguments, '
                         f'got {type(ft).__name__}')
-    return FeatureTransform(**ft)
+    transform = FeatureTransform(**ft)
+    if transform.neg and not has_negatives:
+        raise ValueError(f'{owner} has no negatives: set ft.neg=False')
+    return transform
 
 
 def ft_latent_loss(head, ft: FeatureTransform, online: torch.Tensor,

@@ -23,10 +23,8 @@ class SimSiamFT(SimSiam):
 
     def __init__(self, *args, ft: Optional[dict] = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.ft = build_feature_transform(ft)
-        if self.ft.neg:
-            raise ValueError(f'{type(self).__name__} has no negatives: set '
-                             'ft.neg=False')
+        self.ft = build_feature_transform(ft, has_negatives=False,
+                                          owner=type(self).__name__)
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:

@@ -14,15 +14,6 @@ model = dict(
                   norm_eval=False, init_cfg=_base_.det_init_cfg),
     neck=dict(norm_cfg=_base_.det_norm_cfg))
 
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='RandomChoiceResize',
-         scales=[(1333, 640), (1333, 672), (1333, 704), (1333, 736),
-                 (1333, 768), (1333, 800)],
-         keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs'),
-]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+train_dataloader = dict(
+    dataset=dict(pipeline=_base_.det_coco_ms_train_pipeline))
 randomness = dict(seed=0)

@@ -1,0 +1,36 @@
+"""Linear evaluation from a converted backbone, and the results summary."""
+import json
+import os.path as osp
+
+from ..conftest import python_cli
+
+
+def test_linear_eval_demo(demo_data, pretrain_ckpt, tmp_path):
+    backbone = str(tmp_path / 'r18.pth')
+    assert python_cli('tools/convert_ckpt.py', pretrain_ckpt,
+                      backbone).returncode == 0
+    work = str(tmp_path / 'lin')
+    r = python_cli('tools/train.py',
+                   'configs/benchmarks/classification/demo/'
+                   'resnet18_linear_demo.py', '--work-dir', work,
+                   '--pretrained', backbone, '--cfg-options',
+                   'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                   env=dict(FTCL_DEMO_DATA=demo_data))
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out[-3000:]
+    assert f'Loads checkpoint by local backend from path: {backbone}' in out
+    summary = str(tmp_path / 'summary')
+    r = python_cli('tools/benchmarks/summarize.py', '--out', summary,
+                   '--note', 'test run', f'linear={work}')
+    assert r.returncode == 0, r.stderr
+    with open(summary + '.json') as f:
+        data = json.load(f)
+    acc = data['runs'][0]['metrics']['accuracy/top1']
+    assert 0.0 <= acc <= 100.0
+    assert data['runs'][0]['checkpoint'].endswith('epoch_1.pth')
+    with open(summary + '.md') as f:
+        md = f.read()
+    assert '| linear | accuracy/top1 |' in md and 'test run' in md
+    r = python_cli('tools/benchmarks/summarize.py', '--out', summary,
+                   f'x={osp.join(work, "nope")}')
+    assert r.returncode == 2 and 'does not exist' in r.stderr
