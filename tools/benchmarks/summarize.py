@@ -18,8 +18,8 @@ import sys
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description='Final validation metrics (from mmengine\'s '
-        'scalars.json) and artifacts of NAME=WORK_DIR runs, as markdown and '
-        'JSON.')
+        'scalars.json) and artifacts of NAME=WORK_DIR runs, as markdown (main '
+        'metrics) and JSON (all metrics).')
     p.add_argument('runs', nargs='+', metavar='NAME=WORK_DIR')
     p.add_argument('--out', required=True,
                    help='output path without extension (.md and .json)')
@@ -27,6 +27,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--note', action='append', default=[],
                    help='extra line under the title (repeatable)')
     return p.parse_args(argv)
+
+
+#: Metrics shown in the markdown table when present (JSON has them all).
+MAIN_METRICS = ('pascal_voc/mAP', 'pascal_voc/AP50', 'coco/bbox_mAP',
+                'coco/bbox_mAP_50', 'coco/segm_mAP', 'coco/segm_mAP_50',
+                'accuracy/top1', 'accuracy/top5')
 
 
 def final_metrics(work_dir: str) -> dict:
@@ -74,7 +80,9 @@ def main(argv=None) -> int:
         if not r['metrics']:
             lines.append(f'| {r["name"]} | (no evaluation) | | '
                          f'`{r["work_dir"]}` |')
-        for k, v in sorted(r['metrics'].items()):
+        shown = {k: v for k, v in r['metrics'].items()
+                 if k in MAIN_METRICS} or r['metrics']
+        for k, v in sorted(shown.items()):
             lines.append(f'| {r["name"]} | {k} | {v:.4f} | '
                          f'`{r["work_dir"]}` |')
     lines += ['', '| run | final checkpoint |', '|---|---|']

@@ -51,13 +51,13 @@ val_dataloader = dict(
                  pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-max_iter = 40
+max_iter = 30
 train_cfg = dict(max_iters=max_iter, val_interval=max_iter)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
          end=10),
     dict(type='MultiStepLR', begin=0, end=max_iter, by_epoch=False,
-         milestones=[30], gamma=0.1)
+         milestones=[24], gamma=0.1)
 ]
 optim_wrapper = dict(optimizer=dict(lr=0.01))
 default_hooks = dict(logger=dict(interval=10),
