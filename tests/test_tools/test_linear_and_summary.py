@@ -34,3 +34,27 @@ def test_linear_eval_demo(demo_data, pretrain_ckpt, tmp_path):
     r = python_cli('tools/benchmarks/summarize.py', '--out', summary,
                    f'x={osp.join(work, "nope")}')
     assert r.returncode == 2 and 'does not exist' in r.stderr
+
+
+def test_run_seeds_reports_mean_and_std(demo_data, pretrain_ckpt, tmp_path):
+    backbone = str(tmp_path / 'r18.pth')
+    assert python_cli('tools/convert_ckpt.py', pretrain_ckpt,
+                      backbone).returncode == 0
+    work = str(tmp_path / 'seeds')
+    r = python_cli('tools/benchmarks/run_seeds.py',
+                   'configs/benchmarks/classification/demo/'
+                   'resnet18_linear_demo.py', '--pretrained', backbone,
+                   '--seeds', '0', '1', '--work-dir', work, '--cfg-options',
+                   'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                   env=dict(FTCL_DEMO_DATA=demo_data))
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    with open(osp.join(work, 'results.json')) as f:
+        res = json.load(f)
+    top1 = res['summary']['accuracy/top1']
+    assert top1['n'] == 2 and len(top1['values']) == 2
+    import statistics
+    assert abs(top1['mean'] - statistics.fmean(top1['values'])) < 1e-9
+    assert abs(top1['std'] - statistics.stdev(top1['values'])) < 1e-9
+    assert set(res['per_seed']) == {'0', '1'}
+    with open(osp.join(work, 'results.md')) as f:
+        assert '| accuracy/top1 |' in f.read()

@@ -1,0 +1,108 @@
+#!/usr/bin/env python
+"""Run a transfer benchmark for one backbone over several seeds and report
+mean +- std of every final metric (the paper averages 5 detection runs).
+
+Example:
+    python tools/benchmarks/run_seeds.py \\
+        configs/benchmarks/mmdetection/voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py \\
+        --pretrained r50.pth --seeds 0 1 2 3 4 --gpus 8 \\
+        --work-dir work_dirs/voc_mocov2_ft
+Writes WORK_DIR/results.md and results.json; finished seeds are reused
+(interrupted ones resume from their last checkpoint).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import statistics
+import subprocess
+import sys
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.join(ROOT, 'tools', 'benchmarks'))
+
+from summarize import MAIN_METRICS, final_metrics  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description='Train+evaluate a transfer config once per seed from '
+        'the same pretrained backbone; write mean +- std tables.')
+    p.add_argument('config', help='a transfer config (detection or '
+                   'classification benchmark)')
+    p.add_argument('--pretrained', required=True,
+                   help='backbone file from tools/convert_ckpt.py, or "none"')
+    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3, 4])
+    p.add_argument('--gpus', type=int, default=1,
+                   help='processes per run (>1 uses tools/dist_train.sh)')
+    p.add_argument('--work-dir', required=True)
+    p.add_argument('--cfg-options', nargs='+', default=[],
+                   help='extra overrides for every run')
+    return p.parse_args(argv)
+
+
+def run_seed(args, seed: int, work_dir: str) -> int:
+    tail = [args.config, '--work-dir', work_dir, '--resume', '--pretrained',
+            args.pretrained, '--cfg-options', f'randomness.seed={seed}',
+            *args.cfg_options]
+    if args.gpus > 1:
+        cmd = ['bash', osp.join(ROOT, 'tools/dist_train.sh'), tail[0],
+               str(args.gpus), *tail[1:]]
+    else:
+        cmd = [sys.executable, osp.join(ROOT, 'tools/train.py'), *tail]
+    env = dict(os.environ, FTCL_PYTHON=sys.executable)
+    return subprocess.call(cmd, cwd=ROOT, env=env)
+
+
+def aggregate(per_seed: dict) -> dict:
+    """{metric: {mean, std, n, values}} over seeds that reported it."""
+    names = sorted({k for m in per_seed.values() for k in m})
+    out = {}
+    for name in names:
+        vals = [m[name] for m in per_seed.values() if name in m]
+        out[name] = dict(mean=statistics.fmean(vals),
+                         std=statistics.stdev(vals) if len(vals) > 1 else 0.0,
+                         n=len(vals), values=vals)
+    return out
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if not osp.isfile(args.config):
+        print(f'run_seeds.py: error: config {args.config} does not exist',
+              file=sys.stderr)
+        return 2
+    per_seed = {}
+    for i, seed in enumerate(args.seeds):
+        work_dir = osp.join(args.work_dir, f'seed{seed}')
+        print(f'[run_seeds] seed {seed} ({i + 1}/{len(args.seeds)}) -> '
+              f'{work_dir}', flush=True)
+        rc = run_seed(args, seed, work_dir)
+        if rc != 0:
+            print(f'run_seeds.py: error: seed {seed} failed (exit {rc}); '
+                  f'see {work_dir}', file=sys.stderr)
+            return rc
+        per_seed[seed] = final_metrics(work_dir)
+    stats = aggregate(per_seed)
+    lines = [f'# {osp.basename(args.config)}', '',
+             f'backbone: `{args.pretrained}`; seeds: {args.seeds}', '',
+             '| metric | mean ± std | n |', '|---|---|---|']
+    shown = {k: v for k, v in stats.items() if k in MAIN_METRICS} or stats
+    lines += [f'| {k} | {v["mean"]:.4f} ± {v["std"]:.4f} | {v["n"]} |'
+              for k, v in shown.items()]
+    os.makedirs(args.work_dir, exist_ok=True)
+    out = osp.join(args.work_dir, 'results')
+    for ext, text in (('md', '\n'.join(lines) + '\n'),
+                      ('json', json.dumps(dict(
+                          config=args.config, pretrained=args.pretrained,
+                          seeds=args.seeds, per_seed=per_seed,
+                          summary=stats), indent=1))):
+        with open(f'{out}.{ext}.tmp', 'w') as f:
+            f.write(text)
+        os.replace(f'{out}.{ext}.tmp', f'{out}.{ext}')
+    print('\n'.join(lines))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
