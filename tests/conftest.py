@@ -69,3 +69,12 @@ def pretrain_ckpt(demo_data, tmp_path_factory) -> str:
                    '--work-dir', work, *train_opts(demo_data, epochs=1))
     assert r.returncode == 0, r.stderr[-3000:]
     return osp.join(work, 'epoch_1.pth')
+
+
+@pytest.fixture(scope='session')
+def r18_backbone(pretrain_ckpt, tmp_path_factory) -> str:
+    """``pretrain_ckpt`` converted by tools/convert_ckpt.py (mmdet keys)."""
+    dst = str(tmp_path_factory.mktemp('converted') / 'r18.pth')
+    r = python_cli('tools/convert_ckpt.py', pretrain_ckpt, dst)
+    assert r.returncode == 0, r.stderr
+    return dst

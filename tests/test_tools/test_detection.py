@@ -18,14 +18,6 @@ def _val_metrics(work_dir):
     return {k: v for r in rows for k, v in r.items() if '/' in k}
 
 
-@pytest.fixture(scope='module')
-def r18_backbone(pretrain_ckpt, tmp_path_factory):
-    dst = str(tmp_path_factory.mktemp('conv') / 'r18.pth')
-    r = python_cli('tools/convert_ckpt.py', pretrain_ckpt, dst)
-    assert r.returncode == 0, r.stderr
-    return dst
-
-
 @pytest.mark.parametrize('config, schedule, metrics', [
     ('faster-rcnn_r18-c4_demo_voc.py',
      ['train_cfg.max_iters=2', 'train_cfg.val_interval=2'],

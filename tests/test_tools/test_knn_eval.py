@@ -29,10 +29,8 @@ def test_weighted_voting_on_known_features():
                     2) == 100.0
 
 
-def test_cli(demo_data, pretrain_ckpt, tmp_path):
-    backbone = str(tmp_path / 'r18.pth')
-    assert python_cli('tools/convert_ckpt.py', pretrain_ckpt,
-                      backbone).returncode == 0
+def test_cli(demo_data, r18_backbone, tmp_path):
+    backbone = r18_backbone
     out = str(tmp_path / 'knn.json')
     r = python_cli('tools/benchmarks/knn_eval.py',
                    'configs/benchmarks/classification/demo/'

@@ -5,10 +5,8 @@ import os.path as osp
 from ..conftest import python_cli
 
 
-def test_linear_eval_demo(demo_data, pretrain_ckpt, tmp_path):
-    backbone = str(tmp_path / 'r18.pth')
-    assert python_cli('tools/convert_ckpt.py', pretrain_ckpt,
-                      backbone).returncode == 0
+def test_linear_eval_demo(demo_data, r18_backbone, tmp_path):
+    backbone = r18_backbone
     work = str(tmp_path / 'lin')
     r = python_cli('tools/train.py',
                    'configs/benchmarks/classification/demo/'
@@ -36,10 +34,9 @@ def test_linear_eval_demo(demo_data, pretrain_ckpt, tmp_path):
     assert r.returncode == 2 and 'does not exist' in r.stderr
 
 
-def test_run_seeds_reports_mean_and_std(demo_data, pretrain_ckpt, tmp_path):
-    backbone = str(tmp_path / 'r18.pth')
-    assert python_cli('tools/convert_ckpt.py', pretrain_ckpt,
-                      backbone).returncode == 0
+def test_run_seeds_reports_mean_and_std(demo_data, r18_backbone,
+                                        tmp_path):
+    backbone = r18_backbone
     work = str(tmp_path / 'seeds')
     r = python_cli('tools/benchmarks/run_seeds.py',
                    'configs/benchmarks/classification/demo/'
