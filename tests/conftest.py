@@ -78,3 +78,12 @@ def r18_backbone(pretrain_ckpt, tmp_path_factory) -> str:
     r = python_cli('tools/convert_ckpt.py', pretrain_ckpt, dst)
     assert r.returncode == 0, r.stderr
     return dst
+
+
+@pytest.fixture
+def mmpretrain_scope():
+    """Build from mmpretrain's registries whatever scope an earlier test
+    (e.g. an mmdet one) left as the default."""
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        yield

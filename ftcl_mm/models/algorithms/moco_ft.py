@@ -51,26 +51,52 @@ class MoCoFT(MoCo):
         q, k = self.encode(inputs)
         q_hat, k_hat = self.ft.extrapolate_positives(q, k)
         l_pos = torch.einsum('nc,nc->n', [q_hat, k_hat]).unsqueeze(-1)
-        # The loss keeps a reference to the negatives for backward, and the
-        # queue is written in place below: score a copy (a mix is one).
         queue = self.queue.detach()
-        if self.ft.neg_active and not self.ft.mixes_scores:
-            negatives = self.ft.interpolate_negatives(queue, sample_dim=1)
-            l_neg = torch.einsum('nc,ck->nk', [q_hat, negatives])
-        else:  # plain, or the exact and cheaper mixing of scores
-            l_neg = torch.einsum('nc,ck->nk', [q_hat, queue.clone()])
-            l_neg = self.ft.interpolate_negative_scores(l_neg, sample_dim=1)
+        l_neg = self.queue_logits(q_hat, queue)
+        extra = self.extra_negative_logits(q, q_hat, queue)
+        if extra is not None:  # per-query negatives of a subclass (MoCHi)
+            l_neg = torch.cat([l_neg, extra], dim=1)
         if self.ft.record_scores:
-            self._record(q, k, queue, l_pos, l_neg)
+            self._record(q, k, queue, l_pos, l_neg,
+                         changed=extra is not None)
         loss = self.head.loss(l_pos, l_neg)
         self._dequeue_and_enqueue(k)  # original keys, never the mixed ones
         self.ft.next_step()
         return dict(loss=loss)
 
+    def queue_logits(self, q_hat: torch.Tensor,
+                     queue: torch.Tensor) -> torch.Tensor:
+        """Logits of ``q_hat`` (N x d) against a queue (d x K), with
+        negative interpolation when FT is on."""
+        # The loss keeps a reference to the negatives for backward, and the
+        # queue is written in place after the loss: score a copy (a mix is
+        # one).
+        if self.ft.neg_active and not self.ft.mixes_scores:
+            negatives = self.ft.interpolate_negatives(queue, sample_dim=1)
+            return torch.einsum('nc,ck->nk', [q_hat, negatives])
+        # plain, or the exact and cheaper mixing of scores
+        l_neg = torch.einsum('nc,ck->nk', [q_hat, queue.clone()])
+        return self.ft.interpolate_negative_scores(l_neg, sample_dim=1)
+
+    def extra_negative_logits(self, q: torch.Tensor, q_hat: torch.Tensor,
+                              queue: torch.Tensor
+                              ) -> Optional[torch.Tensor]:
+        """Logits of additional per-query negatives (N x M), appended after
+        the queue's; none in MoCo. Subclasses that synthesise negatives
+        (MoCHi) override this; they are never enqueued.
+
+        Args:
+            q: Normalised queries before FT (N x d).
+            q_hat: Queries as scored in the loss (after positive FT).
+            queue: The queue before this step's enqueue (d x K, detached).
+        """
+        return None
+
     @torch.no_grad()
-    def _record(self, q, k, queue, l_pos, l_neg) -> None:
-        """Scores before FT (recomputed only if FT changed them) and after."""
-        if self.ft.pos_active or self.ft.neg_active:
+    def _record(self, q, k, queue, l_pos, l_neg, changed=False) -> None:
+        """Scores before FT/MoCHi (recomputed only if they changed them:
+        ``changed`` marks extra negatives) and after."""
+        if self.ft.pos_active or self.ft.neg_active or changed:
             pos0 = torch.einsum('nc,nc->n', [q, k])
             neg0 = torch.einsum('nc,ck->nk', [q, queue])
         else:
