@@ -1,7 +1,12 @@
 """Self-supervised algorithms, one per file, registered in mmpretrain."""
 from .byol_ft import BYOLFT
+from .looc import LooC
+from .mochi import MoCHi, mix_hard_negatives
 from .moco_ft import MoCoFT
 from .simclr_ft import SimCLRFT
 from .simsiam_ft import SimSiamFT
 
-__all__ = ['MoCoFT', 'SimCLRFT', 'SimSiamFT', 'BYOLFT']
+__all__ = [
+    'MoCoFT', 'SimCLRFT', 'SimSiamFT', 'BYOLFT', 'MoCHi', 'mix_hard_negatives',
+    'LooC'
+]

@@ -1,0 +1,5 @@
+# LooC with Feature Transformation in every embedding space (pos + neg).
+_base_ = ['looc.py', '../_base_/ft_default.py']
+
+model = dict(ft=_base_.ft_both)
+custom_hooks = [_base_.ft_hook, *_base_.custom_hooks]
