@@ -6,6 +6,7 @@ Examples:
     python tools/convert_ckpt.py CKPT r50_tv.pth --format torchvision
     python tools/convert_ckpt.py CKPT r50_d2.pkl --format detectron2
     python tools/convert_ckpt.py CKPT r50_k.pth --encoder momentum
+    python tools/convert_ckpt.py LOOC_CKPT r50_spaces.pth --with-neck
 """
 import argparse
 import os.path as osp
@@ -29,6 +30,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    choices=['online', 'momentum'],
                    help='online backbone (default) or the momentum encoder '
                    '(MoCo encoder_k, BYOL target)')
+    p.add_argument('--with-neck', action='store_true',
+                   help='also keep the neck, keys backbone.*/neck.* for a '
+                   'classifier init_cfg (LooC++ concatenated spaces)')
     p.add_argument('--force', action='store_true',
                    help='overwrite an existing output file')
     return p.parse_args(argv)
@@ -40,7 +44,7 @@ def main(argv=None) -> int:
     from ftcl_mm.utils.ckpt_convert import ConvertError, convert
     try:
         s = convert(args.src, args.dst, args.format, args.encoder,
-                    args.force)
+                    args.force, args.with_neck)
     except ConvertError as e:
         print(f'convert_ckpt.py: error: {e}', file=sys.stderr)
         return 2

@@ -154,9 +154,32 @@ def write_atomic(obj, dst: str, use_pickle: bool = False) -> None:
         raise
 
 
+def extract_neck(ckpt: dict, backbone_prefix: str
+                 ) -> 'OrderedDict[str, torch.Tensor]':
+    """The neck tensors of the encoder whose backbone has
+    ``backbone_prefix`` (LooC++ evaluates on the neck's spaces)."""
+    state = ckpt.get('state_dict', ckpt)
+    if backbone_prefix == 'backbone.':
+        prefix = 'neck.'
+    elif backbone_prefix.endswith('.0.'):  # Sequential(backbone, neck)
+        prefix = backbone_prefix[:-2] + '1.'
+    else:
+        prefix = None
+    out = OrderedDict((k[len(prefix):], v) for k, v in state.items()
+                      if prefix and k.startswith(prefix)
+                      and isinstance(v, torch.Tensor))
+    if not out:
+        raise ConvertError('--with-neck: the checkpoint has no neck weights '
+                           'beside its backbone; pass a training checkpoint')
+    return out
+
+
 def convert(src: str, dst: str, fmt: str = 'mmdet',
-            encoder: str = 'online', force: bool = False) -> Dict[str, object]:
-    """Convert ``src`` to a backbone-only file ``dst``.
+            encoder: str = 'online', force: bool = False,
+            with_neck: bool = False) -> Dict[str, object]:
+    """Convert ``src`` to a backbone-only file ``dst`` (with
+    ``with_neck``: ``backbone.*`` and ``neck.*`` tensors, for an mmpretrain
+    classifier's model-level ``init_cfg=Pretrained``, e.g. LooC++).
 
     Returns:
         A summary dict (architecture, tensors, source iteration/epoch).
@@ -168,8 +191,12 @@ def convert(src: str, dst: str, fmt: str = 'mmdet',
         raise ConvertError(f'--format must be one of {FORMATS}, got {fmt!r}')
     if osp.exists(dst) and not force:
         raise ConvertError(f'{dst} already exists; pass --force to overwrite')
+    if with_neck and fmt != 'mmdet':
+        raise ConvertError('--with-neck writes mmpretrain keys; use it '
+                           'with --format mmdet')
     ckpt = load_source(src)
     backbone, prefix = extract_backbone(ckpt, encoder)
+    neck = extract_neck(ckpt, prefix) if with_neck else {}
     meta = ckpt.get('meta') if isinstance(ckpt.get('meta'), dict) else {}
     summary = dict(arch=describe(backbone), tensors=len(backbone),
                    source_prefix=prefix or '(extracted backbone)',
@@ -182,5 +209,11 @@ def convert(src: str, dst: str, fmt: str = 'mmdet',
     else:
         plain_meta = {k: v for k, v in summary.items()
                       if isinstance(v, (int, str)) or v is None}
+        if with_neck:
+            summary['tensors'] += len(neck)
+            plain_meta['tensors'] = summary['tensors']
+            backbone = OrderedDict(
+                [(f'backbone.{k}', v) for k, v in backbone.items()] +
+                [(f'neck.{k}', v) for k, v in neck.items()])
         write_atomic(dict(state_dict=backbone, meta=plain_meta), dst)
     return summary

@@ -9,6 +9,11 @@ algorithm computes exactly its mmpretrain parent's loss
 ScoreStatsHook, host transfer every 10 steps) on vs off, FT on in both.
 ``--compare none``: two identical variants (FT on), i.e. the A/A noise
 floor of the machine, to read the other ratios against.
+``--compare baseline --baseline CONFIG``: two *different* models, the
+baseline config ("off", e.g. plain MoCo v2) against ``config`` ("on", e.g.
+MoCHi or LooC), each with its own optimizer and its own number of views
+(LooC: query, k_0 and one key per factor). Runs are past any warm-up
+(MoCHi mixes from the first step).
 
 Both variants are the *same* model and optimizer, toggled between steps:
 two copies drift apart in training and their step times with them (two
@@ -24,6 +29,9 @@ Examples:
     # paper size: R50, 224 px, K=65536, batch 32 per GPU, AMP
     python tools/analysis/benchmark.py configs/selfsup/mocov2_ft.py \\
         --batch 32 --size 224 --amp
+    # a sibling method against plain MoCo v2
+    python tools/analysis/benchmark.py configs/selfsup/demo/looc_demo.py \\
+        --compare baseline --baseline configs/selfsup/demo/mocov2_demo.py
 """
 import argparse
 import json
@@ -41,13 +49,19 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        description='Step time and peak memory of an FT algorithm with FT '
-        'on vs off, measured side by side in one process.')
-    p.add_argument('config', help='an FT algorithm config (model.ft set)')
-    p.add_argument('--compare', choices=['ft', 'record', 'none'],
+        description='Step time and peak memory of two variants measured side '
+        'by side in one process: FT on vs off, recording on vs off, A/A, or '
+        'a sibling method vs a baseline config.')
+    p.add_argument('config', help='an FT algorithm config (model.ft set), '
+                   'or any algorithm with --compare baseline')
+    p.add_argument('--compare', choices=['ft', 'record', 'none', 'baseline'],
                    default='ft',
                    help='what the two variants differ in (default: ft); '
-                   '"none" runs two identical variants: the noise floor')
+                   '"none" runs two identical variants: the noise floor; '
+                   '"baseline": the --baseline config vs this one')
+    p.add_argument('--baseline',
+                   help='with --compare baseline: config of the "off" '
+                   'variant, e.g. configs/selfsup/mocov2.py')
     p.add_argument('--batch', type=int, default=16, help='images per step')
     p.add_argument('--size', type=int, default=None,
                    help='image side (default: the config crop or 224)')
@@ -73,7 +87,7 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
-def build_model(args):
+def build_model(args, config=None, need_ft=True):
     import torch
     from mmengine.config import Config, DictAction
     from mmengine.model import revert_sync_batchnorm
@@ -81,15 +95,16 @@ def build_model(args):
 
     import ftcl_mm  # noqa: F401
 
-    if not osp.isfile(args.config):
-        raise SystemExit(f'benchmark.py: error: config {args.config} does '
+    config = config or args.config
+    if not osp.isfile(config):
+        raise SystemExit(f'benchmark.py: error: config {config} does '
                          'not exist')
-    cfg = Config.fromfile(args.config)
+    cfg = Config.fromfile(config)
     if args.cfg_options:
         ns = argparse.Namespace()
         DictAction(['--cfg-options'], 'opts')(None, ns, args.cfg_options)
         cfg.merge_from_dict(ns.opts)
-    if not cfg.model.get('ft'):
+    if need_ft and not cfg.model.get('ft'):
         raise SystemExit('benchmark.py: error: the config has no model.ft; '
                          'pass an FT config such as '
                          'configs/selfsup/mocov2_ft.py')
@@ -103,16 +118,36 @@ def main(argv=None) -> int:
     import torch
     if args.threads:
         torch.set_num_threads(args.threads)
-    cfg, model = build_model(args)
+    two_models = args.compare == 'baseline'
+    if two_models and not args.baseline:
+        raise SystemExit('benchmark.py: error: --compare baseline needs '
+                         '--baseline CONFIG (e.g. configs/selfsup/mocov2.py)')
+    cfg, model = build_model(args, need_ft=not two_models)
+    from mmengine.logging import MessageHub
+
     from ftcl_mm.models import FeatureTransform
+
+    # Past any warm-up (MoCHi reads the epoch from the runtime info).
+    MessageHub.get_current_instance().update_info('epoch', 10**9)
     fts = [m for m in model.modules() if isinstance(m, FeatureTransform)]
     size = args.size or _config_crop(cfg) or 224
     device = torch.device(args.device)
     dtype = torch.float16 if device.type == 'cuda' else torch.bfloat16
     g = torch.Generator().manual_seed(0)
-    views = [torch.randn(args.batch, 3, size, size, generator=g).to(device)
-             for _ in range(2)]
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+
+    def make_views(m):
+        # LooC: query, k_0 and one key per factor; other methods: 2 views.
+        n = getattr(m, 'num_spaces', 1) + 1
+        return [torch.randn(args.batch, 3, size, size,
+                            generator=g).to(device) for _ in range(n)]
+
+    models = {'on': model}
+    models['off'] = build_model(args, args.baseline, need_ft=False)[1] \
+        if two_models else model
+    views = {k: make_views(m) for k, m in models.items()}
+    opts = {k: torch.optim.SGD(m.parameters(), lr=1e-3, momentum=0.9)
+            for k, m in models.items()}
+    opt = opts['on']
     scaler = torch.amp.GradScaler(enabled=args.amp and device.type == 'cuda')
     recorder = None
     if args.compare == 'record':
@@ -121,6 +156,8 @@ def main(argv=None) -> int:
     counter = [0]
 
     def set_variant(name):
+        if two_models:
+            return
         on = name == 'on'
         for ft in fts:
             ft.enabled = on or args.compare != 'ft'
@@ -131,11 +168,11 @@ def main(argv=None) -> int:
 
     def step(name):
         set_variant(name)
-        opt.zero_grad(set_to_none=True)
+        opts[name].zero_grad(set_to_none=True)
         with torch.autocast(device.type, dtype=dtype, enabled=args.amp):
-            loss = model.loss(views, None)['loss']
+            loss = models[name].loss(views[name], None)['loss']
         scaler.scale(loss).backward()
-        scaler.step(opt)
+        scaler.step(opts[name])
         scaler.update()
         if recorder is not None and name == 'on':
             counter[0] += 1
@@ -158,8 +195,10 @@ def main(argv=None) -> int:
             step(name)
             sync()
             peak[name] = torch.cuda.max_memory_allocated() / 2**20
-    print(f'[benchmark] {osp.basename(args.config)}: {type(model).__name__}, '
-          f'compare {args.compare}, '
+    against = f' vs {type(models["off"]).__name__} ({args.baseline})' \
+        if two_models else ''
+    print(f'[benchmark] {osp.basename(args.config)}: {type(model).__name__}'
+          f'{against}, compare {args.compare}, '
           f'batch {args.batch}, {size}px, device {device}, amp {args.amp}; '
           f'{args.rounds} rounds x {args.steps} steps per variant',
           flush=True)
@@ -177,7 +216,7 @@ def main(argv=None) -> int:
     med = {k: statistics.median(v) for k, v in times.items()}
     result = dict(
         config=args.config, algorithm=type(model).__name__,
-        compare=args.compare, batch=args.batch,
+        compare=args.compare, baseline=args.baseline, batch=args.batch,
         size=size, device=_device_name(device), amp=args.amp,
         queue_len=getattr(model, 'queue_len', None),
         step_ms_off=round(med['off'] * 1e3, 2),
@@ -186,7 +225,9 @@ def main(argv=None) -> int:
         peak_mib_off=round(peak['off'], 1) if peak else None,
         peak_mib_on=round(peak['on'], 1) if peak else None)
     print(json.dumps(result))
-    print(f'| {result["algorithm"]} | {args.compare} | {result["device"]} | '
+    compare = f'vs {type(models["off"]).__name__}' if two_models \
+        else args.compare
+    print(f'| {result["algorithm"]} | {compare} | {result["device"]} | '
           f'{args.batch} | '
           f'{size} | {result["queue_len"] or "-"} | {result["step_ms_off"]} '
           f'| {result["step_ms_on"]} | **{result["ratio"]:.3f}** | '
@@ -200,8 +241,10 @@ def main(argv=None) -> int:
 
 def _config_crop(cfg):
     try:
-        views = cfg.train_dataloader.dataset.pipeline[1].transforms[0]
-        return int(views[0]['scale'])
+        views = cfg.train_dataloader.dataset.pipeline[1].transforms
+        # MultiView: a list of view pipelines; LooCMultiView: one pipeline.
+        first = views[0][0] if isinstance(views[0], list) else views[0]
+        return int(first['scale'])
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):
         return None
 
