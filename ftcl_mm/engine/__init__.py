@@ -1,4 +1,9 @@
-"""mmengine extensions: hooks."""
-from .hooks import FeatureTransformHook, ScoreRecorder, ScoreStatsHook
+"""mmengine extensions: hooks and optimizer wrapper constructors."""
+from .hooks import (FeatureTransformHook, HSGSamplesHook, ScoreRecorder,
+                    ScoreStatsHook)
+from .optimizers import HSGOptimWrapperConstructor
 
-__all__ = ['FeatureTransformHook', 'ScoreStatsHook', 'ScoreRecorder']
+__all__ = [
+    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreRecorder',
+    'HSGSamplesHook', 'HSGOptimWrapperConstructor'
+]

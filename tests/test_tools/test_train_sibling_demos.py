@@ -36,6 +36,7 @@ def _assert_detector_backbone(ckpt, tmp_path):
     source = torch.load(ckpt, map_location='cpu')['state_dict']
     for name, value in det.backbone.state_dict().items():
         assert torch.equal(value, source[f'backbone.{name}']), name
+    return dst
 
 
 @pytest.mark.parametrize('config', ['mochi_ft_demo', 'looc_ft_demo'])

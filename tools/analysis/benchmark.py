@@ -11,7 +11,9 @@ ScoreStatsHook, host transfer every 10 steps) on vs off, FT on in both.
 floor of the machine, to read the other ratios against.
 ``--compare baseline --baseline CONFIG``: two *different* models, the
 baseline config ("off", e.g. plain MoCo v2) against ``config`` ("on", e.g.
-MoCHi or LooC), each with its own optimizer and its own number of views
+MoCHi, LooC or Hard Sample Generation), each timed through its full
+``train_step`` (data preprocessing, loss, its config's optimizer(s); HSG:
+discriminator, generator and encoder updates) on its own number of views
 (LooC: query, k_0 and one key per factor). Runs are past any warm-up
 (MoCHi mixes from the first step).
 
@@ -108,9 +110,27 @@ def build_model(args, config=None, need_ft=True):
         raise SystemExit('benchmark.py: error: the config has no model.ft; '
                          'pass an FT config such as '
                          'configs/selfsup/mocov2_ft.py')
+    cfg.model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     torch.manual_seed(0)
     model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(args.device)
     return cfg, model.train()
+
+
+def build_optim_wrapper(cfg, model, amp: bool):
+    """The config's own optimizer wrapper (one, or the HSG dict of
+    three), as the Runner builds it."""
+    import copy
+
+    from mmengine.optim import build_optim_wrapper as build
+    from mmengine.registry import DefaultScope
+    ow = copy.deepcopy(cfg.optim_wrapper)
+    if amp:
+        groups = [ow[k] for k in ('encoder', 'generator', 'discriminator')
+                  ] if 'encoder' in ow else [ow]
+        for group in groups:
+            group['type'] = 'AmpOptimWrapper'
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return build(model, ow)
 
 
 def main(argv=None) -> int:
@@ -122,6 +142,9 @@ def main(argv=None) -> int:
     if two_models and not args.baseline:
         raise SystemExit('benchmark.py: error: --compare baseline needs '
                          '--baseline CONFIG (e.g. configs/selfsup/mocov2.py)')
+    if two_models and args.amp and args.device == 'cpu':
+        raise SystemExit('benchmark.py: error: --amp with --compare baseline '
+                         'needs CUDA (AmpOptimWrapper)')
     cfg, model = build_model(args, need_ft=not two_models)
     from mmengine.logging import MessageHub
 
@@ -142,9 +165,25 @@ def main(argv=None) -> int:
                             generator=g).to(device) for _ in range(n)]
 
     models = {'on': model}
-    models['off'] = build_model(args, args.baseline, need_ft=False)[1] \
-        if two_models else model
-    views = {k: make_views(m) for k, m in models.items()}
+    if two_models:
+        # Each model's full training step (train_step) with its config's
+        # optimizer(s): HSG runs its 3-optimizer step, the others
+        # data preprocessing + loss + update.
+        from mmpretrain.structures import DataSample
+        cfg_off, models['off'] = build_model(args, args.baseline,
+                                             need_ft=False)
+        wrappers = dict(on=build_optim_wrapper(cfg, model, args.amp),
+                        off=build_optim_wrapper(cfg_off, models['off'],
+                                                args.amp))
+        batches = {
+            k: dict(inputs=[torch.randint(0, 256, (args.batch, 3, size, size),
+                                          generator=g, dtype=torch.uint8)
+                            for _ in range(getattr(m, 'num_spaces', 1) + 1)],
+                    data_samples=[DataSample() for _ in range(args.batch)])
+            for k, m in models.items()
+        }
+    else:
+        views = {k: make_views(m) for k, m in models.items()}
     opts = {k: torch.optim.SGD(m.parameters(), lr=1e-3, momentum=0.9)
             for k, m in models.items()}
     opt = opts['on']
@@ -167,6 +206,9 @@ def main(argv=None) -> int:
             recorder.active = on
 
     def step(name):
+        if two_models:
+            models[name].train_step(batches[name], wrappers[name])
+            return
         set_variant(name)
         opts[name].zero_grad(set_to_none=True)
         with torch.autocast(device.type, dtype=dtype, enabled=args.amp):
@@ -203,6 +245,11 @@ def main(argv=None) -> int:
           f'{args.rounds} rounds x {args.steps} steps per variant',
           flush=True)
     for r in range(args.rounds):
+        if two_models:
+            # Two models drift apart in training and their step times with
+            # them (CPU denormals): restart each round from one backbone.
+            models['off'].backbone.load_state_dict(
+                models['on'].backbone.state_dict())
         for name in (('off', 'on') if r % 2 == 0 else ('on', 'off')):
             for _ in range(args.steps):
                 sync()

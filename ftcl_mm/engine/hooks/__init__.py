@@ -1,4 +1,7 @@
 from .feature_transform_hook import FeatureTransformHook
+from .hsg_samples_hook import HSGSamplesHook
 from .score_stats_hook import ScoreRecorder, ScoreStatsHook
 
-__all__ = ['FeatureTransformHook', 'ScoreStatsHook', 'ScoreRecorder']
+__all__ = [
+    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreRecorder', 'HSGSamplesHook'
+]

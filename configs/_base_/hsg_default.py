@@ -1,0 +1,24 @@
+# Hard Sample Generation (Wu et al. 2022) defaults, our choices where the
+# paper gives none (README, "Hard Sample Generation"). Names are prefixed
+# ``hsg_`` so this file can be a second base beside a method config.
+#
+# Generators: DCGAN-style (noise 128 -> image at the training resolution),
+# Adam 2e-4, betas (0.5, 0.999), constant lr; discriminator likewise.
+# Pair generators: noise correlation rho from 1.0 (identical inputs) to 0.5
+# over training, linearly. Generator loss: -1.0 * contrastive reward +
+# 1.0 * non-saturating GAN loss.
+hsg_generator = dict(latent_dim=128, base_channels=64)  # + out_size
+hsg_discriminator = dict(base_channels=64)
+hsg_model = dict(
+    augment=dict(scale=(0.2, 1.0), flip_prob=0.5, jitter=0.4,
+                 jitter_prob=0.8, gray_prob=0.2),
+    similarity=dict(start=1.0, end=0.5, kind='linear'),
+    hard_weight=1.0,
+    adv_weight=1.0)
+hsg_adam = dict(type='OptimWrapper',
+                optimizer=dict(type='Adam', lr=2e-4, betas=(0.5, 0.999)))
+hsg_samples_hook = dict(type='HSGSamplesHook', interval=1000, num_rows=8)
+# Separate DDP per module: the model runs its own 3-optimizer train_step.
+hsg_model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel',
+                             broadcast_buffers=False,
+                             find_unused_parameters=False)

@@ -1,0 +1,19 @@
+# CPU-size Hard Sample Generation on MoCo v2, demo data (see
+# hsg_simclr_demo.py).
+_base_ = ['mocov2_demo.py', '../../_base_/hsg_default.py']
+
+model = dict(type='HSGMoCo', num_single=4, num_pairs=4,
+             generator=dict(out_size=64, latent_dim=64, base_channels=16),
+             discriminator=dict(base_channels=16), **_base_.hsg_model)
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='HSGOptimWrapperConstructor',
+    encoder=_base_.optim_wrapper,
+    generator=_base_.hsg_adam,
+    discriminator=_base_.hsg_adam)
+param_scheduler = dict(
+    _delete_=True, encoder=_base_.param_scheduler, generator=[],
+    discriminator=[])
+model_wrapper_cfg = _base_.hsg_model_wrapper_cfg
+custom_hooks = [*_base_.custom_hooks,
+                dict(_base_.hsg_samples_hook, interval=10)]

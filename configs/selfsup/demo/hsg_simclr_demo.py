@@ -1,0 +1,20 @@
+# CPU-size Hard Sample Generation on SimCLR, demo data: R18 at 64 px, 16
+# real images + 4 single-generator samples + 4 generated pairs per step,
+# small generators (base 16 channels); a sample grid every 10 iterations.
+_base_ = ['simclr_demo.py', '../../_base_/hsg_default.py']
+
+model = dict(type='HSGSimCLR', num_single=4, num_pairs=4,
+             generator=dict(out_size=64, latent_dim=64, base_channels=16),
+             discriminator=dict(base_channels=16), **_base_.hsg_model)
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='HSGOptimWrapperConstructor',
+    encoder=_base_.optim_wrapper,
+    generator=_base_.hsg_adam,
+    discriminator=_base_.hsg_adam)
+param_scheduler = dict(
+    _delete_=True, encoder=_base_.param_scheduler, generator=[],
+    discriminator=[])
+model_wrapper_cfg = _base_.hsg_model_wrapper_cfg
+custom_hooks = [*_base_.custom_hooks,
+                dict(_base_.hsg_samples_hook, interval=10)]

@@ -1,0 +1,20 @@
+# Hard Sample Generation on MoCo v2, ImageNet-100, R50, 8 GPUs x 32 real
+# images + 16 + 16 generated samples per GPU, K=16384, 200 epochs.
+#   tools/dist_train.sh configs/selfsup/hsg_mocov2_in100.py 8
+_base_ = ['mocov2_in100.py', '../_base_/hsg_default.py']
+
+model = dict(type='HSGMoCo', num_single=16, num_pairs=16,
+             generator=dict(_base_.hsg_generator, out_size=224),
+             discriminator=_base_.hsg_discriminator, **_base_.hsg_model)
+
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='HSGOptimWrapperConstructor',
+    encoder=_base_.optim_wrapper,  # MoCo v2's SGD
+    generator=_base_.hsg_adam,
+    discriminator=_base_.hsg_adam)
+param_scheduler = dict(
+    _delete_=True, encoder=_base_.param_scheduler, generator=[],
+    discriminator=[])
+model_wrapper_cfg = _base_.hsg_model_wrapper_cfg
+custom_hooks = [*_base_.custom_hooks, _base_.hsg_samples_hook]

@@ -1,0 +1,68 @@
+"""Hard Sample Generation on MoCo v2 (Wu et al. 2022)."""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmpretrain.registry import MODELS
+
+from .hsg_base import HardSampleGenerationMixin
+from .moco_ft import MoCoFT
+
+
+@MODELS.register_module()
+class HSGMoCo(HardSampleGenerationMixin, MoCoFT):
+    """MoCo v2 (optionally + FT) trained with generated hard samples.
+
+    Real pairs train as in MoCo (momentum update, ShuffleBN, enqueue).
+    Generated pairs are extra queries: the first view through the online
+    encoder, the second through the momentum encoder (gradients reach the
+    generator through its input), scored against the queue; they are
+    never enqueued. The encoder loss is the sample-weighted mean of both.
+
+    Args:
+        generator, discriminator, augment, num_single, num_pairs,
+        similarity, hard_weight, adv_weight: see
+            :meth:`HardSampleGenerationMixin.init_hsg`.
+        **kwargs: Arguments of :class:`MoCoFT` (``ft`` included).
+    """
+
+    def __init__(self, *args, generator: Optional[dict] = None,
+                 discriminator: Optional[dict] = None,
+                 augment: Optional[dict] = None, num_single: int = 32,
+                 num_pairs: int = 32, similarity: Optional[dict] = None,
+                 hard_weight: float = 1.0, adv_weight: float = 1.0,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.init_hsg(generator, discriminator, augment, num_single,
+                      num_pairs, similarity, hard_weight, adv_weight)
+
+    def _generated_loss(self, generated: Tuple[torch.Tensor, torch.Tensor]
+                        ) -> torch.Tensor:
+        """InfoNCE of generated pairs against the queue (no FT, no side
+        effects)."""
+        q = F.normalize(self.neck(self.backbone(generated[0]))[0], dim=1)
+        k = F.normalize(self.encoder_k(generated[1])[0], dim=1)
+        l_pos = (q * k).sum(1, keepdim=True)
+        l_neg = q @ self.queue.detach().clone()
+        return self.head.loss(l_pos, l_neg)
+
+    def encoder_loss(self, real: List[torch.Tensor],
+                     generated: Tuple[torch.Tensor, torch.Tensor]
+                     ) -> torch.Tensor:
+        n_real, n_gen = real[0].size(0), generated[0].size(0)
+        # Keys of generated views need no gradient in the encoder step.
+        with torch.no_grad():
+            k_gen = F.normalize(self.encoder_k(generated[1])[0], dim=1)
+        q_gen = F.normalize(self.neck(self.backbone(generated[0]))[0], dim=1)
+        l_gen = self.head.loss((q_gen * k_gen).sum(1, keepdim=True),
+                               q_gen @ self.queue.detach().clone())
+        l_real = MoCoFT.loss(self, real, None)['loss']  # updates EMA, queue
+        return (n_real * l_real + n_gen * l_gen) / (n_real + n_gen)
+
+    def generator_reward(self, real: List[torch.Tensor],
+                         generated: Tuple[torch.Tensor, torch.Tensor]
+                         ) -> torch.Tensor:
+        return self._generated_loss(generated)
+
+    def loss(self, inputs, data_samples, **kwargs) -> Dict[str, torch.Tensor]:
+        return MoCoFT.loss(self, inputs, data_samples, **kwargs)

@@ -1,0 +1,54 @@
+"""Hard Sample Generation on SimCLR (Wu et al. 2022)."""
+from typing import List, Optional, Tuple
+
+import torch
+from mmpretrain.registry import MODELS
+
+from .hsg_base import HardSampleGenerationMixin
+from .simclr_ft import SimCLRFT
+
+
+@MODELS.register_module()
+class HSGSimCLR(HardSampleGenerationMixin, SimCLRFT):
+    """SimCLR (optionally + FT) trained with generated hard samples.
+
+    The generated pairs join the real pairs in one NT-Xent batch: they are
+    hard positives for each other and hard negatives for the real images
+    (and vice versa). The generators maximise that same loss. See
+    :mod:`~ftcl_mm.models.algorithms.hsg_base` for the update order.
+
+    Args:
+        generator, discriminator, augment, num_single, num_pairs,
+        similarity, hard_weight, adv_weight: see
+            :meth:`HardSampleGenerationMixin.init_hsg`.
+        **kwargs: Arguments of :class:`SimCLRFT` (``ft`` included).
+    """
+
+    def __init__(self, *args, generator: Optional[dict] = None,
+                 discriminator: Optional[dict] = None,
+                 augment: Optional[dict] = None, num_single: int = 32,
+                 num_pairs: int = 32, similarity: Optional[dict] = None,
+                 hard_weight: float = 1.0, adv_weight: float = 1.0,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.init_hsg(generator, discriminator, augment, num_single,
+                      num_pairs, similarity, hard_weight, adv_weight)
+
+    def _nt_xent(self, real: List[torch.Tensor],
+                 generated: Tuple[torch.Tensor, torch.Tensor]
+                 ) -> torch.Tensor:
+        views = [torch.cat([real[i], generated[i]]) for i in range(2)]
+        return SimCLRFT.loss(self, views, None)['loss']
+
+    def encoder_loss(self, real, generated):
+        return self._nt_xent(real, generated)
+
+    def generator_reward(self, real, generated):
+        # Same loss; FT's step counter and score recording belong to the
+        # encoder step, so they are restored.
+        step, record = self.ft.step, self.ft.record_scores
+        self.ft.record_scores = False
+        try:
+            return self._nt_xent(real, generated)
+        finally:
+            self.ft.step, self.ft.record_scores = step, record
