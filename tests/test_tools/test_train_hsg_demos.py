@@ -40,3 +40,35 @@ def test_trains_two_iterations_and_converts(config, demo_data, tmp_path):
     converted = torch.load(dst, weights_only=True)['state_dict']
     assert not any('generator' in k or 'discriminator' in k
                    for k in converted)
+
+
+def test_paper_scale_configs_train_a_step(mmpretrain_scope):
+    """The CIFAR config's real model (CIFAR ResNet-18, 32 px generators,
+    its three optimizers) takes a step; IN-100 generators match the crop."""
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+    from mmpretrain.structures import DataSample
+
+    from ..conftest import ROOT
+    cfg = Config.fromfile(osp.join(ROOT, 'configs/selfsup',
+                                   'hsg_simclr_cifar100.py'))
+    assert cfg.train_dataloader.dataset.type == 'CIFAR100'
+    assert (cfg.model.num_single, cfg.model.num_pairs) == (64, 64)
+    cfg.model.num_single = cfg.model.num_pairs = 2
+    model = MODELS.build(cfg.model)
+    ow = cfg.optim_wrapper.to_dict()
+    ow = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
+        type=ow.pop('constructor'), optim_wrapper_cfg=ow))(model)
+    assert type(ow['encoder'].optimizer).__name__ == 'SGD'
+    assert type(ow['generator'].optimizer).__name__ == 'Adam'
+    views = [torch.randint(0, 256, (4, 3, 32, 32), dtype=torch.uint8)
+             for _ in range(2)]
+    log = model.train_step(
+        dict(inputs=views, data_samples=[DataSample()] * 4), ow)
+    assert torch.isfinite(log['loss'])
+    for name in ('hsg_simclr_in100', 'hsg_mocov2_in100'):
+        cfg = Config.fromfile(osp.join(ROOT, 'configs/selfsup',
+                                       f'{name}.py'))
+        crop = cfg.train_dataloader.dataset.pipeline[1].transforms[0][0]
+        assert cfg.model.generator.out_size == crop.scale == 224
+        assert cfg.train_dataloader.dataset.type == 'ImageNet100'

@@ -80,7 +80,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help='torch CPU threads (default: torch default)')
     p.add_argument('--json', help='append the result as a JSON line here')
     p.add_argument('--cfg-options', nargs='+', default=[],
-                   help='config overrides key=value')
+                   help='config overrides key=value (both variants)')
+    p.add_argument('--on-options', nargs='+', default=[],
+                   help='with --compare baseline: overrides of the "on" '
+                   'config only, e.g. model.num_single=16')
     return p.parse_args(argv)
 
 
@@ -89,7 +92,7 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
-def build_model(args, config=None, need_ft=True):
+def build_model(args, config=None, need_ft=True, extra=()):
     import torch
     from mmengine.config import Config, DictAction
     from mmengine.model import revert_sync_batchnorm
@@ -102,9 +105,10 @@ def build_model(args, config=None, need_ft=True):
         raise SystemExit(f'benchmark.py: error: config {config} does '
                          'not exist')
     cfg = Config.fromfile(config)
-    if args.cfg_options:
+    options = list(args.cfg_options) + list(extra)
+    if options:
         ns = argparse.Namespace()
-        DictAction(['--cfg-options'], 'opts')(None, ns, args.cfg_options)
+        DictAction(['--cfg-options'], 'opts')(None, ns, options)
         cfg.merge_from_dict(ns.opts)
     if need_ft and not cfg.model.get('ft'):
         raise SystemExit('benchmark.py: error: the config has no model.ft; '
@@ -145,7 +149,8 @@ def main(argv=None) -> int:
     if two_models and args.amp and args.device == 'cpu':
         raise SystemExit('benchmark.py: error: --amp with --compare baseline '
                          'needs CUDA (AmpOptimWrapper)')
-    cfg, model = build_model(args, need_ft=not two_models)
+    cfg, model = build_model(args, need_ft=not two_models,
+                             extra=args.on_options)
     from mmengine.logging import MessageHub
 
     from ftcl_mm.models import FeatureTransform
