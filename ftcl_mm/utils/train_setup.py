@@ -14,7 +14,9 @@ from typing import Iterator, Optional, Tuple
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, ConfigDict
-from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
+from mmengine.model import (MMDistributedDataParallel,
+                            MMSeparateDistributedDataParallel,
+                            revert_sync_batchnorm)
 from mmengine.registry import MODEL_WRAPPERS
 
 
@@ -193,13 +195,32 @@ class CPUDistributedDataParallel(MMDistributedDataParallel):
         super().__init__(module=revert_sync_batchnorm(module), **kwargs)
 
 
+@MODEL_WRAPPERS.register_module()
+class CPUSeparateDistributedDataParallel(MMSeparateDistributedDataParallel):
+    """MMSeparateDistributedDataParallel (one DDP per child module, for
+    models with their own ``train_step`` such as Hard Sample Generation)
+    for CPU processes: SyncBN reverted, no ``device_ids``."""
+
+    def __init__(self, module: torch.nn.Module, **kwargs) -> None:
+        kwargs.pop('device_ids', None)
+        super().__init__(module=revert_sync_batchnorm(module), **kwargs)
+
+
+#: CUDA wrapper type -> its CPU counterpart.
+CPU_WRAPPERS = {
+    'MMDistributedDataParallel': 'CPUDistributedDataParallel',
+    'MMSeparateDistributedDataParallel': 'CPUSeparateDistributedDataParallel',
+}
+
+
 def setup_cpu_distributed(cfg: Config) -> bool:
     """Prepare ``--launcher pytorch`` on a machine without CUDA.
 
     mmengine's launcher calls ``torch.cuda.set_device`` unconditionally, so
     the gloo process group is initialised here, before the Runner (which
     then skips its own initialisation), and the model is wrapped by
-    :class:`CPUDistributedDataParallel`.
+    :class:`CPUDistributedDataParallel` (or, for a config asking for
+    ``MMSeparateDistributedDataParallel``, its CPU counterpart).
 
     Returns:
         True if a CPU process group was set up, False when CUDA is present
@@ -216,8 +237,7 @@ def setup_cpu_distributed(cfg: Config) -> bool:
     if not dist.is_initialized():
         dist.init_process_group(backend='gloo')
     wrapper = cfg.get('model_wrapper_cfg') or ConfigDict()
-    if wrapper.get('type', 'MMDistributedDataParallel') == \
-            'MMDistributedDataParallel':
-        wrapper.type = 'CPUDistributedDataParallel'
+    kind = wrapper.get('type', 'MMDistributedDataParallel')
+    wrapper.type = CPU_WRAPPERS.get(kind, kind)
     cfg.model_wrapper_cfg = wrapper
     return True

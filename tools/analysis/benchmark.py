@@ -293,11 +293,14 @@ def main(argv=None) -> int:
 
 def _config_crop(cfg):
     try:
-        views = cfg.train_dataloader.dataset.pipeline[1].transforms
+        views = next(t for t in cfg.train_dataloader.dataset.pipeline
+                     if t['type'] in ('MultiView', 'LooCMultiView'))
+        views = views.transforms
         # MultiView: a list of view pipelines; LooCMultiView: one pipeline.
         first = views[0][0] if isinstance(views[0], list) else views[0]
         return int(first['scale'])
-    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+    except (AttributeError, IndexError, KeyError, StopIteration, TypeError,
+            ValueError):
         return None
 
 

@@ -54,7 +54,8 @@ class HSGSamplesHook(Hook):
         # real generators' BN buffers stay untouched.
         model_gens = {n: getattr(model, n) for n in ('generator',
                                                      'pair_generator')}
-        copies = {n: copy.deepcopy(m).train() if m is not None else None
+        copies = {n: copy.deepcopy(m.module if is_model_wrapper(m) else m
+                                   ).train() if m is not None else None
                   for n, m in model_gens.items()}
         try:
             for n, m in copies.items():

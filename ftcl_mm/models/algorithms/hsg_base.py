@@ -31,6 +31,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
+from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 
@@ -86,8 +87,11 @@ class HardSampleGenerationMixin:
         self.diff_augment = DiffAugment(**(augment or {}))
         self.similarity = SimilaritySchedule(**(similarity or {}))
         self.hard_weight, self.adv_weight = hard_weight, adv_weight
+        # Plain attributes: under DDP the generators are wrapped.
         self.latent_dim = (self.generator or self.pair_generator.gen_a
                            ).latent_dim
+        self.out_size = out_size
+        self._register_state_dict_hook(_unwrapped_keys)
 
     # ------------------------------------------------------------------
     # groups, schedule, image spaces
@@ -173,6 +177,22 @@ class HardSampleGenerationMixin:
         v2 = self.diff_augment(torch.cat(seconds), generator)
         return self.to_input(v1), self.to_input(v2)
 
+    @contextlib.contextmanager
+    def bare(self, names: Sequence[str]):
+        """Children ``names`` without their DDP wrappers inside the block
+        (MMSeparateDistributedDataParallel wraps each child). Modules that
+        are frozen for a pass must not run through DDP, whose reducer would
+        wait for gradients that never come."""
+        wrapped = {n: self._modules[n] for n in names
+                   if is_model_wrapper(self._modules.get(n))}
+        for n, m in wrapped.items():
+            self._modules[n] = m.module
+        try:
+            yield
+        finally:
+            for n, m in wrapped.items():
+                self._modules[n] = m
+
     @staticmethod
     @contextlib.contextmanager
     def frozen(modules: Sequence[nn.Module]):
@@ -219,7 +239,7 @@ class HardSampleGenerationMixin:
         data = self.data_preprocessor(data, True)
         real = [x.detach() for x in data['inputs']]
         device = real[0].device
-        size = (self.generator or self.pair_generator.gen_a).out_size
+        size = self.out_size
         if tuple(real[0].shape[-2:]) != (size, size):
             raise ValueError(
                 f'generator.out_size={size} must match the training crop '
@@ -237,18 +257,23 @@ class HardSampleGenerationMixin:
         # 2. discriminator: real first views vs generated (detached)
         d_opt = optim_wrapper['discriminator']
         with d_opt.optim_context(disc):
-            d_real = disc(self.diff_augment(self.to_unit(real[0])))
-            d_fake = disc(self.diff_augment(fake_imgs.detach()))
+            # One forward (DDP: one forward per backward).
+            logits = disc(self.diff_augment(torch.cat(
+                [self.to_unit(real[0]), fake_imgs.detach()])))
+            d_real, d_fake = logits.split([real[0].size(0),
+                                           fake_imgs.size(0)])
             loss_disc = F.softplus(-d_real).mean() + \
                 F.softplus(d_fake).mean()
         d_opt.update_params(loss_disc)
 
         # 3. generators: harder for the encoder, realistic for D
         g_opt = optim_wrapper['generator']
-        with self.frozen(encoder + [disc]), g_opt.optim_context(
-                self.group_modules('generator')):
+        frozen = self.optim_groups()['encoder'] + ['discriminator']
+        with self.bare(frozen), self.frozen(encoder + [disc]), \
+                g_opt.optim_context(self.group_modules('generator')):
             reward = self.generator_reward(real, gen_views)
-            realism = F.softplus(-disc(self.diff_augment(fake_imgs))).mean()
+            realism = F.softplus(
+                -self.discriminator(self.diff_augment(fake_imgs))).mean()
             loss_gen = -self.hard_weight * reward + self.adv_weight * realism
         g_opt.update_params(loss_gen)
 
@@ -267,6 +292,21 @@ class HardSampleGenerationMixin:
                 log['pair_sim'] = pair_similarity(fake['pair_a'],
                                                   fake['pair_b']).mean()
         return log
+
+
+def _unwrapped_keys(module: nn.Module, state_dict: dict, prefix: str,
+                    local_metadata: dict) -> None:
+    """State dict hook: ``backbone.module.x`` -> ``backbone.x`` for
+    children wrapped by MMSeparateDistributedDataParallel, so checkpoints
+    have the same keys with and without DDP (mmengine's loader unwraps
+    children, the converter expects ``backbone.``)."""
+    for name, child in module._modules.items():
+        if not is_model_wrapper(child):
+            continue
+        old = f'{prefix}{name}.module.'
+        for key in [k for k in state_dict if k.startswith(old)]:
+            state_dict[f'{prefix}{name}.' + key[len(old):]] = \
+                state_dict.pop(key)
 
 
 def pair_similarity(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

@@ -1,5 +1,5 @@
 """Hard Sample Generation on MoCo v2 (Wu et al. 2022)."""
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -36,6 +36,12 @@ class HSGMoCo(HardSampleGenerationMixin, MoCoFT):
         self.init_hsg(generator, discriminator, augment, num_single,
                       num_pairs, similarity, hard_weight, adv_weight)
 
+    def encode_keys(self, im_k: torch.Tensor) -> torch.Tensor:
+        # The momentum update reads the online weights by name: without
+        # the DDP wrappers of MMSeparateDistributedDataParallel.
+        with self.bare(['backbone', 'neck']):
+            return super().encode_keys(im_k)
+
     def _generated_loss(self, generated: Tuple[torch.Tensor, torch.Tensor]
                         ) -> torch.Tensor:
         """InfoNCE of generated pairs against the queue (no FT, no side
@@ -50,19 +56,21 @@ class HSGMoCo(HardSampleGenerationMixin, MoCoFT):
                      generated: Tuple[torch.Tensor, torch.Tensor]
                      ) -> torch.Tensor:
         n_real, n_gen = real[0].size(0), generated[0].size(0)
-        # Keys of generated views need no gradient in the encoder step.
+        # One online forward for real and generated queries (one DDP
+        # forward per backward); keys of generated views need no gradient.
+        q = F.normalize(self.neck(self.backbone(
+            torch.cat([real[0], generated[0]])))[0], dim=1)
+        q_real, q_gen = q[:n_real], q[n_real:]
         with torch.no_grad():
             k_gen = F.normalize(self.encoder_k(generated[1])[0], dim=1)
-        q_gen = F.normalize(self.neck(self.backbone(generated[0]))[0], dim=1)
         l_gen = self.head.loss((q_gen * k_gen).sum(1, keepdim=True),
                                q_gen @ self.queue.detach().clone())
-        l_real = MoCoFT.loss(self, real, None)['loss']  # updates EMA, queue
+        # The real pairs as in MoCo: momentum update, ShuffleBN keys, FT,
+        # enqueue.
+        l_real = self.contrast(q_real, self.encode_keys(real[1]))['loss']
         return (n_real * l_real + n_gen * l_gen) / (n_real + n_gen)
 
     def generator_reward(self, real: List[torch.Tensor],
                          generated: Tuple[torch.Tensor, torch.Tensor]
                          ) -> torch.Tensor:
         return self._generated_loss(generated)
-
-    def loss(self, inputs, data_samples, **kwargs) -> Dict[str, torch.Tensor]:
-        return MoCoFT.loss(self, inputs, data_samples, **kwargs)

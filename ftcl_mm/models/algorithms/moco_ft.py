@@ -37,18 +37,26 @@ class MoCoFT(MoCo):
         :meth:`MoCo.loss`."""
         q = nn.functional.normalize(self.neck(self.backbone(inputs[0]))[0],
                                     dim=1)
-        with torch.no_grad():
-            self.encoder_k.update_parameters(
-                nn.Sequential(self.backbone, self.neck))
-            im_k, idx_unshuffle = batch_shuffle_ddp(inputs[1])
-            k = nn.functional.normalize(self.encoder_k(im_k)[0], dim=1)
-            k = batch_unshuffle_ddp(k, idx_unshuffle)
-        return q, k
+        return q, self.encode_keys(inputs[1])
+
+    @torch.no_grad()
+    def encode_keys(self, im_k: torch.Tensor) -> torch.Tensor:
+        """Momentum update, then normalised keys with ShuffleBN."""
+        self.encoder_k.update_parameters(
+            nn.Sequential(self.backbone, self.neck))
+        im_k, idx_unshuffle = batch_shuffle_ddp(im_k)
+        k = nn.functional.normalize(self.encoder_k(im_k)[0], dim=1)
+        return batch_unshuffle_ddp(k, idx_unshuffle)
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
         assert isinstance(inputs, list)
-        q, k = self.encode(inputs)
+        return self.contrast(*self.encode(inputs))
+
+    def contrast(self, q: torch.Tensor,
+                 k: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """MoCo's loss of queries ``q`` and keys ``k`` (normalised) with FT,
+        then enqueue ``k`` and advance FT's step."""
         q_hat, k_hat = self.ft.extrapolate_positives(q, k)
         l_pos = torch.einsum('nc,nc->n', [q_hat, k_hat]).unsqueeze(-1)
         queue = self.queue.detach()
