@@ -17,6 +17,9 @@ hsg_model = dict(
     adv_weight=1.0)
 hsg_adam = dict(type='OptimWrapper',
                 optimizer=dict(type='Adam', lr=2e-4, betas=(0.5, 0.999)))
+# Merged into the method's optim_wrapper, which stays the encoder's.
+hsg_optim_groups = dict(constructor='HSGOptimWrapperConstructor',
+                        generator=hsg_adam, discriminator=hsg_adam)
 hsg_samples_hook = dict(type='HSGSamplesHook', interval=1000, num_rows=8)
 # Separate DDP per module: the model runs its own 3-optimizer train_step.
 hsg_model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel',

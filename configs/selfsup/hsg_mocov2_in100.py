@@ -7,12 +7,8 @@ model = dict(type='HSGMoCo', num_single=16, num_pairs=16,
              generator=dict(_base_.hsg_generator, out_size=224),
              discriminator=_base_.hsg_discriminator, **_base_.hsg_model)
 
-optim_wrapper = dict(
-    _delete_=True,
-    constructor='HSGOptimWrapperConstructor',
-    encoder=_base_.optim_wrapper,  # MoCo v2's SGD
-    generator=_base_.hsg_adam,
-    discriminator=_base_.hsg_adam)
+# The method's optimizer trains the encoder; Adam the generators and D.
+optim_wrapper = _base_.hsg_optim_groups
 param_scheduler = dict(
     _delete_=True, encoder=_base_.param_scheduler, generator=[],
     discriminator=[])

@@ -7,12 +7,8 @@ _base_ = ['simclr_cifar10.py', '../_base_/hsg_default.py']
 model = dict(type='HSGSimCLR', num_single=64, num_pairs=64,
              generator=dict(_base_.hsg_generator, out_size=32),
              discriminator=_base_.hsg_discriminator, **_base_.hsg_model)
-optim_wrapper = dict(
-    _delete_=True,
-    constructor='HSGOptimWrapperConstructor',
-    encoder=_base_.optim_wrapper,  # SimCLR-CIFAR's SGD
-    generator=_base_.hsg_adam,
-    discriminator=_base_.hsg_adam)
+# The method's optimizer trains the encoder; Adam the generators and D.
+optim_wrapper = _base_.hsg_optim_groups
 param_scheduler = dict(
     _delete_=True, encoder=_base_.param_scheduler, generator=[],
     discriminator=[])

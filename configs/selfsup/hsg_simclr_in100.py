@@ -9,12 +9,8 @@ model = dict(type='HSGSimCLR', num_single=16, num_pairs=16,
              discriminator=_base_.hsg_discriminator, **_base_.hsg_model)
 train_dataloader = dict(dataset=dict(type='ImageNet100'))
 
-optim_wrapper = dict(
-    _delete_=True,
-    constructor='HSGOptimWrapperConstructor',
-    encoder=_base_.optim_wrapper,  # SimCLR's LARS with its paramwise_cfg
-    generator=_base_.hsg_adam,
-    discriminator=_base_.hsg_adam)
+# The method's optimizer trains the encoder; Adam the generators and D.
+optim_wrapper = _base_.hsg_optim_groups
 param_scheduler = dict(
     _delete_=True, encoder=_base_.param_scheduler, generator=[],
     discriminator=[])

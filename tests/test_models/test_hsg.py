@@ -27,10 +27,12 @@ def _setup(name, lr_scale=None):
     torch.manual_seed(0)
     model = revert_sync_batchnorm(MODELS.build(cfg.model)).train()
     ow_cfg = copy.deepcopy(cfg.optim_wrapper.to_dict())
-    for group, scale in (lr_scale or {}).items():
-        ow_cfg[group]['optimizer']['lr'] *= scale
     constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
-        type=ow_cfg.pop('constructor'), optim_wrapper_cfg=ow_cfg))
+        type=ow_cfg.pop('constructor'),
+        paramwise_cfg=ow_cfg.pop('paramwise_cfg', None),
+        optim_wrapper_cfg=ow_cfg))
+    for group, scale in (lr_scale or {}).items():
+        constructor.cfgs[group]['optimizer']['lr'] *= scale
     return model, constructor(model)
 
 
@@ -64,6 +66,16 @@ def test_groups_partition_the_trainable_parameters(name):
     assert set(owned) == trainable
     assert model.optim_groups()['generator'] == ['generator',
                                                  'pair_generator']
+
+
+def test_encoder_group_inherits_the_method_optimizer():
+    # hsg_simclr_demo keeps simclr_demo's LARS and its paramwise rules.
+    _, ow = _setup('hsg_simclr_demo')
+    assert type(ow['encoder'].optimizer).__name__ == 'LARS'
+    assert type(ow['generator'].optimizer).__name__ == 'Adam'
+    no_decay = [g for g in ow['encoder'].optimizer.param_groups
+                if g['weight_decay'] == 0]
+    assert no_decay  # SimCLR's bn/bias rules reached the encoder group
 
 
 @pytest.mark.parametrize('name', CONFIGS)
@@ -143,6 +155,11 @@ def test_clear_errors():
         OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
             type='HSGOptimWrapperConstructor',
             optim_wrapper_cfg=dict(encoder={}, generator={})))
+    with pytest.raises(ValueError, match="unknown optim_wrapper keys"):
+        OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
+            type='HSGOptimWrapperConstructor',
+            optim_wrapper_cfg=dict(encoder={}, generator={},
+                                   discriminator={}, optimizer={})))
     with pytest.raises(ValueError, match='num_single'):
         cfg = Config.fromfile(osp.join(ROOT, 'configs/selfsup/demo',
                                        'hsg_simclr_demo.py'))

@@ -58,7 +58,9 @@ def test_paper_scale_configs_train_a_step(mmpretrain_scope):
     model = MODELS.build(cfg.model)
     ow = cfg.optim_wrapper.to_dict()
     ow = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
-        type=ow.pop('constructor'), optim_wrapper_cfg=ow))(model)
+        type=ow.pop('constructor'), paramwise_cfg=ow.pop('paramwise_cfg',
+                                                         None),
+        optim_wrapper_cfg=ow))(model)
     assert type(ow['encoder'].optimizer).__name__ == 'SGD'
     assert type(ow['generator'].optimizer).__name__ == 'Adam'
     views = [torch.randint(0, 256, (4, 3, 32, 32), dtype=torch.uint8)

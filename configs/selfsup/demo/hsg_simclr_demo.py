@@ -6,12 +6,8 @@ _base_ = ['simclr_demo.py', '../../_base_/hsg_default.py']
 model = dict(type='HSGSimCLR', num_single=4, num_pairs=4,
              generator=dict(out_size=64, latent_dim=64, base_channels=16),
              discriminator=dict(base_channels=16), **_base_.hsg_model)
-optim_wrapper = dict(
-    _delete_=True,
-    constructor='HSGOptimWrapperConstructor',
-    encoder=_base_.optim_wrapper,
-    generator=_base_.hsg_adam,
-    discriminator=_base_.hsg_adam)
+# The method's optimizer trains the encoder; Adam the generators and D.
+optim_wrapper = _base_.hsg_optim_groups
 param_scheduler = dict(
     _delete_=True, encoder=_base_.param_scheduler, generator=[],
     discriminator=[])

@@ -21,12 +21,13 @@ class HSGOptimWrapperConstructor:
     generator: the single and the pair generators; discriminator). Every
     parameter belongs to exactly one group.
 
-    Example::
+    The encoder's config is either an ``encoder`` key or, so that an HSG
+    config inherits its method's optimizer unchanged, the top-level
+    ``type``/``optimizer``/``paramwise_cfg`` of ``optim_wrapper``::
 
+        # in a config whose base defines SimCLR's LARS optim_wrapper
         optim_wrapper = dict(
             constructor='HSGOptimWrapperConstructor',
-            encoder=dict(type='OptimWrapper', optimizer=dict(type='LARS',
-                         lr=0.3, momentum=0.9, weight_decay=1e-6)),
             generator=dict(type='OptimWrapper', optimizer=dict(
                 type='Adam', lr=2e-4, betas=(0.5, 0.999))),
             discriminator=dict(type='OptimWrapper', optimizer=dict(
@@ -35,18 +36,23 @@ class HSGOptimWrapperConstructor:
 
     def __init__(self, optim_wrapper_cfg: dict,
                  paramwise_cfg: dict = None) -> None:
-        missing = [g for g in GROUPS if g not in optim_wrapper_cfg]
+        cfgs = copy.deepcopy(dict(optim_wrapper_cfg))
+        groups = {g: cfgs.pop(g) for g in GROUPS if g in cfgs}
+        if 'encoder' not in groups and 'optimizer' in cfgs:
+            groups['encoder'] = dict(cfgs, paramwise_cfg=paramwise_cfg) \
+                if paramwise_cfg else cfgs
+            cfgs, paramwise_cfg = {}, None
+        missing = [g for g in GROUPS if g not in groups]
         if missing:
             raise ValueError(f'HSGOptimWrapperConstructor: optim_wrapper '
-                             f'needs the keys {GROUPS}; missing {missing}')
-        extra = sorted(set(optim_wrapper_cfg) - set(GROUPS))
-        if extra:
-            raise ValueError(f'HSGOptimWrapperConstructor: unknown '
-                             f'optim_wrapper keys {extra}; use {GROUPS}')
-        if paramwise_cfg:
-            raise ValueError('put paramwise_cfg inside each group '
-                             '(e.g. optim_wrapper.encoder.paramwise_cfg)')
-        self.cfgs = copy.deepcopy(dict(optim_wrapper_cfg))
+                             f'needs the groups {GROUPS} (the encoder may be '
+                             f'the top-level optimizer); missing {missing}')
+        if cfgs or paramwise_cfg:
+            raise ValueError(
+                f'HSGOptimWrapperConstructor: unknown optim_wrapper keys '
+                f'{sorted(cfgs) + (["paramwise_cfg"] if paramwise_cfg else [])}'
+                f' beside an explicit encoder; put them in a group')
+        self.cfgs = groups
 
     def __call__(self, model) -> OptimWrapperDict:
         model = model.module if is_model_wrapper(model) else model

@@ -46,9 +46,19 @@ NON_ENCODER = ('generator', 'pair_generator', 'discriminator',
 class HardSampleGenerationMixin:
     """Adds generators, a discriminator and the 4-step ``train_step``.
 
-    Subclasses (one per contrastive algorithm) implement
-    :meth:`encoder_loss` and :meth:`generator_reward`.
+    Put it before the contrastive algorithm in the bases; it takes the
+    :meth:`init_hsg` keyword arguments and passes the rest on. Subclasses
+    (one per contrastive algorithm) implement :meth:`encoder_loss` and
+    :meth:`generator_reward`.
     """
+
+    HSG_ARGS = ('generator', 'discriminator', 'augment', 'num_single',
+                'num_pairs', 'similarity', 'hard_weight', 'adv_weight')
+
+    def __init__(self, *args, **kwargs) -> None:
+        hsg = {k: kwargs.pop(k) for k in self.HSG_ARGS if k in kwargs}
+        super().__init__(*args, **kwargs)
+        self.init_hsg(**hsg)
 
     def init_hsg(self, generator: Optional[dict] = None,
                  discriminator: Optional[dict] = None,

@@ -1,5 +1,5 @@
 """Hard Sample Generation on MoCo v2 (Wu et al. 2022)."""
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -20,21 +20,11 @@ class HSGMoCo(HardSampleGenerationMixin, MoCoFT):
     never enqueued. The encoder loss is the sample-weighted mean of both.
 
     Args:
-        generator, discriminator, augment, num_single, num_pairs,
-        similarity, hard_weight, adv_weight: see
-            :meth:`HardSampleGenerationMixin.init_hsg`.
-        **kwargs: Arguments of :class:`MoCoFT` (``ft`` included).
+        **kwargs: :meth:`HardSampleGenerationMixin.init_hsg` arguments
+            (generator, discriminator, augment, num_single, num_pairs,
+            similarity, hard_weight, adv_weight) and those of
+            :class:`MoCoFT` (``ft`` included).
     """
-
-    def __init__(self, *args, generator: Optional[dict] = None,
-                 discriminator: Optional[dict] = None,
-                 augment: Optional[dict] = None, num_single: int = 32,
-                 num_pairs: int = 32, similarity: Optional[dict] = None,
-                 hard_weight: float = 1.0, adv_weight: float = 1.0,
-                 **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.init_hsg(generator, discriminator, augment, num_single,
-                      num_pairs, similarity, hard_weight, adv_weight)
 
     def encode_keys(self, im_k: torch.Tensor) -> torch.Tensor:
         # The momentum update reads the online weights by name: without

@@ -1,5 +1,5 @@
 """Hard Sample Generation on SimCLR (Wu et al. 2022)."""
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import torch
 from mmpretrain.registry import MODELS
@@ -18,21 +18,11 @@ class HSGSimCLR(HardSampleGenerationMixin, SimCLRFT):
     :mod:`~ftcl_mm.models.algorithms.hsg_base` for the update order.
 
     Args:
-        generator, discriminator, augment, num_single, num_pairs,
-        similarity, hard_weight, adv_weight: see
-            :meth:`HardSampleGenerationMixin.init_hsg`.
-        **kwargs: Arguments of :class:`SimCLRFT` (``ft`` included).
+        **kwargs: :meth:`HardSampleGenerationMixin.init_hsg` arguments
+            (generator, discriminator, augment, num_single, num_pairs,
+            similarity, hard_weight, adv_weight) and those of
+            :class:`SimCLRFT` (``ft`` included).
     """
-
-    def __init__(self, *args, generator: Optional[dict] = None,
-                 discriminator: Optional[dict] = None,
-                 augment: Optional[dict] = None, num_single: int = 32,
-                 num_pairs: int = 32, similarity: Optional[dict] = None,
-                 hard_weight: float = 1.0, adv_weight: float = 1.0,
-                 **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.init_hsg(generator, discriminator, augment, num_single,
-                      num_pairs, similarity, hard_weight, adv_weight)
 
     def _nt_xent(self, real: List[torch.Tensor],
                  generated: Tuple[torch.Tensor, torch.Tensor]
