@@ -31,9 +31,12 @@ Examples:
     # paper size: R50, 224 px, K=65536, batch 32 per GPU, AMP
     python tools/analysis/benchmark.py configs/selfsup/mocov2_ft.py \\
         --batch 32 --size 224 --amp
-    # a sibling method against plain MoCo v2
+    # a sibling method against plain MoCo v2 / SimCLR
     python tools/analysis/benchmark.py configs/selfsup/demo/looc_demo.py \\
         --compare baseline --baseline configs/selfsup/demo/mocov2_demo.py
+    python tools/analysis/benchmark.py configs/selfsup/hsg_simclr_cifar10.py \\
+        --compare baseline --baseline configs/selfsup/simclr_cifar10.py \\
+        --batch 128 --on-options model.num_single=16 model.num_pairs=16
 """
 import argparse
 import json
