@@ -102,17 +102,18 @@ class LooC(MoCoFT):
     def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
         qs, ks = self.encode(inputs)
-        masks = positive_masks(self.num_spaces, qs[0].device)
+        # Key-view indices per space, as host lists (no device sync).
+        masks = positive_masks(self.num_spaces).tolist()
         losses, records = [], []
         for j, (q, keys) in enumerate(zip(qs, ks)):
-            pos_mask = masks[j]
-            p = int(pos_mask.sum())
+            pos = [v for v, m in enumerate(masks[j]) if m]
+            neg = [v for v, m in enumerate(masks[j]) if not m]
             # One InfoNCE row per positive key of each query.
-            q_rows = q.repeat_interleave(p, 0)
-            k_pos = keys[:, pos_mask].reshape(-1, keys.size(2))
+            q_rows = q.repeat_interleave(len(pos), 0)
+            k_pos = keys[:, pos].reshape(-1, keys.size(2))
             q_hat, k_hat = self.ft.extrapolate_positives(q_rows, k_pos)
             l_pos = (q_hat * k_hat).sum(1, keepdim=True)
-            own = keys[:, ~pos_mask].repeat_interleave(p, 0)  # same image
+            own = keys[:, neg].repeat_interleave(len(pos), 0)  # same image
             queue = self.queue[j].detach()
             l_neg = torch.cat([
                 torch.einsum('rd,rvd->rv', q_hat, own),
