@@ -1,5 +1,5 @@
 """What every FT algorithm shares: its FeatureTransform and latent loss."""
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -55,3 +55,17 @@ def ft_latent_loss(head, ft: FeatureTransform, online: torch.Tensor,
         after = F.cosine_similarity(pred_hat, target_hat, dim=1) \
             if ft.pos_active else before
     return loss, before, after
+
+
+def ft_symmetric_latent_loss(head, ft: FeatureTransform,
+                             pairs: Sequence[Tuple[torch.Tensor,
+                                                   torch.Tensor]]
+                             ) -> torch.Tensor:
+    """Sum of :func:`ft_latent_loss` over ``(online, target)`` pairs (the
+    two directions of SimSiam/BYOL), recording the pairs' scores before
+    and after FT when the score statistics hook asks for them."""
+    losses, before, after = zip(*(ft_latent_loss(head, ft, o, t)
+                                  for o, t in pairs))
+    if ft.record_scores:
+        ft.record(torch.cat(before), None, torch.cat(after))
+    return sum(losses)

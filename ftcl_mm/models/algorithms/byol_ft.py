@@ -7,7 +7,7 @@ from mmpretrain.models import BYOL
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from .base import build_feature_transform, ft_latent_loss
+from .base import build_feature_transform, ft_symmetric_latent_loss
 
 
 @MODELS.register_module()
@@ -39,13 +39,8 @@ class BYOLFT(BYOL):
                     nn.Sequential(self.backbone, self.neck))
                 target_v1 = self.target_net(v1)[0]
                 target_v2 = self.target_net(v2)[0]
-            loss_1, *s1 = ft_latent_loss(self.head, self.ft, online_v1,
-                                         target_v2)
-            loss_2, *s2 = ft_latent_loss(self.head, self.ft, online_v2,
-                                         target_v1)
-            losses = dict(loss=2. * (loss_1 + loss_2))
-            if self.ft.record_scores:
-                self.ft.record(torch.cat([s1[0], s2[0]]), None,
-                               torch.cat([s1[1], s2[1]]))
+            losses = dict(loss=2. * ft_symmetric_latent_loss(
+                self.head, self.ft, [(online_v1, target_v2),
+                                     (online_v2, target_v1)]))
         self.ft.next_step()
         return losses

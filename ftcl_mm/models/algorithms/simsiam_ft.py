@@ -6,7 +6,7 @@ from mmpretrain.models import SimSiam
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from .base import build_feature_transform, ft_latent_loss
+from .base import build_feature_transform, ft_symmetric_latent_loss
 
 
 @MODELS.register_module()
@@ -33,11 +33,7 @@ class SimSiamFT(SimSiam):
         else:
             z1 = self.neck(self.backbone(inputs[0]))[0]
             z2 = self.neck(self.backbone(inputs[1]))[0]
-            loss_1, *s1 = ft_latent_loss(self.head, self.ft, z1, z2)
-            loss_2, *s2 = ft_latent_loss(self.head, self.ft, z2, z1)
-            losses = dict(loss=0.5 * (loss_1 + loss_2))
-            if self.ft.record_scores:
-                self.ft.record(torch.cat([s1[0], s2[0]]), None,
-                               torch.cat([s1[1], s2[1]]))
+            losses = dict(loss=0.5 * ft_symmetric_latent_loss(
+                self.head, self.ft, [(z1, z2), (z2, z1)]))
         self.ft.next_step()
         return losses
