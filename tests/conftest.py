@@ -11,9 +11,10 @@ import pytest
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
-# Sizes small enough for a 2-core CPU: 8 train images per class make one
+# Sizes small enough for a 2-core CPU: 4 classes x 8 train images make one
 # 2-iteration epoch at batch 16.
-TINY = dict(cls_train_per_class=8, cls_val_per_class=2, cls_size=64,
+TINY = dict(cls_classes=4, cls_train_per_class=8, cls_val_per_class=2,
+            cls_size=64,
             det_train=4, det_val=2, det_size=128, seed=0)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from ftcl_mm.datasets.demo_data import (DEMO_CLASSES, DemoDataSpec,
                                         generate_demo_data)
+from ftcl_mm.datasets.shapes import SHAPES
 
 from ..conftest import TINY, python_cli
 
@@ -34,7 +35,8 @@ def test_layout_and_determinism(demo_data, tmp_path):
         assert osp.isfile(osp.join(demo_data, rel)), rel
     with open(osp.join(demo_data, 'imagenet/meta/train.txt')) as f:
         lines = f.read().split()
-    assert len(lines) == 2 * TINY['cls_train_per_class'] * len(DEMO_CLASSES)
+    assert len(lines) == (2 * TINY['cls_train_per_class'] *
+                          TINY['cls_classes'])
 
     # Same spec, other directory: byte-identical output.
     again = str(tmp_path / 'again')
@@ -62,6 +64,29 @@ def test_rerun_is_noop_and_foreign_dir_is_refused(tmp_path):
 def test_invalid_spec():
     with pytest.raises(ValueError, match='det_train'):
         DemoDataSpec(det_train=0)
+    with pytest.raises(ValueError, match='cls_classes'):
+        DemoDataSpec(cls_classes=11)
+    with pytest.raises(ValueError, match='cls_clutter'):
+        DemoDataSpec(cls_clutter=-1)
+
+
+def test_classification_names_and_polarity(demo_data):
+    """The class list names the first ``cls_classes`` shapes, and every
+    classification image is a bright shape on a darker background (the
+    polarity the tiny regime relies on: with uniform random colours
+    neither SimCLR nor a supervised ResNet learned in the budget)."""
+    import cv2
+    spec = DemoDataSpec(**TINY)
+    assert spec.cls_names == SHAPES[:TINY['cls_classes']]
+    root = osp.join(demo_data, 'imagenet')
+    with open(osp.join(root, 'meta/val.txt')) as f:
+        entries = [line.split() for line in f if line.strip()]
+    for rel, _ in entries:
+        img = cv2.imread(osp.join(root, 'val', rel)).astype(np.float32)
+        lum = img.mean(-1)
+        bright = lum > np.percentile(lum, 95)
+        dark = lum < np.percentile(lum, 50)
+        assert lum[bright].mean() > lum[dark].mean() + 80, rel
 
 
 def test_cli_help_and_error(tmp_path):
@@ -79,9 +104,9 @@ def test_imagenet_split_loads_in_mmpretrain(demo_data):
     ds = CustomDataset(data_root=osp.join(demo_data, 'imagenet'),
                        ann_file='meta/val.txt', data_prefix='val',
                        pipeline=[dict(type='LoadImageFromFile')])
-    assert len(ds) == TINY['cls_val_per_class'] * len(DEMO_CLASSES)
+    assert len(ds) == TINY['cls_val_per_class'] * TINY['cls_classes']
     labels = sorted({ds.get_data_info(i)['gt_label'] for i in range(len(ds))})
-    assert labels == list(range(len(DEMO_CLASSES)))
+    assert labels == list(range(TINY['cls_classes']))
     img = ds[0]['img']
     assert img.shape == (TINY['cls_size'], TINY['cls_size'], 3)
 
