@@ -4,7 +4,8 @@
 set -euo pipefail
 if [ $# -lt 2 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
     echo "usage: tools/dist_train.sh CONFIG NGPUS [tools/train.py args...]"
-    echo "  env: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1)"
+    echo "  env: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1),"
+    echo "       FTCL_THREADS (intra-op threads per process; default cores / NGPUS)"
     exit 0
 fi
 CONFIG=$1
@@ -18,8 +19,14 @@ NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
 
+# Intra-op threads per process: the user's FTCL_THREADS or OMP_NUM_THREADS,
+# else cores // processes (torchrun would set OMP_NUM_THREADS=1, which
+# leaves cores idle when there are more cores than processes).
+CORES=$("$PY" -c 'import os; print(len(os.sched_getaffinity(0)))' 2>/dev/null || nproc)
+THREADS=$(( CORES / GPUS )); [ "$THREADS" -ge 1 ] || THREADS=1
+export FTCL_THREADS="${FTCL_THREADS:-${OMP_NUM_THREADS:-$THREADS}}"
+
 PYTHONPATH="$ROOT:${PYTHONPATH:-}" \
-OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} \
 exec "$PY" -m torch.distributed.run \
     --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$GPUS" --master_port="$PORT" \

@@ -73,7 +73,15 @@ def main(argv=None) -> int:
     from mmengine.config import Config
     from mmengine.runner import Runner
 
+    from ftcl_mm.utils.threads import configure_threads
+
     try:
+        try:
+            # One process per rank shares the cores (torchrun sets
+            # LOCAL_WORLD_SIZE); see ftcl_mm/utils/threads.py.
+            threads = configure_threads()
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
         if not osp.isfile(args.config):
             raise ConfigError(f'config file {args.config} does not exist')
         cfg = Config.fromfile(args.config)
@@ -92,6 +100,8 @@ def main(argv=None) -> int:
         return 2
 
     runner = Runner.from_cfg(cfg)
+    runner.logger.info(f'intra-op threads per process: {threads} '
+                       '($FTCL_THREADS to override)')
     runner.train()
     return 0
 

@@ -80,7 +80,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--amp', action='store_true',
                    help='autocast (fp16 on CUDA, bf16 on CPU)')
     p.add_argument('--threads', type=int, default=None,
-                   help='torch CPU threads (default: torch default)')
+                   help='torch CPU threads (default: $FTCL_THREADS, else cores)')
     p.add_argument('--json', help='append the result as a JSON line here')
     p.add_argument('--cfg-options', nargs='+', default=[],
                    help='config overrides key=value (both variants)')
@@ -145,6 +145,9 @@ def main(argv=None) -> int:
     import torch
     if args.threads:
         torch.set_num_threads(args.threads)
+    else:
+        from ftcl_mm.utils.threads import configure_threads
+        configure_threads()
     two_models = args.compare == 'baseline'
     if two_models and not args.baseline:
         raise SystemExit('benchmark.py: error: --compare baseline needs '

@@ -78,9 +78,12 @@ def extract(model, dataset_cfg, batch_size, device):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    from ftcl_mm.utils.threads import configure_threads
+    threads = configure_threads()
     import torch
     from mmengine.config import Config, DictAction
     from mmengine.registry import init_default_scope
+    from mmengine.runner import set_random_seed
     from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
@@ -105,6 +108,9 @@ def main(argv=None) -> int:
         print(f'knn_eval.py: error: {e}', file=sys.stderr)
         return 2
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    # The config's seed fixes the initialisation, so a random-init floor
+    # (--pretrained none) is reproducible, and seeds differ as in training.
+    set_random_seed(int((cfg.get('randomness') or {}).get('seed', 0)))
     device = torch.device(args.device or (
         'cuda' if torch.cuda.is_available() else 'cpu'))
     if cfg.get('data_preprocessor') and isinstance(cfg.model, dict):
@@ -127,7 +133,7 @@ def main(argv=None) -> int:
         result['top1'][str(k)] = round(acc, 3)
         print(f'[knn_eval] k={k}: top-1 {acc:.2f}% ({len(va_f)} val, '
               f'{len(tr_f)} train images)')
-    print(f'[knn_eval] {time.time() - t0:.1f}s')
+    print(f'[knn_eval] {time.time() - t0:.1f}s ({threads} threads)')
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out + '.tmp', 'w') as f:
