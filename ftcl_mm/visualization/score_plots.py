@@ -10,7 +10,10 @@
   iterations across runs as a 3D surface (a line for a single run); a
   collapsing run (e.g. MoCo momentum 0.5) stands out as a ridge.
 
-Each figure is written as PNG and PDF, atomically.
+Each figure is written as PNG and PDF, atomically. Figures are drawn with
+matplotlib's object API (``matplotlib.figure.Figure``), never pyplot, so
+importing or using this module selects no backend and leaves the caller's
+matplotlib state (e.g. a notebook's) untouched.
 """
 from __future__ import annotations
 
@@ -19,12 +22,11 @@ import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from mpl_toolkits.mplot3d import Axes3D  # noqa: F401  (registers '3d')
 
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from ..engine.hooks.score_stats_hook import read_rows  # noqa: E402
+from ..engine.hooks.score_stats_hook import read_rows
 
 STATS_FILE = 'score_stats.csv'
 PANELS = (('neg_var', 'variance of negative scores'),
@@ -75,19 +77,19 @@ def _save(fig, out_prefix: str) -> List[str]:
         fig.savefig(tmp, dpi=120, bbox_inches='tight')
         os.replace(tmp, path)
         paths.append(path)
-    plt.close(fig)
     return paths
 
 
 def _colors(n: int):
-    return plt.get_cmap('viridis' if n > 10 else 'tab10')(
+    return matplotlib.colormaps['viridis' if n > 10 else 'tab10'](
         np.linspace(0, 1, n) if n > 10 else np.arange(n))
 
 
 def plot_curves(runs: Sequence[Dict[str, np.ndarray]], labels: Sequence[str],
                 out_prefix: str, window: int = 1) -> List[str]:
     """Paper Fig. 3: one panel per statistic, one line per run."""
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+    fig = Figure(figsize=(15, 4))
+    axes = fig.subplots(1, 3)
     for run, label, color in zip(runs, labels, _colors(len(runs))):
         for ax, (key, _) in zip(axes, PANELS):
             after = smooth(run[f'{key}_ft'], window)
@@ -110,7 +112,7 @@ def plot_waterfall(runs: Sequence[Dict[str, np.ndarray]],
                    labels: Sequence[str], out_prefix: str,
                    window: int = 1) -> List[str]:
     """Paper Fig. 5: the three statistics as 3D waterfalls across runs."""
-    fig = plt.figure(figsize=(16, 5))
+    fig = Figure(figsize=(16, 5))
     for p, (key, title) in enumerate(PANELS):
         ax = fig.add_subplot(1, 3, p + 1, projection='3d')
         for i, (run, color) in enumerate(zip(runs, _colors(len(runs)))):
@@ -127,7 +129,7 @@ def plot_grad_landscape(runs: Sequence[Dict[str, np.ndarray]],
                         labels: Sequence[str], out_prefix: str,
                         window: int = 1) -> List[str]:
     """Paper Fig. 4: gradient-norm landscape over iterations and runs."""
-    fig = plt.figure(figsize=(8, 6))
+    fig = Figure(figsize=(8, 6))
     if len(runs) == 1:
         ax = fig.add_subplot(1, 1, 1)
         ax.plot(runs[0]['iter'], smooth(runs[0]['grad_norm'], window))
