@@ -1,0 +1,28 @@
+# MoCo v2 in the tiny regime (configs/_base_/datasets/tiny_selfsup.py).
+# Measured choices (README "The tiny regime"):
+# - queue K=512, ~10 % of the 5000 images as on ImageNet (65536 / 1.28M is
+#   5 %): a queue of most of the data holds older keys of the query's own
+#   image as negatives;
+# - momentum m=0.9 (``momentum=0.1``): with m=0.99 the key encoder averages
+#   ~100 of a run's ~400 steps and stays near its random init;
+# - projection MLP with BN and a last BN *without* affine parameters (as
+#   mmpretrain's MoCo v3 projector): with MoCo v2's plain MLP, or an affine
+#   last BN, positive and negative scores drifted together to ~.9;
+# - lr 0.06, weight decay 5e-4, temperature 0.2.
+_base_ = ['../mocov2.py', '../../_base_/datasets/tiny_selfsup.py']
+
+model = dict(
+    queue_len=512,
+    momentum=0.1,
+    backbone=dict(**_base_.tiny_backbone),
+    neck=dict(_delete_=True, type='NonLinearNeck',
+              in_channels=_base_.tiny_feat_dim, hid_channels=512,
+              out_channels=128, num_layers=2, with_avg_pool=True,
+              with_last_bn_affine=False, norm_cfg=dict(type='BN1d')),
+    head=dict(temperature=0.2))
+train_dataloader = dict(_delete_=True, **_base_.tiny_train_dataloader)
+train_cfg = _base_.tiny_train_cfg
+param_scheduler = _base_.tiny_param_scheduler
+default_hooks = _base_.tiny_default_hooks
+optim_wrapper = dict(optimizer=dict(lr=0.06, weight_decay=5e-4))
+auto_scale_lr = dict(enable=False)
