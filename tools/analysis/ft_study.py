@@ -1,0 +1,625 @@
+#!/usr/bin/env python
+"""Measure Feature Transformation against its baseline over seeds.
+
+For each method (``--methods``), FT variant (``--variants``: base, pos,
+neg, both, dim) and seed, one *run* pretrains the method's config, converts
+the final checkpoint to a backbone (``tools/convert_ckpt.py``) and
+evaluates it with weighted kNN (``tools/benchmarks/knn_eval.py``) and the
+linear protocol (``tools/train.py`` on the linear config). A randomly
+initialised backbone of the same architecture is evaluated once per seed
+as the floor. Then it writes
+
+* ``WORK_DIR/results.json``: every run (method, variant, seed, kNN and
+  linear top-1, the final positive/negative score statistics, wall times)
+  and, per method and variant, mean, std and the gain over ``base`` (paired
+  by seed) with its std; random init's kNN/linear;
+* ``WORK_DIR/results.md``: the same as tables;
+* ``WORK_DIR/plots/``: ``accuracy.png`` (mean +- std per variant, random
+  init as a line) and, per method, the score curves/waterfall/gradient
+  landscape of the variants' first seed (``plot_scores.py``'s figures).
+
+Every step writes its output atomically and is skipped when that output
+exists, and an interrupted pretraining resumes from its last checkpoint:
+run the same command again to continue. Runs go side by side only when
+the cores allow it (``--jobs``, default: cores // threads per run); each
+subprocess gets ``FTCL_THREADS`` = its share of the cores.
+
+Examples:
+    # the README study: tiny regime (CPU), 2 methods x 4 variants x 3 seeds
+    python tools/analysis/ft_study.py --methods mocov2 simclr \\
+        --variants base pos neg both --seeds 0 1 2 --work-dir work_dirs/ft_study
+    # the minimal call
+    python tools/analysis/ft_study.py --methods mocov2 --variants base both \\
+        --seeds 0 1 2 --work-dir work_dirs/ft_study_mocov2
+    # the paper's ImageNet-100 configs, 8 GPUs per run
+    python tools/analysis/ft_study.py --scale in100 --gpus 8 \\
+        --methods mocov2 --variants base pos neg both dim --seeds 0 1 2 \\
+        --work-dir work_dirs/ft_study_in100
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import os.path as osp
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+VARIANTS = ('base', 'pos', 'neg', 'both', 'dim')
+#: Config-name suffix of each FT variant (as the IN-100 configs name them).
+VARIANT_SUFFIX = dict(base='', pos='_ft-pos', neg='_ft-neg', both='_ft',
+                      dim='_ft-dim')
+#: Per scale: pretraining config pattern, evaluation config (kNN + linear).
+SCALES = dict(
+    tiny=dict(
+        pretrain='configs/selfsup/tiny/{method}{suffix}_tiny.py',
+        linear='configs/benchmarks/classification/tiny/'
+        'resnet18w16_linear_tiny.py',
+        threads_per_run=1),
+    in100=dict(
+        pretrain='configs/selfsup/{method}{suffix}_in100.py',
+        linear='configs/benchmarks/classification/imagenet/'
+        'resnet50_linear-100e_in100.py',
+        threads_per_run=None))
+#: Score statistics reported per run: mean over the last 10 % iterations.
+SCORE_KEYS = ('pos_mean', 'neg_mean', 'neg_var', 'pos_mean_ft',
+              'neg_mean_ft', 'loss')
+
+
+class StudyError(Exception):
+    """A problem the user can fix; the message says how."""
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description='Pretrain each method x FT variant x seed, convert, '
+        'evaluate with kNN and linear probing (and random init), and '
+        'report mean +- std and the gain of each variant over its base.')
+    p.add_argument('--methods', nargs='+', default=['mocov2', 'simclr'],
+                   help='methods with configs at this scale (tiny: mocov2 '
+                   'simclr; in100: mocov1 mocov2 simclr simsiam byol ...)')
+    p.add_argument('--variants', nargs='+', default=['base', 'both'],
+                   choices=VARIANTS, help='FT variants (default: base both)')
+    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    p.add_argument('--work-dir', required=True)
+    p.add_argument('--scale', choices=sorted(SCALES), default='tiny',
+                   help='tiny: CPU regime on generated data (default); '
+                   'in100: the paper\'s ImageNet-100 configs')
+    p.add_argument('--eval', nargs='+', choices=['knn', 'linear'],
+                   default=['knn', 'linear'], help='evaluations to run')
+    p.add_argument('--no-random-init', action='store_true',
+                   help='skip the random-init floor')
+    p.add_argument('--gpus', type=int, default=1,
+                   help='processes per run (>1 uses tools/dist_train.sh)')
+    p.add_argument('--jobs', type=int, default=None,
+                   help='runs side by side (default: cores // threads per '
+                   'run on CPU, 1 with --gpus > 1 or on a GPU machine)')
+    p.add_argument('--threads', type=int, default=None,
+                   help='intra-op threads per run (default: cores // jobs)')
+    p.add_argument('--epochs', type=int, default=None,
+                   help='override the pretraining epochs (also the cosine '
+                   'schedule)')
+    p.add_argument('--data-root', default=None,
+                   help='root of the generated data (tiny: sets '
+                   'FTCL_DEMO_DATA; default data/demo, generated if '
+                   'missing)')
+    p.add_argument('--cfg-options', nargs='+', default=[],
+                   help='extra overrides for every pretraining run')
+    p.add_argument('--dry-run', action='store_true',
+                   help='print the plan and exit')
+    p.add_argument('--report-only', action='store_true',
+                   help='write results.md/.json and plots from the runs '
+                   'finished so far, without running the others')
+    args = p.parse_args(argv)
+    for name in ('jobs', 'threads', 'gpus', 'epochs'):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            p.error(f'--{name} must be >= 1, got {value}')
+    return args
+
+
+# --------------------------------------------------------------------------
+# The plan
+# --------------------------------------------------------------------------
+@dataclass
+class Run:
+    """One pretraining run (or, with ``method='random'``, the random-init
+    floor) and its evaluations."""
+
+    method: str
+    variant: str
+    seed: int
+    config: Optional[str]  # pretraining config; None for random init
+    work_dir: str
+    result: Dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        if self.config is None:
+            return f'random init, seed {self.seed}'
+        return f'{self.method}/{self.variant}/seed{self.seed}'
+
+    @property
+    def result_file(self) -> str:
+        return osp.join(self.work_dir, 'result.json')
+
+
+def pretrain_config(scale: str, method: str, variant: str) -> str:
+    return SCALES[scale]['pretrain'].format(
+        method=method, suffix=VARIANT_SUFFIX[variant])
+
+
+def make_plan(args) -> List[Run]:
+    """Runs in execution order: seed-major, so a stopped study has whole
+    seeds; the random init floor first (it is quick)."""
+    missing = [
+        pretrain_config(args.scale, m, v) for m in args.methods
+        for v in args.variants
+        if not osp.isfile(osp.join(ROOT, pretrain_config(args.scale, m, v)))
+    ]
+    if missing:
+        raise StudyError(
+            f'no config for {", ".join(missing)} at --scale {args.scale}; '
+            'choose --methods/--variants that have one (tiny: mocov2, '
+            'simclr) or add the config')
+    runs = []
+    for seed in args.seeds:
+        if not args.no_random_init:
+            runs.append(Run('random', 'init', seed, None,
+                            osp.join(args.work_dir, 'random', f'seed{seed}')))
+        for method in args.methods:
+            for variant in args.variants:
+                runs.append(Run(
+                    method, variant, seed,
+                    pretrain_config(args.scale, method, variant),
+                    osp.join(args.work_dir, method, variant,
+                             f'seed{seed}')))
+    return runs
+
+
+# --------------------------------------------------------------------------
+# Executing one run
+# --------------------------------------------------------------------------
+def _write_json(path: str, data) -> None:
+    tmp = f'{path}.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(data, f, indent=1)
+    os.replace(tmp, path)
+
+
+class RunFailed(Exception):
+    pass
+
+
+class Runner:
+    """Executes runs with subprocesses of the project's own tools."""
+
+    def __init__(self, args, env: Dict[str, str]) -> None:
+        self.args = args
+        self.env = env
+        self.linear_config = SCALES[args.scale]['linear']
+
+    def _call(self, cmd: List[str], log: str) -> None:
+        with open(log, 'a') as f:
+            f.write(f'$ {" ".join(cmd)}\n')
+            f.flush()
+            rc = subprocess.call(cmd, cwd=ROOT, env=self.env, stdout=f,
+                                 stderr=subprocess.STDOUT)
+        if rc != 0:
+            raise RunFailed(f'{" ".join(cmd[1:3])} failed (exit {rc}); see '
+                            f'{log}')
+
+    def _train_cmd(self, config: str, work_dir: str,
+                   extra: List[str]) -> List[str]:
+        if self.args.gpus > 1:
+            return ['bash', osp.join(ROOT, 'tools/dist_train.sh'), config,
+                    str(self.args.gpus), '--work-dir', work_dir, *extra]
+        return [sys.executable, osp.join(ROOT, 'tools/train.py'), config,
+                '--work-dir', work_dir, *extra]
+
+    def pretrain(self, run: Run, log: str) -> str:
+        """Train (resuming) and convert; returns the backbone path."""
+        backbone = osp.join(run.work_dir, 'backbone.pth')
+        if osp.isfile(backbone):
+            return backbone
+        pre_dir = osp.join(run.work_dir, 'pretrain')
+        opts = [f'randomness.seed={run.seed}', *self.args.cfg_options]
+        if self.args.epochs:
+            e = self.args.epochs
+            opts += [f'train_cfg.max_epochs={e}',
+                     f'param_scheduler.0.T_max={e}',
+                     f'param_scheduler.0.end={e}']
+        self._call(self._train_cmd(run.config, pre_dir,
+                                   ['--resume', '--cfg-options', *opts]),
+                   log)
+        with open(osp.join(pre_dir, 'last_checkpoint')) as f:
+            ckpt = f.read().strip()
+        self._call([sys.executable, osp.join(ROOT, 'tools/convert_ckpt.py'),
+                    ckpt, backbone, '--force'], log)
+        return backbone
+
+    def knn(self, run: Run, backbone: str, log: str) -> float:
+        out = osp.join(run.work_dir, 'knn.json')
+        if not osp.isfile(out):
+            self._call([sys.executable,
+                        osp.join(ROOT, 'tools/benchmarks/knn_eval.py'),
+                        self.linear_config, '--pretrained', backbone,
+                        '--k', '20', '--out', out, '--cfg-options',
+                        f'randomness.seed={run.seed}'], log)
+        with open(out) as f:
+            return float(json.load(f)['top1']['20'])
+
+    def linear(self, run: Run, backbone: str, log: str) -> float:
+        out_dir = osp.join(run.work_dir, 'linear')
+        done = osp.join(out_dir, 'metrics.json')
+        if not osp.isfile(done):
+            self._call(self._train_cmd(
+                self.linear_config, out_dir,
+                ['--resume', '--pretrained', backbone, '--cfg-options',
+                 f'randomness.seed={run.seed}']), log)
+            sys.path.insert(0, osp.join(ROOT, 'tools', 'benchmarks'))
+            from summarize import final_metrics
+            metrics = final_metrics(out_dir)
+            if 'accuracy/top1' not in metrics:
+                raise RunFailed(f'linear evaluation wrote no accuracy; see '
+                                f'{out_dir}')
+            _write_json(done, metrics)
+        with open(done) as f:
+            return float(json.load(f)['accuracy/top1'])
+
+    def execute(self, run: Run) -> Dict:
+        """All steps of ``run``; returns its result (also written)."""
+        if osp.isfile(run.result_file):
+            with open(run.result_file) as f:
+                return json.load(f)
+        os.makedirs(run.work_dir, exist_ok=True)
+        log = osp.join(run.work_dir, 'study.log')
+        t0 = time.time()
+        result = dict(method=run.method, variant=run.variant, seed=run.seed,
+                      config=run.config)
+        backbone = 'none' if run.config is None else self.pretrain(run, log)
+        result['pretrain_s'] = round(time.time() - t0, 1)
+        if 'knn' in self.args.eval:
+            result['knn_top1'] = self.knn(run, backbone, log)
+        if 'linear' in self.args.eval:
+            result['linear_top1'] = self.linear(run, backbone, log)
+        if run.config is not None:
+            result['scores'] = final_scores(
+                osp.join(run.work_dir, 'pretrain'))
+        result['wall_s'] = round(time.time() - t0, 1)
+        _write_json(run.result_file, result)
+        return result
+
+
+def final_scores(pretrain_dir: str) -> Dict[str, float]:
+    """Mean of the score statistics over the last 10 % of iterations."""
+    from ftcl_mm.visualization import NoStatsError, load_run
+    try:
+        stats = load_run(pretrain_dir)
+    except NoStatsError:
+        return {}
+    n = len(stats['iter'])
+    tail = slice(n - max(1, n // 10), n)
+    out = {}
+    for key in SCORE_KEYS:
+        if key in stats:
+            vals = [float(v) for v in stats[key][tail] if not math.isnan(v)]
+            if vals:
+                out[key] = round(statistics.fmean(vals), 4)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Aggregation and report
+# --------------------------------------------------------------------------
+def _mean_std(values: List[float]) -> Dict:
+    return dict(mean=statistics.fmean(values),
+                std=statistics.stdev(values) if len(values) > 1 else 0.0,
+                n=len(values))
+
+
+def aggregate(results: List[Dict]) -> Dict:
+    """Per (method, variant): mean/std of each metric and of the paired
+    (same seed) gain over the method's base."""
+    by_key: Dict[tuple, Dict[int, Dict]] = {}
+    for r in results:
+        by_key.setdefault((r['method'], r['variant']), {})[r['seed']] = r
+    summary = {}
+    for (method, variant), seeds in sorted(by_key.items()):
+        entry = {}
+        base = by_key.get((method, 'base'), {})
+        for metric in ('knn_top1', 'linear_top1'):
+            vals = [r[metric] for r in seeds.values() if metric in r]
+            if not vals:
+                continue
+            entry[metric] = _mean_std(vals)
+            if method != 'random' and variant != 'base':
+                gains = [r[metric] - base[s][metric]
+                         for s, r in seeds.items()
+                         if metric in r and metric in base.get(s, {})]
+                if gains:
+                    entry[f'{metric}_gain'] = _mean_std(gains)
+        scores = [r.get('scores', {}) for r in seeds.values()]
+        for key in SCORE_KEYS:
+            vals = [s[key] for s in scores if key in s]
+            if vals:
+                entry.setdefault('scores', {})[key] = round(
+                    statistics.fmean(vals), 4)
+        summary[f'{method}/{variant}'] = entry
+    return summary
+
+
+def _fmt(stat: Optional[Dict], signed: bool = False) -> str:
+    if not stat:
+        return '-'
+    sign = '+' if signed else ''
+    return f'{stat["mean"]:{sign}.2f} ± {stat["std"]:.2f}'
+
+
+def _verdict(gain: Optional[Dict]) -> str:
+    if not gain or gain['n'] < 2:
+        return '-'
+    if abs(gain['mean']) <= gain['std']:
+        return 'within 1 std'
+    return 'gain > 1 std' if gain['mean'] > 0 else 'loss > 1 std'
+
+
+def _score_cell(scores: Dict[str, float], keys: tuple) -> str:
+    if not all(k in scores for k in keys):
+        return '-'
+    return ' / '.join(f'{scores[k]:.3f}' for k in keys)
+
+
+def _num(value: Optional[float]) -> str:
+    return '-' if value is None else f'{value:.1f}'
+
+
+def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
+    lines = [
+        '# Feature Transformation study', '',
+        f'scale `{args.scale}`; seeds {args.seeds}; evaluation: weighted '
+        'kNN (k=20) and linear probing top-1 (%) on the validation split; '
+        'gains are paired by seed (variant - base of the same seed). '
+        'Scores: mean over the last 10 % of pretraining iterations of the '
+        'encoder\'s positive / negative cosine scores and the negative '
+        'variance (before FT), and the positive / negative scores the loss '
+        'sees after FT.', '',
+        '| method | variant | kNN top-1 | kNN gain | linear top-1 | '
+        'linear gain | verdict (kNN / linear) | pos / neg / neg var | '
+        'after FT pos / neg | n |',
+        '|---|---|---|---|---|---|---|---|---|---|'
+    ]
+    for key, e in summary.items():
+        method, variant = key.split('/')
+        s = e.get('scores', {})
+        scores = _score_cell(s, ('pos_mean', 'neg_mean', 'neg_var'))
+        scores_ft = _score_cell(s, ('pos_mean_ft', 'neg_mean_ft'))
+        n = max((e[m]['n'] for m in ('knn_top1', 'linear_top1') if m in e),
+                default=0)
+        verdict = (f'{_verdict(e.get("knn_top1_gain"))} / '
+                   f'{_verdict(e.get("linear_top1_gain"))}'
+                   if variant != 'base' and method != 'random' else '-')
+        lines.append(
+            f'| {method} | {variant} | {_fmt(e.get("knn_top1"))} | '
+            f'{_fmt(e.get("knn_top1_gain"), True)} | '
+            f'{_fmt(e.get("linear_top1"))} | '
+            f'{_fmt(e.get("linear_top1_gain"), True)} | {verdict} | '
+            f'{scores} | {scores_ft} | {n} |')
+    lines += ['', '## Runs', '',
+              '| run | kNN | linear | pos / neg (before FT) | '
+              'pretrain s | total s |', '|---|---|---|---|---|---|']
+    for r in results:
+        scores = _score_cell(r.get('scores', {}), ('pos_mean', 'neg_mean'))
+        lines.append(
+            f'| {r["method"]}/{r["variant"]}/seed{r["seed"]} | '
+            f'{_num(r.get("knn_top1"))} | {_num(r.get("linear_top1"))} | '
+            f'{scores} | {r.get("pretrain_s", "-")} | '
+            f'{r.get("wall_s", "-")} |')
+    return '\n'.join(lines) + '\n'
+
+
+def plot_accuracy(summary: Dict, out: str) -> Optional[str]:
+    """Grouped bars: mean +- std per method/variant, random init lines."""
+    from matplotlib.figure import Figure
+    metrics = [m for m in ('knn_top1', 'linear_top1')
+               if any(m in e for e in summary.values())]
+    keys = [k for k in summary if not k.startswith('random/')]
+    if not metrics or not keys:
+        return None
+    fig = Figure(figsize=(len(metrics) * (0.55 * len(keys) + 1.8), 3.8))
+    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    for ax, metric in zip(axes, metrics):
+        vals = [summary[k].get(metric, {}) for k in keys]
+        ax.bar(range(len(keys)), [v.get('mean', 0) for v in vals],
+               yerr=[v.get('std', 0) for v in vals], capsize=3,
+               color=['#7f7f7f' if k.endswith('/base') else '#1f77b4'
+                      for k in keys])
+        rand = summary.get('random/init', {}).get(metric)
+        if rand:
+            ax.axhline(rand['mean'], color='#d62728', ls='--',
+                       label=f'random init {rand["mean"]:.1f}')
+            ax.legend(loc='lower right', fontsize=8)
+        ax.set_xticks(range(len(keys)))
+        ax.set_xticklabels(keys, rotation=45, ha='right', fontsize=8)
+        ax.set_ylabel(f'{metric.split("_")[0]} top-1 (%)')
+        ax.set_title(f'{metric.split("_")[0]} (mean ± std over seeds)',
+                     fontsize=9)
+    fig.tight_layout()
+    path = f'{out}.png'
+    fig.savefig(path + '.tmp.png', dpi=120)
+    os.replace(path + '.tmp.png', path)
+    return path
+
+
+def write_report(args, runs: List[Run]) -> List[str]:
+    results = [r.result for r in runs if r.result]
+    summary = aggregate(results)
+    _write_json(osp.join(args.work_dir, 'results.json'),
+                dict(scale=args.scale, methods=args.methods,
+                     variants=args.variants, seeds=args.seeds,
+                     runs=results, summary=summary))
+    md = report_markdown(args, summary, results)
+    tmp = osp.join(args.work_dir, 'results.md.tmp')
+    with open(tmp, 'w') as f:
+        f.write(md)
+    os.replace(tmp, osp.join(args.work_dir, 'results.md'))
+    written = [osp.join(args.work_dir, 'results.md'),
+               osp.join(args.work_dir, 'results.json')]
+    plots = osp.join(args.work_dir, 'plots')
+    os.makedirs(plots, exist_ok=True)
+    acc = plot_accuracy(summary, osp.join(plots, 'accuracy'))
+    if acc:
+        written.append(acc)
+    from ftcl_mm.visualization import NoStatsError, plot_runs
+    seed0 = args.seeds[0]
+    for method in args.methods:
+        done = [r for r in runs
+                if r.method == method and r.seed == seed0 and r.result]
+        if not done:
+            continue
+        try:  # score curves of every variant of the first seed
+            written += plot_runs(
+                [osp.join(r.work_dir, 'pretrain') for r in done],
+                osp.join(plots, method), [r.variant for r in done],
+                window=5)
+        except NoStatsError as e:
+            print(f'[ft_study] no score plots for {method}: {e}',
+                  file=sys.stderr)
+    return written
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+def _fmt_s(seconds: float) -> str:
+    seconds = int(seconds)
+    return (f'{seconds // 3600}h{seconds % 3600 // 60:02d}m'
+            if seconds >= 3600 else f'{seconds // 60}m{seconds % 60:02d}s')
+
+
+def _jobs_and_threads(args) -> tuple:
+    from ftcl_mm.utils.threads import usable_cores
+    cores = usable_cores()
+    gpu = False
+    try:
+        import torch
+        gpu = torch.cuda.is_available()
+    except ImportError:
+        pass
+    per_run = SCALES[args.scale]['threads_per_run']
+    if args.jobs:
+        jobs = args.jobs
+    elif args.gpus > 1 or gpu or not per_run:
+        jobs = 1
+    else:
+        jobs = max(1, cores // (args.threads or per_run))
+    threads = args.threads or max(1, cores // (jobs * args.gpus))
+    return jobs, threads
+
+
+def ensure_data(args, env: Dict[str, str]) -> None:
+    """Tiny scale: generate the data if the root does not exist yet."""
+    if args.scale != 'tiny':
+        return
+    root = args.data_root or env.get('FTCL_DEMO_DATA') or 'data/demo'
+    env['FTCL_DEMO_DATA'] = root
+    if osp.isdir(osp.join(ROOT, root, 'imagenet')) or osp.isdir(
+            osp.join(root, 'imagenet')):
+        return
+    print(f'[ft_study] generating the tiny data in {root}', flush=True)
+    rc = subprocess.call([sys.executable,
+                          osp.join(ROOT, 'tools/make_demo_data.py'), '--out',
+                          root], cwd=ROOT, env=env)
+    if rc != 0:
+        raise StudyError(f'generating the data in {root} failed (exit {rc})')
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        runs = make_plan(args)
+        jobs, threads = _jobs_and_threads(args)
+        env = dict(os.environ, FTCL_THREADS=str(threads),
+                   PYTHONWARNINGS='ignore')
+        if args.dry_run:
+            print(f'[ft_study] {len(runs)} runs, {jobs} side by side, '
+                  f'{threads} threads each:')
+            for r in runs:
+                print(f'  {r.name}: {r.config or "random init"} -> '
+                      f'{r.work_dir}')
+            return 0
+        if not args.report_only:
+            ensure_data(args, env)
+    except StudyError as e:
+        print(f'ft_study.py: error: {e}', file=sys.stderr)
+        return 2
+    os.makedirs(args.work_dir, exist_ok=True)
+    runner = Runner(args, env)
+    todo = [r for r in runs if not osp.isfile(r.result_file)]
+    if args.report_only:
+        todo = []
+    print(f'[ft_study] {len(runs)} runs ({len(runs) - len(todo)} done), '
+          f'{jobs} side by side with {threads} thread(s) each -> '
+          f'{args.work_dir}', flush=True)
+    lock = threading.Lock()
+    state = dict(done=0, times=[], failed=[])
+    t_start = time.time()
+
+    def work(run: Run) -> None:
+        fresh = not osp.isfile(run.result_file)
+        t0 = time.time()
+        try:
+            run.result = runner.execute(run)
+        except RunFailed as e:
+            with lock:
+                state['failed'].append(f'{run.name}: {e}')
+                print(f'[ft_study] FAILED {run.name}: {e}', flush=True)
+            return
+        with lock:
+            state['done'] += 1
+            if fresh and run.config is not None:
+                state['times'].append(time.time() - t0)
+            left = len(todo) - state['done'] - len(state['failed'])
+            eta = ''
+            if state['times'] and left > 0:
+                eta = (' ETA ' + _fmt_s(statistics.fmean(state['times']) *
+                                        left / jobs))
+            metrics = ', '.join(
+                f'{k.split("_")[0]} {run.result[k]:.1f}'
+                for k in ('knn_top1', 'linear_top1') if k in run.result)
+            print(f'[ft_study] {state["done"]}/{len(todo)} {run.name}: '
+                  f'{metrics} ({_fmt_s(time.time() - t0)}; elapsed '
+                  f'{_fmt_s(time.time() - t_start)}{eta})', flush=True)
+
+    for r in runs:
+        if osp.isfile(r.result_file):
+            with open(r.result_file) as f:
+                r.result = json.load(f)
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(work, todo))
+    except KeyboardInterrupt:
+        print('[ft_study] interrupted; run the same command to continue',
+              file=sys.stderr)
+        return 130
+    for path in write_report(args, runs):
+        print(path)
+    if state['failed']:
+        print(f'ft_study.py: error: {len(state["failed"])} run(s) failed: '
+              + '; '.join(state['failed']), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
