@@ -27,10 +27,21 @@ def demo_data(tmp_path_factory) -> str:
     return out
 
 
+def pytest_configure(config) -> None:
+    """Deliberate threads for the test process (all cores: the suite runs
+    one test at a time, and a test waiting on a subprocess is idle)."""
+    from ftcl_mm.utils.threads import configure_threads
+    configure_threads()
+
+
 def run_cli(args: List[str], timeout: int = 600,
             env: dict = None) -> subprocess.CompletedProcess:
-    """Run a command from the repo root, capturing output as text."""
-    full_env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))
+    """Run a command from the repo root, capturing output as text; the
+    child gets the same thread count as this process ($FTCL_THREADS)."""
+    from ftcl_mm.utils.threads import default_threads
+    full_env = dict(os.environ, PYTHONWARNINGS='ignore',
+                    FTCL_THREADS=str(default_threads()))
+    full_env.update(env or {})
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, env=full_env)
 

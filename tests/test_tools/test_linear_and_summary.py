@@ -55,3 +55,21 @@ def test_run_seeds_reports_mean_and_std(demo_data, r18_backbone,
     assert set(res['per_seed']) == {'0', '1'}
     with open(osp.join(work, 'results.md')) as f:
         assert '| accuracy/top1 |' in f.read()
+
+
+def test_summary_reads_knn_results(tmp_path):
+    """A work dir holding knn_eval.py's --out knn.json is summarised as
+    knn/top1_k{k} (the demo's kNN rows)."""
+    work = tmp_path / 'knn_pretrained'
+    work.mkdir()
+    (work / 'knn.json').write_text(json.dumps(
+        dict(train=50, val=10, top1={'20': 61.5, '200': 55.0})))
+    summary = str(tmp_path / 'summary')
+    r = python_cli('tools/benchmarks/summarize.py', '--out', summary,
+                   f'knn={work}')
+    assert r.returncode == 0, r.stderr
+    with open(summary + '.json') as f:
+        metrics = json.load(f)['runs'][0]['metrics']
+    assert metrics == {'knn/top1_k20': 61.5, 'knn/top1_k200': 55.0}
+    with open(summary + '.md') as f:
+        assert '| knn | knn/top1_k20 | 61.5000 |' in f.read()

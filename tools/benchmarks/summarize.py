@@ -32,12 +32,19 @@ def parse_args(argv=None) -> argparse.Namespace:
 #: Metrics shown in the markdown table when present (JSON has them all).
 MAIN_METRICS = ('pascal_voc/mAP', 'pascal_voc/AP50', 'coco/bbox_mAP',
                 'coco/bbox_mAP_50', 'coco/segm_mAP', 'coco/segm_mAP_50',
-                'accuracy/top1', 'accuracy/top5')
+                'accuracy/top1', 'accuracy/top5', 'knn/top1_k20')
 
 
 def final_metrics(work_dir: str) -> dict:
-    """Last value of every evaluation metric (keys with a '/')."""
+    """Last value of every evaluation metric (keys with a '/'), and the
+    kNN top-1 of ``work_dir/knn.json`` (tools/benchmarks/knn_eval.py
+    ``--out``) as ``knn/top1_k{k}``."""
     metrics = {}
+    knn = osp.join(work_dir, 'knn.json')
+    if osp.isfile(knn):
+        with open(knn) as fh:
+            metrics.update({f'knn/top1_k{k}': v
+                            for k, v in json.load(fh)['top1'].items()})
     for f in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
                                        'scalars.json'))):
         with open(f) as fh:
