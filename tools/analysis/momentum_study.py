@@ -7,7 +7,9 @@ score curves, the 3D waterfall and the gradient-norm landscape, where the
 collapse of m=0.5 shows.
 
 Examples:
-    # CPU, generated demo data (python tools/make_demo_data.py first)
+    # CPU, the tiny regime (python tools/make_demo_data.py first)
+    python tools/analysis/momentum_study.py --epochs 10
+    # CPU, the older demo size (R18 at full width, 16 images per step)
     python tools/analysis/momentum_study.py --scale demo
     # paper size: ImageNet-100, R50, 8 GPUs
     python tools/analysis/momentum_study.py --scale paper --gpus 8 \\
@@ -24,7 +26,8 @@ import time
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
-CONFIGS = dict(demo='configs/selfsup/demo/mocov2_demo.py',
+CONFIGS = dict(tiny='configs/selfsup/tiny/mocov2_tiny.py',
+               demo='configs/selfsup/demo/mocov2_demo.py',
                paper='configs/selfsup/mocov2_in100.py')
 
 
@@ -32,9 +35,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description='Train MoCo v2 for several momentum values with score '
         'statistics recorded, then plot them (paper Figs. 3-5).')
-    p.add_argument('--scale', choices=sorted(CONFIGS), default='demo',
-                   help='demo: CPU-size on generated data; paper: '
-                   'ImageNet-100, R50 (default: demo)')
+    p.add_argument('--scale', choices=sorted(CONFIGS), default='tiny',
+                   help='tiny: the CPU regime on generated data (README '
+                   '"The tiny regime"); demo: the older CPU demo size; '
+                   'paper: ImageNet-100, R50 (default: tiny)')
     p.add_argument('--momentums', type=float, nargs='+',
                    default=[0.99, 0.9, 0.6, 0.5],
                    help='MoCo momentum values m (default: 0.99 0.9 0.6 0.5)')
