@@ -25,6 +25,11 @@ def test_narrow_head_takes_narrow_c4_features():
 
 def test_registered_in_mmdet():
     from mmdet.registry import MODELS
-    head = MODELS.build(dict(type='WidthResLayer', depth=18,
-                             base_channels=16))
+    from mmengine.registry import DefaultScope
+    assert MODELS.get('WidthResLayer') is WidthResLayer
+    # As a detection config builds it (default scope mmdet, whatever scope
+    # earlier code set).
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        head = MODELS.build(dict(type='WidthResLayer', depth=18,
+                                 base_channels=16))
     assert isinstance(head, WidthResLayer)
