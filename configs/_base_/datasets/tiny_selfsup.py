@@ -61,3 +61,16 @@ tiny_param_scheduler = [
 tiny_default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=1))
+# C4 detectors on this backbone (configs/benchmarks/mmdetection/tiny): C4
+# features have 4 * width channels and the stage-4 shared head 8 * width;
+# mmdet's shared ResLayer hard-codes width 64, WidthResLayer does not.
+tiny_det_custom_imports = dict(
+    imports=['ftcl_mm', 'ftcl_mm.models.shared_heads'],
+    allow_failed_imports=False)
+tiny_c4_model = dict(
+    backbone=dict(stem_channels=tiny_width, base_channels=tiny_width),
+    rpn_head=dict(in_channels=tiny_width * 4, feat_channels=tiny_width * 4),
+    roi_head=dict(
+        shared_head=dict(type='WidthResLayer', base_channels=tiny_width),
+        bbox_roi_extractor=dict(out_channels=tiny_width * 4),
+        bbox_head=dict(in_channels=tiny_width * 8)))
