@@ -7,12 +7,12 @@ project's modules in the mmpretrain/mmdet registries. Configs load it with
 """
 import warnings
 
-# mmengine/mmcv import pkg_resources (kept by the setuptools pin); its
-# deprecation warning says nothing actionable to our users.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
-from .utils import compat  # noqa: F401  (must run before any checkpoint IO)
-from .utils import train_setup  # noqa: F401  (registers the CPU DDP wrapper)
-from . import datasets, engine, models, visualization  # noqa: F401,E402
+with warnings.catch_warnings():
+    # mmengine/mmcv import pkg_resources (kept by the setuptools pin); its
+    # deprecation warning says nothing actionable. Silenced for these
+    # imports only: the user's warning filters stay as they were.
+    warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+    from . import datasets, engine, models, visualization  # noqa: F401
+    from .utils import compat  # noqa: F401  (before any checkpoint IO)
 
 __version__ = '0.1.0'

@@ -9,10 +9,7 @@ Examples:
     python tools/convert_ckpt.py LOOC_CKPT r50_spaces.pth --with-neck
 """
 import argparse
-import os.path as osp
 import sys
-
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -10,10 +10,11 @@ import sys
 import time
 from dataclasses import fields
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-from ftcl_mm.datasets.demo_data import (DemoDataSpec,  # noqa: E402
-                                        dataset_summary, generate_demo_data)
+from ftcl_mm.datasets.demo_data import (  # noqa: E402
+    DemoDataSpec,
+    dataset_summary,
+    generate_demo_data,
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -15,11 +15,11 @@ import os
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import DictAction
 
-import ftcl_mm  # noqa: E402,F401  (compat layer + registrations)
-from ftcl_mm.utils.train_setup import (ConfigError,  # noqa: E402
-                                       prepare_config, setup_cpu_distributed)
+import ftcl_mm  # noqa: F401  (compat layer + registrations)
+from ftcl_mm.engine import setup_cpu_distributed
+from ftcl_mm.utils.train_setup import ConfigError, prepare_config
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -46,7 +46,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         'backbone and, for C4 detectors, the res5 shared head), e.g. from '
         'tools/convert_ckpt.py; "none" for random initialisation')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=_DictAction, default={},
+        '--cfg-options', nargs='+', action=DictAction, default={},
         help='override config entries, e.g. '
         'train_dataloader.batch_size=8 model.backbone.depth=18')
     parser.add_argument('--launcher',
@@ -57,15 +57,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
-
-
-class _DictAction(argparse.Action):
-    """mmengine's DictAction, imported lazily so ``--help`` stays fast."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        from mmengine.config import DictAction
-        DictAction(self.option_strings, self.dest)(parser, namespace, values,
-                                                   option_string)
 
 
 def main(argv=None) -> int:

@@ -1,7 +1,7 @@
 """Datasets, transforms and the demo data generator."""
 from .demo_data import DEMO_CLASSES, DemoDataSpec, generate_demo_data
-from .imagenet100 import ImageNet100, load_wnids
 from .few_shot import FewShotDataset
+from .imagenet100 import ImageNet100, load_wnids
 from .inaturalist import INaturalist2018
 from .transforms import LooCMultiView, RandomRot90, RotationWithLabel
 

@@ -25,15 +25,14 @@ from __future__ import annotations
 import json
 import os
 import os.path as osp
-import shutil
-import tempfile
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Tuple
 from xml.etree import ElementTree as ET
 
 import cv2
 import numpy as np
 
+from ..utils.fileio import atomic_path
 from .shapes import SHAPES, image_rng, render_scene
 
 #: Object classes of the demo detection data (VOC/COCO; the demo detection
@@ -298,21 +297,12 @@ def generate_demo_data(out_dir: str, spec: DemoDataSpec = DemoDataSpec(),
             raise FileExistsError(
                 f'{out_dir} already exists with other content; pass --force '
                 'to regenerate it or choose another --out directory')
-    parent = osp.dirname(out_dir)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix='.demo_data-', dir=parent)
-    try:
+    with atomic_path(out_dir) as tmp:
         write_imagenet(osp.join(tmp, 'imagenet'), spec)
         write_voc(osp.join(tmp, 'VOCdevkit'), spec)
         write_coco(osp.join(tmp, 'coco'), spec)
         with open(osp.join(tmp, _MARKER), 'w') as f:
             json.dump(asdict(spec), f, indent=1)
-        if osp.exists(out_dir):
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return True
 
 

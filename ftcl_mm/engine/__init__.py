@@ -1,9 +1,21 @@
-"""mmengine extensions: hooks and optimizer wrapper constructors."""
-from .hooks import (FeatureTransformHook, HSGSamplesHook, ScoreRecorder,
-                    ScoreStatsHook)
+"""mmengine extensions: hooks, optimizer wrapper constructors and CPU
+model wrappers."""
+from .hooks import (
+                    FeatureTransformHook,
+                    HSGSamplesHook,
+                    ScoreStatsCollector,
+                    ScoreStatsHook,
+)
+from .model_wrappers import (
+                    CPUDistributedDataParallel,
+                    CPUSeparateDistributedDataParallel,
+                    setup_cpu_distributed,
+)
 from .optimizers import HSGOptimWrapperConstructor
 
 __all__ = [
-    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreRecorder',
-    'HSGSamplesHook', 'HSGOptimWrapperConstructor'
+    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreStatsCollector',
+    'HSGSamplesHook', 'HSGOptimWrapperConstructor',
+    'CPUDistributedDataParallel', 'CPUSeparateDistributedDataParallel',
+    'setup_cpu_distributed'
 ]

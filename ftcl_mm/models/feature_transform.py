@@ -41,8 +41,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .score_stats import step_stats
-
 GRANULARITIES = ('batch', 'sample', 'dim')
 
 
@@ -93,12 +91,8 @@ class FeatureTransform(nn.Module):
         self._generators: Dict[torch.device, torch.Generator] = {}
         self._gen_step: Dict[torch.device, int] = {}
         #: Lambdas drawn in the latest step, as device tensors (no host
-        #: sync); read by the score-statistics recorder.
+        #: sync); reported with the scores (FeatureTransformMixin).
         self.last_lambdas: Dict[str, torch.Tensor] = {}
-        #: Set by ScoreStatsHook: algorithms then call :meth:`record`.
-        self.record_scores = False
-        #: The latest step's statistics (see ``score_stats.STAT_NAMES``).
-        self.last_stats: Optional[torch.Tensor] = None
 
     # ------------------------------------------------------------------
     # state
@@ -132,18 +126,8 @@ class FeatureTransform(nn.Module):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def next_step(self) -> None:
-        """Advance the step counter; call once per training iteration."""
+        """Advance the step counter (once per training iteration)."""
         self.step += 1
-
-    @torch.no_grad()
-    def record(self, pos: torch.Tensor, neg: Optional[torch.Tensor],
-               pos_ft: Optional[torch.Tensor] = None,
-               neg_ft: Optional[torch.Tensor] = None) -> None:
-        """Store this step's score statistics (before/after FT) and the
-        lambdas drawn, as one small device tensor in ``last_stats``."""
-        self.last_stats = step_stats(pos, neg, pos_ft, neg_ft,
-                                     self.last_lambdas)
-        self.last_lambdas = {}  # so a step without FT records NaN lambdas
 
     def generator(self, device: torch.device) -> torch.Generator:
         """Generator on ``device`` seeded from ``(seed, step)``.

@@ -1,6 +1,8 @@
 """Positive/negative score statistics, the quantities the FT paper watched.
 
-Pure torch. Everything stays on the features' device as one small tensor
+Pure torch. An algorithm that reports scores owns a :class:`ScoreRecorder`
+slot; whoever wants the statistics (``ScoreStatsHook``, the benchmark)
+puts a recorder there and takes one row per step. Everything stays on the features' device as one small tensor
 per step (no host sync, memory independent of the queue length); the
 ``ScoreStatsHook`` batches the host transfer at its logging interval.
 """
@@ -10,10 +12,10 @@ from typing import Dict, Optional
 
 import torch
 
-#: Order of the values in :func:`step_stats`' output.
-STAT_NAMES = ('pos_mean', 'pos_var', 'neg_mean', 'neg_var', 'pos_mean_ft',
-              'pos_var_ft', 'neg_mean_ft', 'neg_var_ft', 'lam_pos',
-              'lam_neg')
+# The order of the values is the CSV file's (one owner of the format).
+from ..utils.score_csv import STAT_NAMES
+
+__all__ = ['STAT_NAMES', 'step_stats', 'ScoreRecorder']
 
 
 def _moments(scores: Optional[torch.Tensor], device) -> torch.Tensor:
@@ -57,3 +59,29 @@ def step_stats(pos: torch.Tensor,
         lam_mean('pos'),
         lam_mean('neg'),
     ])
+
+
+class ScoreRecorder:
+    """The explicit channel from an algorithm's loss to a score watcher.
+
+    The algorithm calls :meth:`record` once per training step (only when a
+    recorder is attached, so an unwatched run computes nothing extra); the
+    watcher calls :meth:`take` after the step.
+    """
+
+    def __init__(self) -> None:
+        self._latest: Optional[torch.Tensor] = None
+
+    @torch.no_grad()
+    def record(self, pos: torch.Tensor, neg: Optional[torch.Tensor],
+               pos_ft: Optional[torch.Tensor] = None,
+               neg_ft: Optional[torch.Tensor] = None,
+               lambdas: Optional[Dict[str, torch.Tensor]] = None) -> None:
+        """Store this step's statistics (see :func:`step_stats`)."""
+        self._latest = step_stats(pos, neg, pos_ft, neg_ft, lambdas)
+
+    def take(self) -> Optional[torch.Tensor]:
+        """The latest step's statistics (None if the step recorded none);
+        clears them so a step is never counted twice."""
+        latest, self._latest = self._latest, None
+        return latest

@@ -17,16 +17,16 @@ under ``torch.load(weights_only=True)``.
 """
 from __future__ import annotations
 
-import os
 import os.path as osp
 import pickle
 import re
-import tempfile
 import zipfile
 from collections import OrderedDict
 from typing import Dict, Tuple
 
 import torch
+
+from .fileio import atomic_open
 
 FORMATS = ('mmdet', 'torchvision', 'detectron2')
 
@@ -138,20 +138,11 @@ def to_detectron2(backbone: Dict[str, torch.Tensor]) -> Dict[str, object]:
 
 def write_atomic(obj, dst: str, use_pickle: bool = False) -> None:
     """Write to a temp file beside ``dst`` and rename (never half-written)."""
-    dst_dir = osp.dirname(osp.abspath(dst))
-    os.makedirs(dst_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.convert-', dir=dst_dir)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            if use_pickle:
-                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-            else:
-                torch.save(obj, f)
-        os.replace(tmp, dst)
-    except BaseException:
-        if osp.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_open(dst, 'wb') as f:
+        if use_pickle:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            torch.save(obj, f)
 
 
 def extract_neck(ckpt: dict, backbone_prefix: str

@@ -1,11 +1,10 @@
 """Grids of generated samples (Hard Sample Generation) as PNG images."""
-import os
-import os.path as osp
-import tempfile
 from typing import Dict
 
 import numpy as np
 import torch
+
+from ..utils.fileio import atomic_path
 
 
 def sample_grid(samples: Dict[str, torch.Tensor], pad: int = 2
@@ -36,14 +35,5 @@ def sample_grid(samples: Dict[str, torch.Tensor], pad: int = 2
 def save_png(img: np.ndarray, path: str) -> None:
     """Write an RGB uint8 array as PNG via a temp file and rename."""
     from PIL import Image
-    out_dir = osp.dirname(osp.abspath(path))
-    os.makedirs(out_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.grid-', suffix='.png', dir=out_dir)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         Image.fromarray(img).save(tmp, format='PNG')
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -26,7 +26,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d import Axes3D  # noqa: F401  (registers '3d')
 
-from ..engine.hooks.score_stats_hook import read_rows
+from ..utils.fileio import atomic_path
+from ..utils.score_csv import read_rows
 
 STATS_FILE = 'score_stats.csv'
 PANELS = (('neg_var', 'variance of negative scores'),
@@ -73,9 +74,8 @@ def _save(fig, out_prefix: str) -> List[str]:
     paths = []
     for ext in ('png', 'pdf'):
         path = f'{out_prefix}.{ext}'
-        tmp = f'{out_prefix}.tmp.{ext}'
-        fig.savefig(tmp, dpi=120, bbox_inches='tight')
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=120, bbox_inches='tight')
         paths.append(path)
     return paths
 

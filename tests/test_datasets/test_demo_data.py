@@ -7,8 +7,11 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from ftcl_mm.datasets.demo_data import (DEMO_CLASSES, DemoDataSpec,
-                                        generate_demo_data)
+from ftcl_mm.datasets.demo_data import (
+    DEMO_CLASSES,
+    DemoDataSpec,
+    generate_demo_data,
+)
 from ftcl_mm.datasets.shapes import SHAPES
 
 from ..conftest import TINY, python_cli

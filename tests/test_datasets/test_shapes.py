@@ -3,8 +3,7 @@ and occlusion handled."""
 import numpy as np
 import pytest
 
-from ftcl_mm.datasets.shapes import (SHAPES, image_rng, render_scene,
-                                     shape_mask)
+from ftcl_mm.datasets.shapes import SHAPES, image_rng, render_scene, shape_mask
 
 
 @pytest.mark.parametrize('cls', SHAPES)

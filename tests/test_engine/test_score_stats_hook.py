@@ -1,7 +1,7 @@
 """ScoreStatsHook: one row per iteration, across crash and resume."""
 import math
 
-from ftcl_mm.engine.hooks.score_stats_hook import COLUMNS, read_rows
+from ftcl_mm.utils.score_csv import COLUMNS, read_rows
 
 from ..conftest import python_cli, scalars, train_opts
 

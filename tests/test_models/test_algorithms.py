@@ -6,6 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from mmengine.config import Config
+from mmengine.logging import MessageHub
 from mmengine.model import revert_sync_batchnorm
 from mmpretrain.registry import MODELS
 
@@ -35,8 +36,8 @@ def test_ft_off_equals_parent(method):
     ft_model = _build(f'{method}_ft_demo')
     ft_model.ft.enabled = False
     # The mmpretrain class the FT algorithm extends, e.g. MoCo for MoCoFT.
-    parent_cls = type(ft_model).__mro__[1]
-    assert parent_cls.__module__.startswith('mmpretrain.')
+    parent_cls = next(c for c in type(ft_model).__mro__
+                      if c.__module__.startswith('mmpretrain.'))
     parent = _build(f'{method}_demo', model_type=parent_cls.__name__)
     missing, unexpected = parent.load_state_dict(ft_model.state_dict(),
                                                  strict=False)
@@ -63,7 +64,28 @@ def test_ft_on_changes_loss_and_trains(method):
     loss_on.backward()
     grads = [p.grad for p in model.backbone.parameters()]
     assert all(g is not None for g in grads)
-    assert model.ft.step == 1
+
+
+@pytest.mark.parametrize('method', METHODS)
+def test_train_step_advances_ft_step_once(method):
+    from mmengine.optim import OptimWrapper
+    from mmpretrain.structures import DataSample
+    model = _build(f'{method}_ft_demo')
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    g = torch.Generator().manual_seed(0)
+    data = dict(inputs=[torch.randint(0, 256, (4, 3, 32, 32), generator=g,
+                                      dtype=torch.uint8) for _ in range(2)],
+                data_samples=[DataSample() for _ in range(4)])
+    model.loss(_views(), None)
+    assert model.ft.step == 0  # a loss alone (e.g. HSG's reward) no step
+    hub = MessageHub.get_current_instance()
+    hub.update_info('max_iters', 10)  # BYOL's EMA schedule reads it
+    try:
+        model.train_step(data, wrapper)
+        model.train_step(data, wrapper)
+    finally:
+        hub.runtime_info.pop('max_iters', None)
+    assert model.ft.step == 2
 
 
 def test_moco_queue_and_keys_get_no_gradient_and_stay_unmixed():

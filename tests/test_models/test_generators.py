@@ -4,8 +4,13 @@ import math
 import pytest
 import torch
 
-from ftcl_mm.models import (DiffAugment, Discriminator, ImageGenerator,
-                            PairGenerator, SimilaritySchedule)
+from ftcl_mm.models import (
+    DiffAugment,
+    Discriminator,
+    ImageGenerator,
+    PairGenerator,
+    SimilaritySchedule,
+)
 
 
 @pytest.mark.parametrize('size', [32, 64, 224])

@@ -8,7 +8,7 @@ from mmengine.config import Config
 from mmengine.model import revert_sync_batchnorm
 from mmpretrain.registry import MODELS
 
-from ftcl_mm.models.score_stats import STAT_NAMES, step_stats
+from ftcl_mm.models.score_stats import STAT_NAMES, ScoreRecorder, step_stats
 
 from ..conftest import ROOT
 
@@ -42,7 +42,7 @@ def test_moco_records_scores_seen_by_the_loss():
         osp.join(ROOT, 'configs/selfsup/demo/mocov2_ft_demo.py'))
     torch.manual_seed(0)
     model = revert_sync_batchnorm(MODELS.build(cfg.model)).train()
-    model.ft.record_scores = True
+    model.score_recorder = ScoreRecorder()
     seen = {}
     head_loss, encode = model.head.loss, model.encode
 
@@ -59,7 +59,7 @@ def test_moco_records_scores_seen_by_the_loss():
     g = torch.Generator().manual_seed(0)
     model.loss([torch.randn(4, 3, 32, 32, generator=g) for _ in range(2)],
                None)
-    got = dict(zip(STAT_NAMES, model.ft.last_stats.tolist()))
+    got = dict(zip(STAT_NAMES, model.score_recorder.take().tolist()))
     q, k = seen['q'].numpy(), seen['k'].numpy()
     before_pos = (q * k).sum(1)
     before_neg = q @ queue.numpy()

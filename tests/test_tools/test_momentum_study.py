@@ -1,7 +1,7 @@
 """The momentum-study command trains one run per m and plots them."""
 import os
 
-from ftcl_mm.engine.hooks.score_stats_hook import read_rows
+from ftcl_mm.utils.score_csv import read_rows
 
 from ..conftest import python_cli
 

@@ -6,7 +6,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from ftcl_mm.engine.hooks.score_stats_hook import COLUMNS, _write_atomic
+from ftcl_mm.utils.score_csv import COLUMNS, write_rows
 from ftcl_mm.visualization import NoStatsError, load_run, plot_runs
 from ftcl_mm.visualization.score_plots import smooth
 
@@ -22,7 +22,7 @@ def _fake_run(path, n=60, collapse=False, seed=0):
         row['grad_norm'] = (10 * i / n if collapse else 1.0) + rng.random()
         rows.append(row)
     os.makedirs(path, exist_ok=True)
-    _write_atomic(os.path.join(path, 'score_stats.csv'), rows)
+    write_rows(os.path.join(path, 'score_stats.csv'), rows)
     return str(path)
 
 

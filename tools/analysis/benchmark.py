@@ -5,7 +5,7 @@ process, and report the ratio.
 ``--compare ft`` (default): FT on vs off. With FT disabled, an FT
 algorithm computes exactly its mmpretrain parent's loss
 (tests/test_models/test_algorithms.py checks this).
-``--compare record``: score-statistics recording (ScoreRecorder, as used by
+``--compare record``: score-statistics recording (ScoreStatsCollector, as used by
 ScoreStatsHook, host transfer every 10 steps) on vs off, FT on in both.
 ``--compare none``: two identical variants (FT on), i.e. the A/A noise
 floor of the machine, to read the other ratios against.
@@ -45,11 +45,9 @@ import os.path as osp
 import statistics
 import sys
 import time
-import warnings
+from typing import Dict, List
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -80,11 +78,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--amp', action='store_true',
                    help='autocast (fp16 on CUDA, bf16 on CPU)')
     p.add_argument('--threads', type=int, default=None,
-                   help='torch CPU threads (default: $FTCL_THREADS, else cores)')
+                   help='torch CPU threads (default: $FTCL_THREADS, else '
+                   'cores)')
     p.add_argument('--json', help='append the result as a JSON line here')
-    p.add_argument('--cfg-options', nargs='+', default=[],
+    p.add_argument('--cfg-options', nargs='+', action=DictAction,
+                   default={},
                    help='config overrides key=value (both variants)')
-    p.add_argument('--on-options', nargs='+', default=[],
+    p.add_argument('--on-options', nargs='+', action=DictAction, default={},
                    help='with --compare baseline: overrides of the "on" '
                    'config only, e.g. model.num_single=16')
     return p.parse_args(argv)
@@ -95,9 +95,9 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
-def build_model(args, config=None, need_ft=True, extra=()):
+def build_model(args, config=None, need_ft=True, extra=None):
     import torch
-    from mmengine.config import Config, DictAction
+    from mmengine.config import Config
     from mmengine.model import revert_sync_batchnorm
     from mmpretrain.registry import MODELS
 
@@ -108,11 +108,8 @@ def build_model(args, config=None, need_ft=True, extra=()):
         raise SystemExit(f'benchmark.py: error: config {config} does '
                          'not exist')
     cfg = Config.fromfile(config)
-    options = list(args.cfg_options) + list(extra)
-    if options:
-        ns = argparse.Namespace()
-        DictAction(['--cfg-options'], 'opts')(None, ns, options)
-        cfg.merge_from_dict(ns.opts)
+    cfg.merge_from_dict(args.cfg_options)
+    cfg.merge_from_dict(extra or {})
     if need_ft and not cfg.model.get('ft'):
         raise SystemExit('benchmark.py: error: the config has no model.ft; '
                          'pass an FT config such as '
@@ -140,6 +137,200 @@ def build_optim_wrapper(cfg, model, amp: bool):
         return build(model, ow)
 
 
+class StepBench:
+    """The two variants of one comparison and their training step.
+
+    ``ft``/``record``/``none``: one model and optimizer toggled between
+    steps, trained with ``loss`` + backward + SGD on random views.
+    ``baseline``: two models, each through its own ``train_step`` with its
+    config's optimizer(s).
+    """
+
+    def __init__(self, args) -> None:
+        import torch
+        from mmengine.logging import MessageHub
+
+        from ftcl_mm.models import FeatureTransform
+        self.args = args
+        self.two_models = args.compare == 'baseline'
+        self.cfg, model = build_model(args, need_ft=not self.two_models,
+                                      extra=args.on_options)
+        # Past any warm-up (MoCHi reads the epoch from the runtime info).
+        MessageHub.get_current_instance().update_info('epoch', 10**9)
+        self.fts = [m for m in model.modules()
+                    if isinstance(m, FeatureTransform)]
+        self.size = args.size or _config_crop(self.cfg) or 224
+        self.device = torch.device(args.device)
+        self.dtype = torch.float16 if self.device.type == 'cuda' \
+            else torch.bfloat16
+        self.models = {'on': model}
+        self.gen = torch.Generator().manual_seed(0)
+        if self.two_models:
+            self._prepare_baseline()
+        else:
+            self.views = {k: self._views(m) for k, m in self.models.items()}
+        self.opts = {k: torch.optim.SGD(m.parameters(), lr=1e-3,
+                                        momentum=0.9)
+                     for k, m in self.models.items()}
+        self.scaler = torch.amp.GradScaler(
+            enabled=args.amp and self.device.type == 'cuda')
+        self.collector = None
+        if args.compare == 'record':
+            from ftcl_mm.engine import ScoreStatsCollector
+            self.collector = ScoreStatsCollector(
+                model, [self.opts['on']], model.backbone.parameters())
+        self.recorded_steps = 0
+
+    def _n_views(self, model) -> int:
+        # LooC: query, k_0 and one key per factor; other methods: 2 views.
+        return getattr(model, 'num_spaces', 1) + 1
+
+    def _views(self, model) -> list:
+        import torch
+        return [torch.randn(self.args.batch, 3, self.size, self.size,
+                            generator=self.gen).to(self.device)
+                for _ in range(self._n_views(model))]
+
+    def _prepare_baseline(self) -> None:
+        """The baseline model, both optimizer wrappers and uint8 batches
+        (each model's full train_step: data preprocessing, loss, update;
+        HSG its 3-optimizer step)."""
+        import torch
+        from mmpretrain.structures import DataSample
+        args = self.args
+        cfg_off, self.models['off'] = build_model(args, args.baseline,
+                                                  need_ft=False)
+        self.wrappers = dict(
+            on=build_optim_wrapper(self.cfg, self.models['on'], args.amp),
+            off=build_optim_wrapper(cfg_off, self.models['off'], args.amp))
+        shape = (args.batch, 3, self.size, self.size)
+        self.batches = {
+            k: dict(inputs=[torch.randint(0, 256, shape, generator=self.gen,
+                                          dtype=torch.uint8)
+                            for _ in range(self._n_views(m))],
+                    data_samples=[DataSample() for _ in range(args.batch)])
+            for k, m in self.models.items()
+        }
+
+    def set_variant(self, name: str) -> None:
+        on = name == 'on'
+        for ft in self.fts:
+            ft.enabled = on or self.args.compare != 'ft'
+        if self.collector is not None:
+            self.collector.active = on
+
+    def step(self, name: str) -> None:
+        import torch
+        if self.two_models:
+            self.models[name].train_step(self.batches[name],
+                                         self.wrappers[name])
+            return
+        self.set_variant(name)
+        self.opts[name].zero_grad(set_to_none=True)
+        with torch.autocast(self.device.type, dtype=self.dtype,
+                            enabled=self.args.amp):
+            loss = self.models[name].loss(self.views[name], None)['loss']
+        self.scaler.scale(loss).backward()
+        self.scaler.step(self.opts[name])
+        self.scaler.update()
+        if self.collector is not None and name == 'on':
+            # As ScoreStatsHook: a row per step, host transfer every 10.
+            self.recorded_steps += 1
+            self.collector.collect(self.recorded_steps, 0, loss)
+            if self.recorded_steps % 10 == 0:
+                self.collector.pop()
+
+    def sync(self) -> None:
+        import torch
+        if self.device.type == 'cuda':
+            torch.cuda.synchronize()
+
+    def warm_up(self) -> Dict[str, float]:
+        """Untimed steps per variant; returns peak MiB per variant (CUDA)."""
+        import torch
+        peak = {}
+        for name in ('off', 'on'):
+            for _ in range(self.args.warmup):
+                self.step(name)
+            self.sync()
+            if self.device.type == 'cuda':
+                torch.cuda.reset_peak_memory_stats()
+                self.step(name)
+                self.sync()
+                peak[name] = torch.cuda.max_memory_allocated() / 2**20
+        return peak
+
+    def time_rounds(self) -> Dict[str, List[float]]:
+        """Step times (s) per variant over alternating rounds."""
+        args, times = self.args, {'off': [], 'on': []}
+        for r in range(args.rounds):
+            if self.two_models:
+                # Two models drift apart in training and their step times
+                # with them (CPU denormals): restart each round from one
+                # backbone.
+                self.models['off'].backbone.load_state_dict(
+                    self.models['on'].backbone.state_dict())
+            for name in (('off', 'on') if r % 2 == 0 else ('on', 'off')):
+                for _ in range(args.steps):
+                    self.sync()
+                    t0 = time.perf_counter()
+                    self.step(name)
+                    self.sync()
+                    times[name].append(time.perf_counter() - t0)
+            print(f'[benchmark] round {r + 1}/{args.rounds}: '
+                  f'off {statistics.median(times["off"]) * 1e3:.1f} ms, '
+                  f'on {statistics.median(times["on"]) * 1e3:.1f} ms',
+                  flush=True)
+        return times
+
+    def describe(self) -> str:
+        args, model = self.args, self.models['on']
+        against = (f' vs {type(self.models["off"]).__name__} '
+                   f'({args.baseline})') if self.two_models else ''
+        return (f'[benchmark] {osp.basename(args.config)}: '
+                f'{type(model).__name__}{against}, compare {args.compare}, '
+                f'batch {args.batch}, {self.size}px, device {self.device}, '
+                f'amp {args.amp}; {args.rounds} rounds x {args.steps} steps '
+                'per variant')
+
+
+def check_args(args) -> None:
+    if args.compare == 'baseline' and not args.baseline:
+        raise SystemExit('benchmark.py: error: --compare baseline needs '
+                         '--baseline CONFIG (e.g. configs/selfsup/mocov2.py)')
+    if args.compare == 'baseline' and args.amp and args.device == 'cpu':
+        raise SystemExit('benchmark.py: error: --amp with --compare baseline '
+                         'needs CUDA (AmpOptimWrapper)')
+
+
+def report(args, bench: StepBench, times: Dict[str, List[float]],
+           peak: Dict[str, float]) -> dict:
+    """Print the result as JSON and as a README table row; return it."""
+    model = bench.models['on']
+    med = {k: statistics.median(v) for k, v in times.items()}
+    result = dict(
+        config=args.config, algorithm=type(model).__name__,
+        compare=args.compare, baseline=args.baseline, batch=args.batch,
+        size=bench.size, device=_device_name(bench.device), amp=args.amp,
+        queue_len=getattr(model, 'queue_len', None),
+        step_ms_off=round(med['off'] * 1e3, 2),
+        step_ms_on=round(med['on'] * 1e3, 2),
+        ratio=round(med['on'] / med['off'], 4),
+        peak_mib_off=round(peak['off'], 1) if peak else None,
+        peak_mib_on=round(peak['on'], 1) if peak else None)
+    print(json.dumps(result))
+    compare = f'vs {type(bench.models["off"]).__name__}' \
+        if bench.two_models else args.compare
+    print(f'| {result["algorithm"]} | {compare} | {result["device"]} | '
+          f'{args.batch} | '
+          f'{bench.size} | {result["queue_len"] or "-"} | '
+          f'{result["step_ms_off"]} | {result["step_ms_on"]} | '
+          f'**{result["ratio"]:.3f}** | '
+          f'{result["peak_mib_off"] or "-"} / {result["peak_mib_on"] or "-"} '
+          '|')
+    return result
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
@@ -148,149 +339,11 @@ def main(argv=None) -> int:
     else:
         from ftcl_mm.utils.threads import configure_threads
         configure_threads()
-    two_models = args.compare == 'baseline'
-    if two_models and not args.baseline:
-        raise SystemExit('benchmark.py: error: --compare baseline needs '
-                         '--baseline CONFIG (e.g. configs/selfsup/mocov2.py)')
-    if two_models and args.amp and args.device == 'cpu':
-        raise SystemExit('benchmark.py: error: --amp with --compare baseline '
-                         'needs CUDA (AmpOptimWrapper)')
-    cfg, model = build_model(args, need_ft=not two_models,
-                             extra=args.on_options)
-    from mmengine.logging import MessageHub
-
-    from ftcl_mm.models import FeatureTransform
-
-    # Past any warm-up (MoCHi reads the epoch from the runtime info).
-    MessageHub.get_current_instance().update_info('epoch', 10**9)
-    fts = [m for m in model.modules() if isinstance(m, FeatureTransform)]
-    size = args.size or _config_crop(cfg) or 224
-    device = torch.device(args.device)
-    dtype = torch.float16 if device.type == 'cuda' else torch.bfloat16
-    g = torch.Generator().manual_seed(0)
-
-    def make_views(m):
-        # LooC: query, k_0 and one key per factor; other methods: 2 views.
-        n = getattr(m, 'num_spaces', 1) + 1
-        return [torch.randn(args.batch, 3, size, size,
-                            generator=g).to(device) for _ in range(n)]
-
-    models = {'on': model}
-    if two_models:
-        # Each model's full training step (train_step) with its config's
-        # optimizer(s): HSG runs its 3-optimizer step, the others
-        # data preprocessing + loss + update.
-        from mmpretrain.structures import DataSample
-        cfg_off, models['off'] = build_model(args, args.baseline,
-                                             need_ft=False)
-        wrappers = dict(on=build_optim_wrapper(cfg, model, args.amp),
-                        off=build_optim_wrapper(cfg_off, models['off'],
-                                                args.amp))
-        batches = {
-            k: dict(inputs=[torch.randint(0, 256, (args.batch, 3, size, size),
-                                          generator=g, dtype=torch.uint8)
-                            for _ in range(getattr(m, 'num_spaces', 1) + 1)],
-                    data_samples=[DataSample() for _ in range(args.batch)])
-            for k, m in models.items()
-        }
-    else:
-        views = {k: make_views(m) for k, m in models.items()}
-    opts = {k: torch.optim.SGD(m.parameters(), lr=1e-3, momentum=0.9)
-            for k, m in models.items()}
-    opt = opts['on']
-    scaler = torch.amp.GradScaler(enabled=args.amp and device.type == 'cuda')
-    recorder = None
-    if args.compare == 'record':
-        from ftcl_mm.engine import ScoreRecorder
-        recorder = ScoreRecorder(model, [opt], model.backbone.parameters())
-    counter = [0]
-
-    def set_variant(name):
-        if two_models:
-            return
-        on = name == 'on'
-        for ft in fts:
-            ft.enabled = on or args.compare != 'ft'
-            if recorder is not None:
-                ft.record_scores = on
-        if recorder is not None:
-            recorder.active = on
-
-    def step(name):
-        if two_models:
-            models[name].train_step(batches[name], wrappers[name])
-            return
-        set_variant(name)
-        opts[name].zero_grad(set_to_none=True)
-        with torch.autocast(device.type, dtype=dtype, enabled=args.amp):
-            loss = models[name].loss(views[name], None)['loss']
-        scaler.scale(loss).backward()
-        scaler.step(opts[name])
-        scaler.update()
-        if recorder is not None and name == 'on':
-            counter[0] += 1
-            recorder.collect(counter[0], 0, loss)
-            if counter[0] % 10 == 0:
-                recorder.pop()
-
-    def sync():
-        if device.type == 'cuda':
-            torch.cuda.synchronize()
-
-    times = {'off': [], 'on': []}
-    peak = {}
-    for name in ('off', 'on'):
-        for _ in range(args.warmup):
-            step(name)
-        sync()
-        if device.type == 'cuda':
-            torch.cuda.reset_peak_memory_stats()
-            step(name)
-            sync()
-            peak[name] = torch.cuda.max_memory_allocated() / 2**20
-    against = f' vs {type(models["off"]).__name__} ({args.baseline})' \
-        if two_models else ''
-    print(f'[benchmark] {osp.basename(args.config)}: {type(model).__name__}'
-          f'{against}, compare {args.compare}, '
-          f'batch {args.batch}, {size}px, device {device}, amp {args.amp}; '
-          f'{args.rounds} rounds x {args.steps} steps per variant',
-          flush=True)
-    for r in range(args.rounds):
-        if two_models:
-            # Two models drift apart in training and their step times with
-            # them (CPU denormals): restart each round from one backbone.
-            models['off'].backbone.load_state_dict(
-                models['on'].backbone.state_dict())
-        for name in (('off', 'on') if r % 2 == 0 else ('on', 'off')):
-            for _ in range(args.steps):
-                sync()
-                t0 = time.perf_counter()
-                step(name)
-                sync()
-                times[name].append(time.perf_counter() - t0)
-        print(f'[benchmark] round {r + 1}/{args.rounds}: '
-              f'off {statistics.median(times["off"]) * 1e3:.1f} ms, '
-              f'on {statistics.median(times["on"]) * 1e3:.1f} ms', flush=True)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    result = dict(
-        config=args.config, algorithm=type(model).__name__,
-        compare=args.compare, baseline=args.baseline, batch=args.batch,
-        size=size, device=_device_name(device), amp=args.amp,
-        queue_len=getattr(model, 'queue_len', None),
-        step_ms_off=round(med['off'] * 1e3, 2),
-        step_ms_on=round(med['on'] * 1e3, 2),
-        ratio=round(med['on'] / med['off'], 4),
-        peak_mib_off=round(peak['off'], 1) if peak else None,
-        peak_mib_on=round(peak['on'], 1) if peak else None)
-    print(json.dumps(result))
-    compare = f'vs {type(models["off"]).__name__}' if two_models \
-        else args.compare
-    print(f'| {result["algorithm"]} | {compare} | {result["device"]} | '
-          f'{args.batch} | '
-          f'{size} | {result["queue_len"] or "-"} | {result["step_ms_off"]} '
-          f'| {result["step_ms_on"]} | **{result["ratio"]:.3f}** | '
-          f'{result["peak_mib_off"] or "-"} / {result["peak_mib_on"] or "-"} '
-          '|')
+    check_args(args)
+    bench = StepBench(args)
+    peak = bench.warm_up()
+    print(bench.describe(), flush=True)
+    result = report(args, bench, bench.time_rounds(), peak)
     if args.json:
         with open(args.json, 'a') as f:
             f.write(json.dumps(result) + '\n')

@@ -43,7 +43,6 @@ import json
 import math
 import os
 import os.path as osp
-import shutil
 import statistics
 import subprocess
 import sys
@@ -52,6 +51,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
+
+from ftcl_mm.utils.fileio import atomic_path, write_json, write_text
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -190,13 +191,6 @@ def make_plan(args) -> List[Run]:
 # --------------------------------------------------------------------------
 # Executing one run
 # --------------------------------------------------------------------------
-def _write_json(path: str, data) -> None:
-    tmp = f'{path}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(data, f, indent=1)
-    os.replace(tmp, path)
-
-
 class RunFailed(Exception):
     pass
 
@@ -267,13 +261,12 @@ class Runner:
                 self.linear_config, out_dir,
                 ['--resume', '--pretrained', backbone, '--cfg-options',
                  f'randomness.seed={run.seed}']), log)
-            sys.path.insert(0, osp.join(ROOT, 'tools', 'benchmarks'))
-            from summarize import final_metrics
+            from ftcl_mm.utils.run_results import final_metrics
             metrics = final_metrics(out_dir)
             if 'accuracy/top1' not in metrics:
                 raise RunFailed(f'linear evaluation wrote no accuracy; see '
                                 f'{out_dir}')
-            _write_json(done, metrics)
+            write_json(done, metrics)
         with open(done) as f:
             return float(json.load(f)['accuracy/top1'])
 
@@ -297,7 +290,7 @@ class Runner:
             result['scores'] = final_scores(
                 osp.join(run.work_dir, 'pretrain'))
         result['wall_s'] = round(time.time() - t0, 1)
-        _write_json(run.result_file, result)
+        write_json(run.result_file, result)
         return result
 
 
@@ -456,23 +449,20 @@ def plot_accuracy(summary: Dict, out: str) -> Optional[str]:
                      fontsize=9)
     fig.tight_layout()
     path = f'{out}.png'
-    fig.savefig(path + '.tmp.png', dpi=120)
-    os.replace(path + '.tmp.png', path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=120)
     return path
 
 
 def write_report(args, runs: List[Run]) -> List[str]:
     results = [r.result for r in runs if r.result]
     summary = aggregate(results)
-    _write_json(osp.join(args.work_dir, 'results.json'),
+    write_json(osp.join(args.work_dir, 'results.json'),
                 dict(scale=args.scale, methods=args.methods,
                      variants=args.variants, seeds=args.seeds,
                      runs=results, summary=summary))
     md = report_markdown(args, summary, results)
-    tmp = osp.join(args.work_dir, 'results.md.tmp')
-    with open(tmp, 'w') as f:
-        f.write(md)
-    os.replace(tmp, osp.join(args.work_dir, 'results.md'))
+    write_text(osp.join(args.work_dir, 'results.md'), md)
     written = [osp.join(args.work_dir, 'results.md'),
                osp.join(args.work_dir, 'results.json')]
     plots = osp.join(args.work_dir, 'plots')

@@ -24,7 +24,6 @@ import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
 
 CONFIGS = dict(tiny='configs/selfsup/tiny/mocov2_tiny.py',
                demo='configs/selfsup/demo/mocov2_demo.py',

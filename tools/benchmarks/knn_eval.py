@@ -12,14 +12,11 @@ Example:
         --pretrained r50.pth --k 10 20 100 --out work_dirs/knn_in100.json
 """
 import argparse
-import json
-import os
 import os.path as osp
 import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -35,7 +32,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--device', default=None)
     p.add_argument('--out', help='write the result as JSON here')
-    p.add_argument('--cfg-options', nargs='+', default=[],
+    p.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
                    help='config overrides key=value')
     return p.parse_args(argv)
 
@@ -81,22 +78,22 @@ def main(argv=None) -> int:
     from ftcl_mm.utils.threads import configure_threads
     threads = configure_threads()
     import torch
-    from mmengine.config import Config, DictAction
+    from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmengine.runner import set_random_seed
     from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
-    from ftcl_mm.utils.train_setup import (ConfigError, check_data_paths,
-                                           set_pretrained)
+    from ftcl_mm.utils.train_setup import (
+        ConfigError,
+        check_data_paths,
+        set_pretrained,
+    )
     try:
         if not osp.isfile(args.config):
             raise ConfigError(f'config {args.config} does not exist')
         cfg = Config.fromfile(args.config)
-        if args.cfg_options:
-            ns = argparse.Namespace()
-            DictAction(['--cfg-options'], 'o')(None, ns, args.cfg_options)
-            cfg.merge_from_dict(ns.o)
+        cfg.merge_from_dict(args.cfg_options)
         set_pretrained(cfg, args.pretrained)
         if args.pretrained.lower() != 'none' and not osp.isfile(
                 args.pretrained):
@@ -135,10 +132,8 @@ def main(argv=None) -> int:
               f'{len(tr_f)} train images)')
     print(f'[knn_eval] {time.time() - t0:.1f}s ({threads} threads)')
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out + '.tmp', 'w') as f:
-            json.dump(result, f, indent=1)
-        os.replace(args.out + '.tmp', args.out)
+        from ftcl_mm.utils.fileio import write_json
+        write_json(args.out, result)
     return 0
 
 

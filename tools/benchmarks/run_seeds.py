@@ -11,17 +11,16 @@ Writes WORK_DIR/results.md and results.json; finished seeds are reused
 (interrupted ones resume from their last checkpoint).
 """
 import argparse
-import json
 import os
 import os.path as osp
 import statistics
 import subprocess
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'benchmarks'))
+from ftcl_mm.utils.fileio import write_json, write_text
+from ftcl_mm.utils.run_results import MAIN_METRICS, final_metrics
 
-from summarize import MAIN_METRICS, final_metrics  # noqa: E402
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -90,16 +89,11 @@ def main(argv=None) -> int:
     shown = {k: v for k, v in stats.items() if k in MAIN_METRICS} or stats
     lines += [f'| {k} | {v["mean"]:.4f} ± {v["std"]:.4f} | {v["n"]} |'
               for k, v in shown.items()]
-    os.makedirs(args.work_dir, exist_ok=True)
     out = osp.join(args.work_dir, 'results')
-    for ext, text in (('md', '\n'.join(lines) + '\n'),
-                      ('json', json.dumps(dict(
-                          config=args.config, pretrained=args.pretrained,
-                          seeds=args.seeds, per_seed=per_seed,
-                          summary=stats), indent=1))):
-        with open(f'{out}.{ext}.tmp', 'w') as f:
-            f.write(text)
-        os.replace(f'{out}.{ext}.tmp', f'{out}.{ext}')
+    write_text(f'{out}.md', '\n'.join(lines) + '\n')
+    write_json(f'{out}.json', dict(
+        config=args.config, pretrained=args.pretrained, seeds=args.seeds,
+        per_seed=per_seed, summary=stats))
     print('\n'.join(lines))
     return 0
 

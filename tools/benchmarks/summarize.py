@@ -8,11 +8,15 @@ Example:
 Writes SUMMARY.md and SUMMARY.json (atomically).
 """
 import argparse
-import glob
-import json
-import os
 import os.path as osp
 import sys
+
+from ftcl_mm.utils.fileio import write_json, write_text
+from ftcl_mm.utils.run_results import (
+    MAIN_METRICS,
+    final_metrics,
+    last_checkpoint,
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -27,42 +31,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--note', action='append', default=[],
                    help='extra line under the title (repeatable)')
     return p.parse_args(argv)
-
-
-#: Metrics shown in the markdown table when present (JSON has them all).
-MAIN_METRICS = ('pascal_voc/mAP', 'pascal_voc/AP50', 'coco/bbox_mAP',
-                'coco/bbox_mAP_50', 'coco/segm_mAP', 'coco/segm_mAP_50',
-                'accuracy/top1', 'accuracy/top5', 'knn/top1_k20')
-
-
-def final_metrics(work_dir: str) -> dict:
-    """Last value of every evaluation metric (keys with a '/'), and the
-    kNN top-1 of ``work_dir/knn.json`` (tools/benchmarks/knn_eval.py
-    ``--out``) as ``knn/top1_k{k}``."""
-    metrics = {}
-    knn = osp.join(work_dir, 'knn.json')
-    if osp.isfile(knn):
-        with open(knn) as fh:
-            metrics.update({f'knn/top1_k{k}': v
-                            for k, v in json.load(fh)['top1'].items()})
-    for f in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                       'scalars.json'))):
-        with open(f) as fh:
-            for line in fh:
-                if line.strip():
-                    row = json.loads(line)
-                    metrics.update({k: v for k, v in row.items()
-                                    if '/' in k and not k.startswith(
-                                        'scores/')})
-    return metrics
-
-
-def last_checkpoint(work_dir: str):
-    path = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(path):
-        with open(path) as f:
-            return f.read().strip()
-    return None
 
 
 def main(argv=None) -> int:
@@ -94,15 +62,9 @@ def main(argv=None) -> int:
                          f'`{r["work_dir"]}` |')
     lines += ['', '| run | final checkpoint |', '|---|---|']
     lines += [f'| {r["name"]} | `{r["checkpoint"]}` |' for r in results]
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    for ext, text in (('md', '\n'.join(lines) + '\n'),
-                      ('json', json.dumps(dict(title=args.title,
-                                               notes=args.note,
-                                               runs=results), indent=1))):
-        tmp = f'{args.out}.{ext}.tmp'
-        with open(tmp, 'w') as f:
-            f.write(text)
-        os.replace(tmp, f'{args.out}.{ext}')
+    write_text(f'{args.out}.md', '\n'.join(lines) + '\n')
+    write_json(f'{args.out}.json',
+               dict(title=args.title, notes=args.note, runs=results))
     print('\n'.join(lines))
     return 0
 

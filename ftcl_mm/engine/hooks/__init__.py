@@ -1,7 +1,7 @@
 from .feature_transform_hook import FeatureTransformHook
 from .hsg_samples_hook import HSGSamplesHook
-from .score_stats_hook import ScoreRecorder, ScoreStatsHook
+from .score_stats_hook import ScoreStatsCollector, ScoreStatsHook
 
 __all__ = [
-    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreRecorder', 'HSGSamplesHook'
+    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreStatsCollector', 'HSGSamplesHook'
 ]

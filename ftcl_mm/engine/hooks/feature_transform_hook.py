@@ -2,8 +2,8 @@
 from typing import List, Optional
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
 from ...models.feature_transform import FeatureTransform
 
@@ -14,8 +14,9 @@ class FeatureTransformHook(Hook):
     ``start_epoch`` (paper Table 6: the earlier the better) or, if given,
     ``start_iter``; seed them with the run's seed.
 
-    The on/off state is derived from the runner's epoch/iteration before
-    each epoch and iteration, so it is right after ``--resume`` too. The
+    The on/off state and FT's step (which seeds the lambdas) are derived
+    from the runner's epoch/iteration before each epoch and iteration, so
+    they are right after ``--resume`` with no counting. The
     state is logged once at each switch and as the ``ft_enabled`` scalar
     (0/1) with the other training logs.
 
@@ -36,15 +37,15 @@ class FeatureTransformHook(Hook):
         self.start_epoch = start_epoch
         self.start_iter = start_iter
         self.seed = seed
+        self._fts: List[FeatureTransform] = []
 
     @staticmethod
     def transforms(runner) -> List[FeatureTransform]:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        model = get_ori_model(runner.model)
         return [m for m in model.modules() if isinstance(m, FeatureTransform)]
 
     def before_train(self, runner) -> None:
-        fts = self.transforms(runner)
+        fts = self._fts = self.transforms(runner)
         if not fts:
             raise RuntimeError(
                 'FeatureTransformHook found no FeatureTransform in the model; '
@@ -61,6 +62,8 @@ class FeatureTransformHook(Hook):
                           data_batch=None) -> None:
         if self.start_iter is not None:
             self._update(runner)
+        for ft in self._fts:
+            ft.step = runner.iter
         runner.message_hub.update_scalar(
             'train/ft_enabled', float(self._should_enable(runner)))
 
@@ -72,7 +75,7 @@ class FeatureTransformHook(Hook):
     def _update(self, runner, log: bool = False) -> None:
         """Set every transform's state; log it on change (or if ``log``)."""
         on = self._should_enable(runner)
-        for ft in self.transforms(runner):
+        for ft in self._fts:
             if ft.enabled != on or log:
                 ft.enabled = on
                 runner.logger.info(

@@ -6,8 +6,8 @@ from typing import Optional
 import torch
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
 from ...visualization.sample_grid import sample_grid, save_png
 
@@ -41,8 +41,7 @@ class HSGSamplesHook(Hook):
     @torch.no_grad()
     def draw(self, runner, step: int) -> Optional[str]:
         """Write the grid after ``step`` trained iterations."""
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        model = get_ori_model(runner.model)
         if not hasattr(model, 'generate'):
             raise RuntimeError('HSGSamplesHook needs a Hard Sample '
                                'Generation model (HSGSimCLR, HSGMoCo)')
@@ -54,8 +53,7 @@ class HSGSamplesHook(Hook):
         # real generators' BN buffers stay untouched.
         model_gens = {n: getattr(model, n) for n in ('generator',
                                                      'pair_generator')}
-        copies = {n: copy.deepcopy(m.module if is_model_wrapper(m) else m
-                                   ).train() if m is not None else None
+        copies = {n: copy.deepcopy(get_ori_model(m)).train() if m is not None else None
                   for n, m in model_gens.items()}
         try:
             for n, m in copies.items():

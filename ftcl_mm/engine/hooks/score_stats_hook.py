@@ -23,36 +23,33 @@ Only rank 0 records; its statistics are over its local batch.
 from __future__ import annotations
 
 import math
-import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import torch
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
-from ...models.feature_transform import FeatureTransform
-from ...models.score_stats import STAT_NAMES
-
-#: Columns of score_stats.csv.
-COLUMNS = ('iter', 'epoch', 'ft_enabled', 'loss') + STAT_NAMES + (
-    'grad_norm', )
-_DEVICE_COLUMNS = ('loss', ) + STAT_NAMES + ('grad_norm', )
+from ...models.algorithms.ft_mixin import FeatureTransformMixin
+from ...models.score_stats import ScoreRecorder
+from ...utils import score_csv
+from ...utils.score_csv import STAT_NAMES, VALUE_COLUMNS
 
 
-class ScoreRecorder:
+class ScoreStatsCollector:
     """Collects one row of statistics per step on the device.
 
-    Used by :class:`ScoreStatsHook` and by ``tools/analysis/benchmark.py``
-    (which measures its cost).
+    Attaches a :class:`~ftcl_mm.models.ScoreRecorder` to the algorithm and
+    takes the gradient norm in an optimizer step pre-hook. Used by
+    :class:`ScoreStatsHook` and by ``tools/analysis/benchmark.py`` (which
+    measures its cost).
 
     Args:
-        model: The (unwrapped) algorithm; it must contain a
-            FeatureTransform (every algorithm of this project does).
-        optimizers: Optimizers to take the gradient norm from (step
-            pre-hook).
+        model: The (unwrapped) algorithm, an FT algorithm of this project
+            (any of them, with or without ``ft=...``).
+        optimizers: Optimizers to take the gradient norm from.
         grad_params: Parameters whose gradient norm is recorded (the
             backbone's).
     """
@@ -60,15 +57,13 @@ class ScoreRecorder:
     def __init__(self, model: torch.nn.Module,
                  optimizers: Sequence[torch.optim.Optimizer],
                  grad_params: Sequence[torch.nn.Parameter]) -> None:
-        self.fts = [m for m in model.modules()
-                    if isinstance(m, FeatureTransform)]
-        if not self.fts:
+        if not isinstance(model, FeatureTransformMixin):
             raise RuntimeError(
-                'ScoreStatsHook needs an algorithm of ftcl_mm (e.g. type='
-                '"MoCoFT", with or without ft=...): it has no '
-                'FeatureTransform to read scores from')
-        for ft in self.fts:
-            ft.record_scores = True
+                f'ScoreStatsHook needs an algorithm of ftcl_mm (e.g. type='
+                f'"MoCoFT", with or without ft=...), got '
+                f'{type(model).__name__}: it reports no scores')
+        self.model = model
+        self.recorder = ScoreRecorder()
         self.params = list(grad_params)
         self._grad_norm: Optional[torch.Tensor] = None
         self._handles = [
@@ -77,8 +72,17 @@ class ScoreRecorder:
         ]
         self.rows: List[torch.Tensor] = []
         self.meta: List[tuple] = []
-        #: Switch for benchmarks that toggle recording between steps.
         self.active = True
+
+    @property
+    def active(self) -> bool:
+        """Whether the algorithm reports scores and gradients are taken
+        (benchmarks toggle it between steps)."""
+        return self.model.score_recorder is self.recorder
+
+    @active.setter
+    def active(self, on: bool) -> None:
+        self.model.score_recorder = self.recorder if on else None
 
     def _before_step(self, optimizer, args, kwargs) -> None:
         if not self.active:
@@ -90,8 +94,7 @@ class ScoreRecorder:
     def collect(self, iteration: int, epoch: int,
                 loss: Optional[torch.Tensor]) -> None:
         """Append this step's row (device tensor; no host sync)."""
-        ft = self.fts[0]
-        stats = ft.last_stats
+        stats = self.recorder.take()
         device = stats.device if stats is not None else (
             self.params[0].device if self.params else torch.device('cpu'))
         nan = torch.full((1, ), math.nan, device=device)
@@ -102,8 +105,7 @@ class ScoreRecorder:
         grad = nan if self._grad_norm is None else self._grad_norm.reshape(
             1).to(device)
         self.rows.append(torch.cat([loss_t, stats, grad]))
-        self.meta.append((iteration, epoch, int(ft.enabled)))
-        ft.last_stats = None
+        self.meta.append((iteration, epoch, int(self.model.ft.enabled)))
         self._grad_norm = None
 
     def pop(self) -> List[Dict[str, float]]:
@@ -114,7 +116,7 @@ class ScoreRecorder:
         out = []
         for (it, ep, on), vals in zip(self.meta, values):
             row = dict(iter=it, epoch=ep, ft_enabled=on)
-            row.update(zip(_DEVICE_COLUMNS, vals))
+            row.update(zip(VALUE_COLUMNS, vals))
             out.append(row)
         self.rows, self.meta = [], []
         return out
@@ -122,53 +124,7 @@ class ScoreRecorder:
     def close(self) -> None:
         for h in self._handles:
             h.remove()
-        for ft in self.fts:
-            ft.record_scores = False
-
-
-def _format(row: Dict[str, float]) -> str:
-    return ','.join(
-        str(row[c]) if c in ('iter', 'epoch', 'ft_enabled') else
-        f'{row[c]:.7g}' for c in COLUMNS) + '\n'
-
-
-def read_rows(path: str) -> List[Dict[str, float]]:
-    """Complete rows of a score_stats.csv (a torn last line is skipped).
-
-    Raises:
-        ValueError: the header is not this version's.
-    """
-    with open(path) as f:
-        text = f.read()
-    lines = text.split('\n')
-    if not lines or lines[0].split(',') != list(COLUMNS):
-        raise ValueError(f'{path} is not a score_stats.csv file (unexpected '
-                         'header)')
-    rows = []
-    # Only newline-terminated lines are complete: drop the last piece.
-    for line in lines[1:-1]:
-        parts = line.split(',')
-        if len(parts) != len(COLUMNS):
-            continue
-        try:
-            vals = [float(p) for p in parts]
-        except ValueError:
-            continue
-        row = dict(zip(COLUMNS, vals))
-        for c in ('iter', 'epoch', 'ft_enabled'):
-            row[c] = int(row[c])
-        rows.append(row)
-    return rows
-
-
-def _write_atomic(path: str, rows: List[Dict[str, float]]) -> None:
-    tmp = f'{path}.tmp'
-    with open(tmp, 'w') as f:
-        f.write(','.join(COLUMNS) + '\n')
-        f.writelines(_format(r) for r in rows)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+        self.active = False
 
 
 @HOOKS.register_module()
@@ -195,64 +151,57 @@ class ScoreStatsHook(Hook):
         self.interval = interval
         self.filename = filename
         self.visualize = visualize
-        self.recorder: Optional[ScoreRecorder] = None
+        self.collector: Optional[ScoreStatsCollector] = None
         self.path: Optional[str] = None
 
     def before_train(self, runner) -> None:
         if not is_main_process():
             return
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        model = get_ori_model(runner.model)
         wrapper = runner.optim_wrapper
         optimizers = [wrapper.optimizer] if hasattr(
             wrapper, 'optimizer') else [w.optimizer for w in wrapper.values()]
         params = (model.backbone.parameters()
                   if hasattr(model, 'backbone') else model.parameters())
-        self.recorder = ScoreRecorder(model, optimizers, params)
+        self.collector = ScoreStatsCollector(model, optimizers, params)
         if self.interval is None:
             logger_hook = next((h for h in runner.hooks
                                 if type(h).__name__ == 'LoggerHook'), None)
             self.interval = getattr(logger_hook, 'interval', 50)
         self.path = osp.join(runner.work_dir, self.filename)
-        kept = []
-        if osp.isfile(self.path):
-            kept = [r for r in read_rows(self.path) if r['iter'] <= runner.iter]
-        _write_atomic(self.path, kept)
+        kept = score_csv.truncate(self.path, runner.iter)
         runner.logger.info(
             f'ScoreStatsHook: recording to {self.path} every iteration '
-            f'(flushed every {self.interval}); kept {len(kept)} earlier rows')
+            f'(flushed every {self.interval}); kept {kept} earlier rows')
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs: Optional[dict] = None) -> None:
-        if self.recorder is None:
+        if self.collector is None:
             return
         loss = (outputs or {}).get('loss')
-        self.recorder.collect(runner.iter + 1, runner.epoch, loss)
+        self.collector.collect(runner.iter + 1, runner.epoch, loss)
         if self.every_n_train_iters(runner, self.interval) or \
                 self.is_last_train_iter(runner):
             self._flush(runner)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        if self.recorder is not None:
+        if self.collector is not None:
             self._flush(runner)
 
     def after_train(self, runner) -> None:
-        if self.recorder is not None:
+        if self.collector is not None:
             self._flush(runner)
-            self.recorder.close()
-            self.recorder = None
+            self.collector.close()
+            self.collector = None
 
     def _flush(self, runner) -> None:
-        rows = self.recorder.pop()
+        rows = self.collector.pop()
         if not rows:
             return
-        with open(self.path, 'a') as f:
-            f.writelines(_format(r) for r in rows)
-            f.flush()
-            os.fsync(f.fileno())
+        score_csv.append_rows(self.path, rows)
         if self.visualize:
             for r in rows:
                 runner.visualizer.add_scalars(
                     {f'scores/{k}': r[k]
-                     for k in COLUMNS[2:] if not math.isnan(r[k])},
+                     for k in score_csv.COLUMNS[2:] if not math.isnan(r[k])},
                     step=r['iter'])

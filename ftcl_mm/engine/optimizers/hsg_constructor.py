@@ -2,9 +2,9 @@
 discriminator."""
 import copy
 
-from mmengine.model import is_model_wrapper
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
 from mmpretrain.registry import OPTIM_WRAPPER_CONSTRUCTORS
+from mmpretrain.utils import get_ori_model
 
 GROUPS = ('encoder', 'generator', 'discriminator')
 
@@ -55,7 +55,7 @@ class HSGOptimWrapperConstructor:
         self.cfgs = groups
 
     def __call__(self, model) -> OptimWrapperDict:
-        model = model.module if is_model_wrapper(model) else model
+        model = get_ori_model(model)
         if not hasattr(model, 'group_modules'):
             raise TypeError(f'{type(model).__name__} has no optimizer groups; '
                             'HSGOptimWrapperConstructor is for the Hard '

@@ -1,6 +1,7 @@
 """Self-supervised algorithms, one per file, registered in mmpretrain."""
 from .byol_ft import BYOLFT
-from .hsg_mocov2 import HSGMoCo
+from .ft_mixin import FeatureTransformMixin
+from .hsg_moco import HSGMoCo
 from .hsg_simclr import HSGSimCLR
 from .looc import LooC
 from .mochi import MoCHi, mix_hard_negatives
@@ -10,5 +11,5 @@ from .simsiam_ft import SimSiamFT
 
 __all__ = [
     'MoCoFT', 'SimCLRFT', 'SimSiamFT', 'BYOLFT', 'MoCHi', 'mix_hard_negatives',
-    'LooC', 'HSGSimCLR', 'HSGMoCo'
+    'LooC', 'HSGSimCLR', 'HSGMoCo', 'FeatureTransformMixin'
 ]

@@ -35,8 +35,12 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 
-from ..generators import (DiffAugment, ImageGenerator, PairGenerator,
-                          SimilaritySchedule)
+from ..generators import (
+    DiffAugment,
+    ImageGenerator,
+    PairGenerator,
+    SimilaritySchedule,
+)
 
 #: Children that are not part of the encoder's optimizer group.
 NON_ENCODER = ('generator', 'pair_generator', 'discriminator',
@@ -301,6 +305,8 @@ class HardSampleGenerationMixin:
             with torch.no_grad():
                 log['pair_sim'] = pair_similarity(fake['pair_a'],
                                                   fake['pair_b']).mean()
+        # This step replaces FeatureTransformMixin.train_step: advance FT.
+        self.ft.next_step()
         return log
 
 

@@ -34,11 +34,6 @@ class HSGSimCLR(HardSampleGenerationMixin, SimCLRFT):
         return self._nt_xent(real, generated)
 
     def generator_reward(self, real, generated):
-        # Same loss; FT's step counter and score recording belong to the
-        # encoder step, so they are restored.
-        step, record = self.ft.step, self.ft.record_scores
-        self.ft.record_scores = False
-        try:
+        # Same loss; the scores reported are the encoder step's.
+        with self.scores_muted():
             return self._nt_xent(real, generated)
-        finally:
-            self.ft.step, self.ft.record_scores = step, record

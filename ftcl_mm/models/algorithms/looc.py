@@ -120,14 +120,13 @@ class LooC(MoCoFT):
                 self.queue_logits(q_hat, queue)
             ], 1)
             losses.append(self.head.loss(l_pos, l_neg))
-            if self.ft.record_scores:
+            if self.recording:
                 records.append(self._space_scores(q_rows, k_pos, own, queue,
                                                   l_pos, l_neg))
         if records:
-            self.ft.record(*(torch.cat([r[i].flatten() for r in records])
+            self.record_scores(*(torch.cat([r[i].flatten() for r in records])
                              for i in range(4)))
         self._enqueue_spaces(ks)
-        self.ft.next_step()
         return dict(loss=torch.stack(losses).mean())
 
     @torch.no_grad()

@@ -8,11 +8,11 @@ from mmpretrain.models.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from .base import build_feature_transform
+from .ft_mixin import FeatureTransformMixin
 
 
 @MODELS.register_module()
-class MoCoFT(MoCo):
+class MoCoFT(FeatureTransformMixin, MoCo):
     """MoCo with positive extrapolation and queue-negative interpolation.
 
     The query/key encoding is MoCo's (momentum encoder, ShuffleBN); then
@@ -26,10 +26,6 @@ class MoCoFT(MoCo):
             plain MoCo.
         **kwargs: Arguments of :class:`mmpretrain.models.MoCo`.
     """
-
-    def __init__(self, *args, ft: Optional[dict] = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.ft = build_feature_transform(ft)
 
     def encode(self, inputs: List[torch.Tensor]
                ) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -56,7 +52,7 @@ class MoCoFT(MoCo):
     def contrast(self, q: torch.Tensor,
                  k: torch.Tensor) -> Dict[str, torch.Tensor]:
         """MoCo's loss of queries ``q`` and keys ``k`` (normalised) with FT,
-        then enqueue ``k`` and advance FT's step."""
+        then enqueue ``k``."""
         q_hat, k_hat = self.ft.extrapolate_positives(q, k)
         l_pos = torch.einsum('nc,nc->n', [q_hat, k_hat]).unsqueeze(-1)
         queue = self.queue.detach()
@@ -64,12 +60,11 @@ class MoCoFT(MoCo):
         extra = self.extra_negative_logits(q, q_hat, queue)
         if extra is not None:  # per-query negatives of a subclass (MoCHi)
             l_neg = torch.cat([l_neg, extra], dim=1)
-        if self.ft.record_scores:
+        if self.recording:
             self._record(q, k, queue, l_pos, l_neg,
                          changed=extra is not None)
         loss = self.head.loss(l_pos, l_neg)
         self._dequeue_and_enqueue(k)  # original keys, never the mixed ones
-        self.ft.next_step()
         return dict(loss=loss)
 
     def queue_logits(self, q_hat: torch.Tensor,
@@ -109,4 +104,4 @@ class MoCoFT(MoCo):
             neg0 = torch.einsum('nc,ck->nk', [q, queue])
         else:
             pos0, neg0 = l_pos, l_neg
-        self.ft.record(pos0, neg0, l_pos, l_neg)
+        self.record_scores(pos0, neg0, l_pos, l_neg)

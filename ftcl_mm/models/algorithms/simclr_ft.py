@@ -1,5 +1,5 @@
 """SimCLR + Feature Transformation."""
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import torch
 from mmpretrain.models import SimCLR
@@ -7,11 +7,11 @@ from mmpretrain.models.selfsup.simclr import GatherLayer
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from .base import build_feature_transform
+from .ft_mixin import FeatureTransformMixin
 
 
 @MODELS.register_module()
-class SimCLRFT(SimCLR):
+class SimCLRFT(FeatureTransformMixin, SimCLR):
     """SimCLR with extrapolated positive pairs and interpolated negatives.
 
     SimCLR's 2N in-batch features are interleaved pairs ``(2i, 2i+1)``.
@@ -30,18 +30,11 @@ class SimCLRFT(SimCLR):
         **kwargs: Arguments of :class:`mmpretrain.models.SimCLR`.
     """
 
-    def __init__(self, *args, ft: Optional[dict] = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.ft = build_feature_transform(ft)
-
     def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
-        if self.ft.pos_active or self.ft.neg_active or self.ft.record_scores:
-            losses = self._ft_loss(inputs)
-        else:
-            losses = super().loss(inputs, data_samples, **kwargs)
-        self.ft.next_step()
-        return losses
+        if self.ft.pos_active or self.ft.neg_active or self.recording:
+            return self._ft_loss(inputs)
+        return super().loss(inputs, data_samples, **kwargs)
 
     def _ft_loss(self, inputs: List[torch.Tensor]) -> Dict[str, torch.Tensor]:
         """SimCLR's loss with the transformed pairs and negatives (also used
@@ -68,12 +61,12 @@ class SimCLRFT(SimCLR):
         else:  # plain, or the exact and cheaper mixing of scores
             negative = torch.gather(z_hat @ z.t(), 1, neg_idx)
             negative = self.ft.interpolate_negative_scores(negative, 1)
-        if self.ft.record_scores:
+        if self.recording:
             with torch.no_grad():
                 if self.ft.pos_active or self.ft.neg_active:
                     pos0 = (pairs[:, 0] * pairs[:, 1]).sum(1)
                     neg0 = torch.gather(z @ z.t(), 1, neg_idx)
                 else:
                     pos0, neg0 = positive, negative
-                self.ft.record(pos0, neg0, positive, negative)
+                self.record_scores(pos0, neg0, positive, negative)
         return dict(loss=self.head.loss(positive, negative))

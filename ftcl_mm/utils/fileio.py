@@ -1,0 +1,66 @@
+"""Writes that are never seen half-done: temp file beside the target, then
+``os.replace`` (atomic on POSIX within one file system).
+
+Every file this project writes for users (checkpoints, CSV, JSON, Markdown,
+figures, generated datasets) goes through :func:`atomic_path`, so a crash
+or ``kill -9`` leaves either the old file or the new one, never a torn one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import os.path as osp
+import shutil
+from contextlib import contextmanager
+from typing import IO, Any, Iterator
+
+
+@contextmanager
+def atomic_path(path: str) -> Iterator[str]:
+    """Yield a temporary sibling of ``path``; rename it onto ``path`` when
+    the block succeeds, delete it when the block raises.
+
+    The temporary name keeps ``path``'s extension, so writers that infer
+    the format from it (``savefig``, PIL) work unchanged. A directory may
+    be written too: an existing target directory is replaced as a whole.
+
+    Args:
+        path: Final file or directory path; its parent is created.
+    """
+    parent = osp.dirname(osp.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    root, ext = osp.splitext(osp.basename(path))
+    tmp = osp.join(parent, f'.{root}.tmp{os.getpid()}{ext}')
+    try:
+        yield tmp
+        if osp.isdir(tmp) and osp.isdir(path):
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif osp.lexists(tmp):
+            os.remove(tmp)
+        raise
+
+
+@contextmanager
+def atomic_open(path: str, mode: str = 'w') -> Iterator[IO]:
+    """``open(path, mode)`` that becomes visible only once complete (flushed
+    and fsync'ed)."""
+    with atomic_path(path) as tmp:
+        with open(tmp, mode) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def write_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically."""
+    with atomic_open(path) as f:
+        f.write(text)
+
+
+def write_json(path: str, data: Any) -> None:
+    """Write ``data`` as indented JSON to ``path`` atomically."""
+    write_text(path, json.dumps(data, indent=1))
