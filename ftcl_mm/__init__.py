@@ -5,6 +5,7 @@ loading under ``torch.load(weights_only=True)``) and registers the
 project's modules in the mmpretrain/mmdet registries. Configs load it with
 ``custom_imports=dict(imports=['ftcl_mm'], allow_failed_imports=False)``.
 """
+
 import warnings
 
 with warnings.catch_warnings():

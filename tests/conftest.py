@@ -1,4 +1,5 @@
 """Shared fixtures: a tiny generated dataset and a CLI runner."""
+
 import glob
 import json
 import os
@@ -13,15 +14,23 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 # Sizes small enough for a 2-core CPU: 4 classes x 8 train images make one
 # 2-iteration epoch at batch 16.
-TINY = dict(cls_classes=4, cls_train_per_class=8, cls_val_per_class=2,
-            cls_size=64,
-            det_train=4, det_val=2, det_size=128, seed=0)
+TINY = dict(
+    cls_classes=4,
+    cls_train_per_class=8,
+    cls_val_per_class=2,
+    cls_size=64,
+    det_train=4,
+    det_val=2,
+    det_size=128,
+    seed=0,
+)
 
 
 @pytest.fixture(scope='session')
 def demo_data(tmp_path_factory) -> str:
     """Path of a tiny demo dataset generated once per test session."""
     from ftcl_mm.datasets.demo_data import DemoDataSpec, generate_demo_data
+
     out = str(tmp_path_factory.mktemp('data') / 'demo')
     generate_demo_data(out, DemoDataSpec(**TINY))
     return out
@@ -31,19 +40,31 @@ def pytest_configure(config) -> None:
     """Deliberate threads for the test process (all cores: the suite runs
     one test at a time, and a test waiting on a subprocess is idle)."""
     from ftcl_mm.utils.threads import configure_threads
+
     configure_threads()
 
 
-def run_cli(args: List[str], timeout: int = 600,
-            env: dict = None) -> subprocess.CompletedProcess:
+def run_cli(
+    args: List[str], timeout: int = 600, env: dict = None
+) -> subprocess.CompletedProcess:
     """Run a command from the repo root, capturing output as text; the
     child gets the same thread count as this process ($FTCL_THREADS)."""
     from ftcl_mm.utils.threads import default_threads
-    full_env = dict(os.environ, PYTHONWARNINGS='ignore',
-                    FTCL_THREADS=str(default_threads()))
+
+    full_env = dict(
+        os.environ,
+        PYTHONWARNINGS='ignore',
+        FTCL_THREADS=str(default_threads()),
+    )
     full_env.update(env or {})
-    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env=full_env)
+    return subprocess.run(
+        args,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
 
 
 def python_cli(script: str, *args: str, **kw) -> subprocess.CompletedProcess:
@@ -55,17 +76,20 @@ def train_opts(demo_data: str, epochs: int = 1) -> list:
     return [
         '--cfg-options',
         f'train_dataloader.dataset.data_root={demo_data}/imagenet/',
-        f'train_cfg.max_epochs={epochs}', 'train_dataloader.num_workers=0',
+        f'train_cfg.max_epochs={epochs}',
+        'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False',
-        'default_hooks.checkpoint.interval=1', 'default_hooks.logger.interval=1'
+        'default_hooks.checkpoint.interval=1',
+        'default_hooks.logger.interval=1',
     ]
 
 
 def scalars(work_dir: str) -> list:
     """LoggerHook rows (those with ``iter``) of mmengine's scalars.json
     logs in ``work_dir``, in order."""
-    files = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                      'scalars.json')))
+    files = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    )
     rows = []
     for f in files:
         with open(f) as fh:
@@ -77,8 +101,13 @@ def scalars(work_dir: str) -> list:
 def pretrain_ckpt(demo_data, tmp_path_factory) -> str:
     """A real 2-iteration MoCo v2 + FT demo training checkpoint (R18)."""
     work = str(tmp_path_factory.mktemp('pretrain'))
-    r = python_cli('tools/train.py', 'configs/selfsup/demo/mocov2_ft_demo.py',
-                   '--work-dir', work, *train_opts(demo_data, epochs=1))
+    r = python_cli(
+        'tools/train.py',
+        'configs/selfsup/demo/mocov2_ft_demo.py',
+        '--work-dir',
+        work,
+        *train_opts(demo_data, epochs=1),
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     return osp.join(work, 'epoch_1.pth')
 
@@ -97,5 +126,6 @@ def mmpretrain_scope():
     """Build from mmpretrain's registries whatever scope an earlier test
     (e.g. an mmdet one) left as the default."""
     from mmengine.registry import DefaultScope
+
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         yield

@@ -1,4 +1,5 @@
 """The pinned stack imports and its compiled ops run on the CPU."""
+
 import numpy as np
 import torch
 
@@ -8,6 +9,7 @@ def test_versions_are_the_pinned_ones():
     import mmdet
     import mmengine
     import mmpretrain
+
     assert torch.__version__.startswith('2.14.1')
     assert mmcv.__version__ == '2.1.0'
     assert mmengine.__version__ == '0.10.7'
@@ -18,20 +20,28 @@ def test_versions_are_the_pinned_ones():
 
 def test_mmcv_roi_align_on_cpu():
     from mmcv.ops import RoIAlign
+
     feat = torch.arange(16, dtype=torch.float32).view(1, 1, 4, 4)
     # One RoI covering the whole 4x4 map, pooled to 1x1 with aligned
     # sampling: the mean of the bilinear samples equals the map mean.
-    rois = torch.tensor([[0., 0., 0., 4., 4.]])
-    out = RoIAlign((1, 1), spatial_scale=1.0, sampling_ratio=2,
-                   aligned=True)(feat, rois)
+    rois = torch.tensor([[0.0, 0.0, 0.0, 4.0, 4.0]])
+    out = RoIAlign((1, 1), spatial_scale=1.0, sampling_ratio=2, aligned=True)(
+        feat, rois
+    )
     assert out.shape == (1, 1, 1, 1)
     assert torch.isclose(out.flatten()[0], feat.mean())
 
 
 def test_mmcv_nms_on_cpu():
     from mmcv.ops import nms
-    boxes = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.],
-                          [20., 20., 30., 30.]])
+
+    boxes = torch.tensor(
+        [
+            [0.0, 0.0, 10.0, 10.0],
+            [1.0, 1.0, 10.0, 10.0],
+            [20.0, 20.0, 30.0, 30.0],
+        ]
+    )
     scores = torch.tensor([0.9, 0.8, 0.7])
     dets, keep = nms(boxes, scores, iou_threshold=0.5)
     assert keep.tolist() == [0, 2]
@@ -39,6 +49,8 @@ def test_mmcv_nms_on_cpu():
 
 
 def test_ftcl_mm_registers_into_mm_registries():
-    import ftcl_mm  # noqa: F401
     from mmengine.registry import MODEL_WRAPPERS
+
+    import ftcl_mm  # noqa: F401
+
     assert MODEL_WRAPPERS.get('CPUDistributedDataParallel') is not None

@@ -8,6 +8,7 @@ Examples:
     python tools/convert_ckpt.py CKPT r50_k.pth --encoder momentum
     python tools/convert_ckpt.py LOOC_CKPT r50_spaces.pth --with-neck
 """
+
 import argparse
 import sys
 
@@ -18,20 +19,33 @@ def parse_args(argv=None) -> argparse.Namespace:
         'training checkpoint (any algorithm) or re-key an extracted one. '
         'mmdet: {"state_dict", "meta"} for init_cfg=Pretrained of the '
         'backbone and the C4 shared head; torchvision: bare state dict of '
-        'resnet*; detectron2: pickle of numpy arrays (stem/res2-5).')
+        'resnet*; detectron2: pickle of numpy arrays (stem/res2-5).'
+    )
     p.add_argument('src', help='training checkpoint (.pth)')
     p.add_argument('dst', help='output file')
-    p.add_argument('--format', default='mmdet',
-                   choices=['mmdet', 'torchvision', 'detectron2'])
-    p.add_argument('--encoder', default='online',
-                   choices=['online', 'momentum'],
-                   help='online backbone (default) or the momentum encoder '
-                   '(MoCo encoder_k, BYOL target)')
-    p.add_argument('--with-neck', action='store_true',
-                   help='also keep the neck, keys backbone.*/neck.* for a '
-                   'classifier init_cfg (LooC++ concatenated spaces)')
-    p.add_argument('--force', action='store_true',
-                   help='overwrite an existing output file')
+    p.add_argument(
+        '--format',
+        default='mmdet',
+        choices=['mmdet', 'torchvision', 'detectron2'],
+    )
+    p.add_argument(
+        '--encoder',
+        default='online',
+        choices=['online', 'momentum'],
+        help='online backbone (default) or the momentum encoder '
+        '(MoCo encoder_k, BYOL target)',
+    )
+    p.add_argument(
+        '--with-neck',
+        action='store_true',
+        help='also keep the neck, keys backbone.*/neck.* for a '
+        'classifier init_cfg (LooC++ concatenated spaces)',
+    )
+    p.add_argument(
+        '--force',
+        action='store_true',
+        help='overwrite an existing output file',
+    )
     return p.parse_args(argv)
 
 
@@ -39,15 +53,24 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import ftcl_mm  # noqa: F401  (safe-load allow-list)
     from ftcl_mm.utils.ckpt_convert import ConvertError, convert
+
     try:
-        s = convert(args.src, args.dst, args.format, args.encoder,
-                    args.force, args.with_neck)
+        s = convert(
+            args.src,
+            args.dst,
+            args.format,
+            args.encoder,
+            args.force,
+            args.with_neck,
+        )
     except ConvertError as e:
         print(f'convert_ckpt.py: error: {e}', file=sys.stderr)
         return 2
-    print(f'{args.dst}: {s["arch"]}, {s["tensors"]} tensors from '
-          f'{s["source_prefix"]} of {args.src} (iter {s["iter"]}, epoch '
-          f'{s["epoch"]}), format {s["format"]}')
+    print(
+        f'{args.dst}: {s["arch"]}, {s["tensors"]} tensors from '
+        f'{s["source_prefix"]} of {args.src} (iter {s["iter"]}, epoch '
+        f'{s["epoch"]}), format {s["format"]}'
+    )
     return 0
 
 

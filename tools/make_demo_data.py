@@ -4,6 +4,7 @@
 Example:
     python tools/make_demo_data.py --out data/demo
 """
+
 import argparse
 import os.path as osp
 import sys
@@ -23,36 +24,48 @@ def parse_args(argv=None) -> argparse.Namespace:
         '(folders + meta/*.txt), PASCAL VOC (VOCdevkit/VOC2007, VOC2012) '
         'and COCO (annotations/instances_*2017.json, polygon masks) '
         'formats. Deterministic for a given --seed; re-running with the '
-        'same options is a no-op.')
-    parser.add_argument('--out', default='data/demo',
-                        help='output directory (default: data/demo)')
+        'same options is a no-op.'
+    )
+    parser.add_argument(
+        '--out',
+        default='data/demo',
+        help='output directory (default: data/demo)',
+    )
     defaults = DemoDataSpec()
     for f in fields(DemoDataSpec):
         parser.add_argument(
-            '--' + f.name.replace('_', '-'), type=int,
+            '--' + f.name.replace('_', '-'),
+            type=int,
             default=getattr(defaults, f.name),
-            help=f'default: {getattr(defaults, f.name)}')
-    parser.add_argument('--force', action='store_true',
-                        help='regenerate even if the directory exists')
+            help=f'default: {getattr(defaults, f.name)}',
+        )
+    parser.add_argument(
+        '--force',
+        action='store_true',
+        help='regenerate even if the directory exists',
+    )
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
-        spec = DemoDataSpec(**{
-            f.name: getattr(args, f.name)
-            for f in fields(DemoDataSpec)
-        })
+        spec = DemoDataSpec(
+            **{f.name: getattr(args, f.name) for f in fields(DemoDataSpec)}
+        )
         t0 = time.time()
         made = generate_demo_data(args.out, spec, force=args.force)
     except (ValueError, FileExistsError, OSError) as e:
         print(f'make_demo_data: error: {e}', file=sys.stderr)
         return 2
-    counts = ', '.join(f'{k}: {v} images'
-                       for k, v in dataset_summary(args.out).items())
-    state = (f'generated in {time.time() - t0:.1f}s'
-             if made else 'up to date, reused')
+    counts = ', '.join(
+        f'{k}: {v} images' for k, v in dataset_summary(args.out).items()
+    )
+    state = (
+        f'generated in {time.time() - t0:.1f}s'
+        if made
+        else 'up to date, reused'
+    )
     print(f'demo data at {osp.abspath(args.out)} ({state}; {counts})')
     return 0
 

@@ -10,6 +10,7 @@ Examples:
     python tools/train.py configs/selfsup/demo/mocov2_demo.py
     tools/dist_train.sh configs/selfsup/mocov2_ft.py 8
 """
+
 import argparse
 import os
 import os.path as osp
@@ -25,33 +26,58 @@ from ftcl_mm.utils.train_setup import ConfigError, prepare_config
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Train a self-supervised (mmpretrain) or detection '
-        '(mmdet) model from a config file.')
+        '(mmdet) model from a config file.'
+    )
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir',
-                        help='directory for logs and checkpoints (default: '
-                        'work_dirs/<config name>)')
     parser.add_argument(
-        '--resume', nargs='?', type=str, const='auto',
+        '--work-dir',
+        help='directory for logs and checkpoints (default: '
+        'work_dirs/<config name>)',
+    )
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
         help='resume from the given checkpoint, or from the latest '
-        'checkpoint in the work dir if no path is given')
-    parser.add_argument('--amp', action='store_true',
-                        help='enable automatic mixed precision training')
-    parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the lr by the actual total batch size')
-    parser.add_argument('--no-validate', action='store_true',
-                        help='skip validation during training')
+        'checkpoint in the work dir if no path is given',
+    )
     parser.add_argument(
-        '--pretrained', metavar='PATH',
+        '--amp',
+        action='store_true',
+        help='enable automatic mixed precision training',
+    )
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the lr by the actual total batch size',
+    )
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='skip validation during training',
+    )
+    parser.add_argument(
+        '--pretrained',
+        metavar='PATH',
         help='checkpoint for every Pretrained init_cfg of the model (the '
         'backbone and, for C4 detectors, the res5 shared head), e.g. from '
-        'tools/convert_ckpt.py; "none" for random initialisation')
+        'tools/convert_ckpt.py; "none" for random initialisation',
+    )
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction, default={},
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
         help='override config entries, e.g. '
-        'train_dataloader.batch_size=8 model.backbone.depth=18')
-    parser.add_argument('--launcher',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
+        'train_dataloader.batch_size=8 model.backbone.depth=18',
+    )
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher',
+    )
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -78,12 +104,21 @@ def main(argv=None) -> int:
         cfg = Config.fromfile(args.config)
         cfg.merge_from_dict(args.cfg_options)
         cfg.launcher = args.launcher
-        cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-            'work_dirs', osp.splitext(osp.basename(args.config))[0])
-        prepare_config(cfg, amp=args.amp, resume=args.resume,
-                       auto_scale_lr=args.auto_scale_lr,
-                       no_validate=args.no_validate,
-                       pretrained=args.pretrained)
+        cfg.work_dir = (
+            args.work_dir
+            or cfg.get('work_dir')
+            or osp.join(
+                'work_dirs', osp.splitext(osp.basename(args.config))[0]
+            )
+        )
+        prepare_config(
+            cfg,
+            amp=args.amp,
+            resume=args.resume,
+            auto_scale_lr=args.auto_scale_lr,
+            no_validate=args.no_validate,
+            pretrained=args.pretrained,
+        )
         if args.launcher == 'pytorch':
             setup_cpu_distributed(cfg)
     except ConfigError as e:
@@ -91,8 +126,9 @@ def main(argv=None) -> int:
         return 2
 
     runner = Runner.from_cfg(cfg)
-    runner.logger.info(f'intra-op threads per process: {threads} '
-                       '($FTCL_THREADS to override)')
+    runner.logger.info(
+        f'intra-op threads per process: {threads} ($FTCL_THREADS to override)'
+    )
     runner.train()
     return 0
 

@@ -14,28 +14,51 @@ det_data_preprocessor = dict(
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True,
-    pad_size_divisor=32)
+    pad_size_divisor=32,
+)
 det_c4_backbone = dict(
-    frozen_stages=-1, norm_cfg=det_norm_cfg, norm_eval=False,
-    style='pytorch', init_cfg=det_init_cfg)
+    frozen_stages=-1,
+    norm_cfg=det_norm_cfg,
+    norm_eval=False,
+    style='pytorch',
+    init_cfg=det_init_cfg,
+)
 det_c4_shared_head = dict(
-    norm_cfg=det_norm_cfg, norm_eval=False, style='pytorch',
-    init_cfg=det_init_cfg)
+    norm_cfg=det_norm_cfg,
+    norm_eval=False,
+    style='pytorch',
+    init_cfg=det_init_cfg,
+)
 # COCO multi-scale training (shorter side 640-800) and the 2x schedule.
 det_coco_ms_train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='RandomChoiceResize',
-         scales=[(1333, 640), (1333, 672), (1333, 704), (1333, 736),
-                 (1333, 768), (1333, 800)],
-         keep_ratio=True),
+    dict(
+        type='RandomChoiceResize',
+        scales=[
+            (1333, 640),
+            (1333, 672),
+            (1333, 704),
+            (1333, 736),
+            (1333, 768),
+            (1333, 800),
+        ],
+        keep_ratio=True,
+    ),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackDetInputs'),
 ]
 det_2x_train_cfg = dict(max_epochs=24)
 det_2x_param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=500),
-    dict(type='MultiStepLR', begin=0, end=24, by_epoch=True,
-         milestones=[16, 22], gamma=0.1)
+    dict(
+        type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=500
+    ),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=24,
+        by_epoch=True,
+        milestones=[16, 22],
+        gamma=0.1,
+    ),
 ]

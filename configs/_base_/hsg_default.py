@@ -10,18 +10,31 @@
 hsg_generator = dict(latent_dim=128, base_channels=64)  # + out_size
 hsg_discriminator = dict(base_channels=64)
 hsg_model = dict(
-    augment=dict(scale=(0.2, 1.0), flip_prob=0.5, jitter=0.4,
-                 jitter_prob=0.8, gray_prob=0.2),
+    augment=dict(
+        scale=(0.2, 1.0),
+        flip_prob=0.5,
+        jitter=0.4,
+        jitter_prob=0.8,
+        gray_prob=0.2,
+    ),
     similarity=dict(start=1.0, end=0.5, kind='linear'),
     hard_weight=1.0,
-    adv_weight=1.0)
-hsg_adam = dict(type='OptimWrapper',
-                optimizer=dict(type='Adam', lr=2e-4, betas=(0.5, 0.999)))
+    adv_weight=1.0,
+)
+hsg_adam = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='Adam', lr=2e-4, betas=(0.5, 0.999)),
+)
 # Merged into the method's optim_wrapper, which stays the encoder's.
-hsg_optim_groups = dict(constructor='HSGOptimWrapperConstructor',
-                        generator=hsg_adam, discriminator=hsg_adam)
+hsg_optim_groups = dict(
+    constructor='HSGOptimWrapperConstructor',
+    generator=hsg_adam,
+    discriminator=hsg_adam,
+)
 hsg_samples_hook = dict(type='HSGSamplesHook', interval=1000, num_rows=8)
 # Separate DDP per module: the model runs its own 3-optimizer train_step.
-hsg_model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel',
-                             broadcast_buffers=False,
-                             find_unused_parameters=False)
+hsg_model_wrapper_cfg = dict(
+    type='MMSeparateDistributedDataParallel',
+    broadcast_buffers=False,
+    find_unused_parameters=False,
+)

@@ -4,8 +4,7 @@ _base_ = 'mmpretrain::byol/byol_resnet50_16xb256-coslr-200e_in1k.py'
 
 custom_imports = dict(imports=['ftcl_mm'], allow_failed_imports=False)
 default_scope = 'mmpretrain'
-train_dataloader = dict(
-    collate_fn=dict(_delete_=True, type='default_collate'))
+train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))
 randomness = dict(seed=0, deterministic=False)
 
 # BYOLFT without ``ft`` is mmpretrain's BYOL (bit-identical loss, tested)

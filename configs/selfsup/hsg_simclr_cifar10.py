@@ -4,13 +4,21 @@
 #   python tools/train.py configs/selfsup/hsg_simclr_cifar10.py
 _base_ = ['simclr_cifar10.py', '../_base_/hsg_default.py']
 
-model = dict(type='HSGSimCLR', num_single=64, num_pairs=64,
-             generator=dict(_base_.hsg_generator, out_size=32),
-             discriminator=_base_.hsg_discriminator, **_base_.hsg_model)
+model = dict(
+    type='HSGSimCLR',
+    num_single=64,
+    num_pairs=64,
+    generator=dict(_base_.hsg_generator, out_size=32),
+    discriminator=_base_.hsg_discriminator,
+    **_base_.hsg_model,
+)
 # The method's optimizer trains the encoder; Adam the generators and D.
 optim_wrapper = _base_.hsg_optim_groups
 param_scheduler = dict(
-    _delete_=True, encoder=_base_.param_scheduler, generator=[],
-    discriminator=[])
+    _delete_=True,
+    encoder=_base_.param_scheduler,
+    generator=[],
+    discriminator=[],
+)
 model_wrapper_cfg = _base_.hsg_model_wrapper_cfg
 custom_hooks = [*_base_.custom_hooks, _base_.hsg_samples_hook]

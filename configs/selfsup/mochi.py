@@ -6,5 +6,10 @@
 #   tools/dist_train.sh configs/selfsup/mochi.py 8
 _base_ = 'mocov2.py'
 
-model = dict(type='MoCHi', num_hard=1024, num_mix=512, num_query_mix=256,
-             warmup_epochs=15)
+model = dict(
+    type='MoCHi',
+    num_hard=1024,
+    num_mix=512,
+    num_query_mix=256,
+    warmup_epochs=15,
+)

@@ -9,8 +9,7 @@ default_scope = 'mmpretrain'
 
 # A cross-package ``_base_`` injects ``_scope_`` into every typed dict,
 # which ``default_collate`` does not accept: redefine it without one.
-train_dataloader = dict(
-    collate_fn=dict(_delete_=True, type='default_collate'))
+train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))
 
 # Fixed seed: FT draws its lambdas from a generator seeded by the run seed,
 # identical on every rank.

@@ -1,10 +1,20 @@
 """Datasets, transforms and the demo data generator."""
+
 from .demo_data import DEMO_CLASSES, DemoDataSpec, generate_demo_data
 from .few_shot import FewShotDataset
 from .imagenet100 import ImageNet100, load_wnids
 from .inaturalist import INaturalist2018
 from .transforms import LooCMultiView, RandomRot90, RotationWithLabel
 
-__all__ = ['DEMO_CLASSES', 'DemoDataSpec', 'generate_demo_data', 'ImageNet100',
-    'load_wnids', 'INaturalist2018', 'FewShotDataset', 'LooCMultiView',
-    'RandomRot90', 'RotationWithLabel']
+__all__ = [
+    'DEMO_CLASSES',
+    'DemoDataSpec',
+    'generate_demo_data',
+    'ImageNet100',
+    'load_wnids',
+    'INaturalist2018',
+    'FewShotDataset',
+    'LooCMultiView',
+    'RandomRot90',
+    'RotationWithLabel',
+]

@@ -20,6 +20,7 @@ is the label, every other factor is a nuisance (see ``shapes.py``).
 Every image is seeded from ``(seed, subset, index)``, so the output does
 not depend on generation order and is identical across runs.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,23 +87,29 @@ class DemoDataSpec:
             if name in ('seed', 'cls_clutter'):
                 continue
             if not isinstance(value, int) or value < 1:
-                raise ValueError(f'{name} must be a positive integer, '
-                                 f'got {value!r}')
+                raise ValueError(
+                    f'{name} must be a positive integer, got {value!r}'
+                )
         if self.cls_clutter < 0:
-            raise ValueError(f'cls_clutter must be >= 0, got '
-                             f'{self.cls_clutter}')
+            raise ValueError(
+                f'cls_clutter must be >= 0, got {self.cls_clutter}'
+            )
         if not 2 <= self.cls_classes <= len(SHAPES):
-            raise ValueError(f'cls_classes must be in [2, {len(SHAPES)}] '
-                             f'(the shapes: {", ".join(SHAPES)}), got '
-                             f'{self.cls_classes}')
+            raise ValueError(
+                f'cls_classes must be in [2, {len(SHAPES)}] '
+                f'(the shapes: {", ".join(SHAPES)}), got '
+                f'{self.cls_classes}'
+            )
         if self.cls_size < 32 or self.det_size < 64:
-            raise ValueError('cls_size must be >= 32 and det_size >= 64 '
-                             'pixels so that shapes stay recognisable')
+            raise ValueError(
+                'cls_size must be >= 32 and det_size >= 64 '
+                'pixels so that shapes stay recognisable'
+            )
 
     @property
     def cls_names(self) -> Tuple[str, ...]:
         """Names of the classification classes, in label order."""
-        return SHAPES[:self.cls_classes]
+        return SHAPES[: self.cls_classes]
 
 
 def _bbox(mask: np.ndarray) -> Tuple[int, int, int, int]:
@@ -114,7 +121,8 @@ def _bbox(mask: np.ndarray) -> Tuple[int, int, int, int]:
 def _polygons(mask: np.ndarray) -> List[List[float]]:
     """COCO polygons (outer contours with >= 3 points) of a mask."""
     contours, _ = cv2.findContours(
-        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
     polys = []
     for c in contours:
         if len(c) >= 3:
@@ -145,17 +153,26 @@ def write_imagenet(root: str, spec: DemoDataSpec) -> None:
     """
     os.makedirs(osp.join(root, 'meta'), exist_ok=True)
     s = spec.cls_size
-    for split, per_class in (('train', spec.cls_train_per_class),
-                             ('val', spec.cls_val_per_class)):
+    for split, per_class in (
+        ('train', spec.cls_train_per_class),
+        ('val', spec.cls_val_per_class),
+    ):
         lines = []
         for label, cls in enumerate(spec.cls_names):
             os.makedirs(osp.join(root, split, cls), exist_ok=True)
             for i in range(per_class):
                 rng = image_rng(spec.seed, f'cls-{split}-{cls}', i)
                 clutter = int(rng.integers(0, spec.cls_clutter + 1))
-                img, _ = render_scene(rng, s, s, [cls], (s * 0.22, s * 0.42),
-                                      clutter=clutter, gratings=0,
-                                      textured=0.0)
+                img, _ = render_scene(
+                    rng,
+                    s,
+                    s,
+                    [cls],
+                    (s * 0.22, s * 0.42),
+                    clutter=clutter,
+                    gratings=0,
+                    textured=0.0,
+                )
                 rel = f'{cls}/{cls}_{i:05d}.JPEG'
                 _write_jpeg(osp.join(root, split, rel), img)
                 lines.append(f'{rel} {label}')
@@ -165,23 +182,27 @@ def write_imagenet(root: str, spec: DemoDataSpec) -> None:
         f.write('\n'.join(spec.cls_names) + '\n')
 
 
-def _detection_scenes(spec: DemoDataSpec, subset: str,
-                      num: int) -> List[Tuple[str, np.ndarray, List[dict]]]:
+def _detection_scenes(
+    spec: DemoDataSpec, subset: str, num: int
+) -> List[Tuple[str, np.ndarray, List[dict]]]:
     s = spec.det_size
     scenes = []
     for i in range(num):
         rng = image_rng(spec.seed, f'det-{subset}', i)
-        img, objects = render_scene(rng, s, s, _scene_classes(rng),
-                                    (s * 0.08, s * 0.25))
+        img, objects = render_scene(
+            rng, s, s, _scene_classes(rng), (s * 0.08, s * 0.25)
+        )
         if not objects:  # every image must carry at least one object
-            img, objects = render_scene(rng, s, s, ['circle'],
-                                        (s * 0.1, s * 0.2))
+            img, objects = render_scene(
+                rng, s, s, ['circle'], (s * 0.1, s * 0.2)
+            )
         scenes.append((f'{subset}_{i:06d}', img, objects))
     return scenes
 
 
-def _voc_xml(name: str, folder: str, img: np.ndarray,
-             objects: List[dict]) -> ET.ElementTree:
+def _voc_xml(
+    name: str, folder: str, img: np.ndarray, objects: List[dict]
+) -> ET.ElementTree:
     ann = ET.Element('annotation')
     ET.SubElement(ann, 'folder').text = folder
     ET.SubElement(ann, 'filename').text = f'{name}.jpg'
@@ -199,17 +220,19 @@ def _voc_xml(name: str, folder: str, img: np.ndarray,
         box = ET.SubElement(obj, 'bndbox')
         x1, y1, x2, y2 = _bbox(o['mask'])
         # VOC boxes are 1-based inclusive pixel coordinates.
-        for k, v in zip(('xmin', 'ymin', 'xmax', 'ymax'),
-                        (x1 + 1, y1 + 1, x2 + 1, y2 + 1)):
+        for k, v in zip(
+            ('xmin', 'ymin', 'xmax', 'ymax'), (x1 + 1, y1 + 1, x2 + 1, y2 + 1)
+        ):
             ET.SubElement(box, k).text = str(v)
     return ET.ElementTree(ann)
 
 
 def write_voc(root: str, spec: DemoDataSpec) -> None:
     """``VOCdevkit/VOC2007`` (trainval, test) and ``VOC2012`` (trainval)."""
-    years = (('VOC2007', (('trainval', spec.det_train),
-                          ('test', spec.det_val))),
-             ('VOC2012', (('trainval', spec.det_train), )))
+    years = (
+        ('VOC2007', (('trainval', spec.det_train), ('test', spec.det_val))),
+        ('VOC2012', (('trainval', spec.det_train),)),
+    )
     for year, subsets in years:
         base = osp.join(root, year)
         for sub in ('JPEGImages', 'Annotations', 'ImageSets/Main'):
@@ -217,13 +240,16 @@ def write_voc(root: str, spec: DemoDataSpec) -> None:
         for subset, num in subsets:
             ids = []
             for name, img, objects in _detection_scenes(
-                    spec, f'{year.lower()}-{subset}', num):
+                spec, f'{year.lower()}-{subset}', num
+            ):
                 _write_jpeg(osp.join(base, 'JPEGImages', f'{name}.jpg'), img)
                 _voc_xml(name, year, img, objects).write(
-                    osp.join(base, 'Annotations', f'{name}.xml'))
+                    osp.join(base, 'Annotations', f'{name}.xml')
+                )
                 ids.append(name)
-            with open(osp.join(base, 'ImageSets/Main', f'{subset}.txt'),
-                      'w') as f:
+            with open(
+                osp.join(base, 'ImageSets/Main', f'{subset}.txt'), 'w'
+            ) as f:
                 f.write('\n'.join(ids) + '\n')
 
 
@@ -235,37 +261,58 @@ def write_coco(root: str, spec: DemoDataSpec) -> None:
         for i, c in enumerate(DEMO_CLASSES)
     ]
     ann_id = 1
-    for split, num in (('train2017', spec.det_train),
-                       ('val2017', spec.det_val)):
+    for split, num in (
+        ('train2017', spec.det_train),
+        ('val2017', spec.det_val),
+    ):
         os.makedirs(osp.join(root, split), exist_ok=True)
         images, annotations = [], []
         for img_id, (name, img, objects) in enumerate(
-                _detection_scenes(spec, f'coco-{split}', num), start=1):
+            _detection_scenes(spec, f'coco-{split}', num), start=1
+        ):
             file_name = f'{name}.jpg'
             _write_jpeg(osp.join(root, split, file_name), img)
             images.append(
-                dict(id=img_id, file_name=file_name, height=img.shape[0],
-                     width=img.shape[1]))
+                dict(
+                    id=img_id,
+                    file_name=file_name,
+                    height=img.shape[0],
+                    width=img.shape[1],
+                )
+            )
             for o in objects:
                 polys = _polygons(o['mask'])
                 if not polys:
                     continue
                 x1, y1, x2, y2 = _bbox(o['mask'])
                 annotations.append(
-                    dict(id=ann_id, image_id=img_id,
-                         category_id=o['label'] + 1, segmentation=polys,
-                         area=float(o['mask'].sum()),
-                         bbox=[x1, y1, x2 - x1 + 1, y2 - y1 + 1],
-                         iscrowd=0))
+                    dict(
+                        id=ann_id,
+                        image_id=img_id,
+                        category_id=o['label'] + 1,
+                        segmentation=polys,
+                        area=float(o['mask'].sum()),
+                        bbox=[x1, y1, x2 - x1 + 1, y2 - y1 + 1],
+                        iscrowd=0,
+                    )
+                )
                 ann_id += 1
-        with open(osp.join(root, 'annotations', f'instances_{split}.json'),
-                  'w') as f:
-            json.dump(dict(images=images, annotations=annotations,
-                           categories=categories), f)
+        with open(
+            osp.join(root, 'annotations', f'instances_{split}.json'), 'w'
+        ) as f:
+            json.dump(
+                dict(
+                    images=images,
+                    annotations=annotations,
+                    categories=categories,
+                ),
+                f,
+            )
 
 
-def generate_demo_data(out_dir: str, spec: DemoDataSpec = DemoDataSpec(),
-                       force: bool = False) -> bool:
+def generate_demo_data(
+    out_dir: str, spec: DemoDataSpec = DemoDataSpec(), force: bool = False
+) -> bool:
     """Write the whole demo dataset under ``out_dir``.
 
     The data is written into a temporary sibling directory and renamed into
@@ -296,7 +343,8 @@ def generate_demo_data(out_dir: str, spec: DemoDataSpec = DemoDataSpec(),
         if os.listdir(out_dir):
             raise FileExistsError(
                 f'{out_dir} already exists with other content; pass --force '
-                'to regenerate it or choose another --out directory')
+                'to regenerate it or choose another --out directory'
+            )
     with atomic_path(out_dir) as tmp:
         write_imagenet(osp.join(tmp, 'imagenet'), spec)
         write_voc(osp.join(tmp, 'VOCdevkit'), spec)
@@ -309,8 +357,11 @@ def generate_demo_data(out_dir: str, spec: DemoDataSpec = DemoDataSpec(),
 def dataset_summary(out_dir: str) -> Dict[str, int]:
     """Count generated files per part (used for progress/log output)."""
     counts = {}
-    for part, pattern in (('imagenet', '.JPEG'), ('VOCdevkit', '.jpg'),
-                          ('coco', '.jpg')):
+    for part, pattern in (
+        ('imagenet', '.JPEG'),
+        ('VOCdevkit', '.jpg'),
+        ('coco', '.jpg'),
+    ):
         n = 0
         for _, _, files in os.walk(osp.join(out_dir, part)):
             n += sum(f.endswith(pattern) for f in files)

@@ -1,5 +1,6 @@
 """K-shot subsets of a classification dataset (LooC's Flowers-102 5/10-shot
 evaluation)."""
+
 import copy
 from typing import List, Union
 
@@ -25,12 +26,14 @@ class FewShotDataset:
         ValueError: a class has fewer than ``shots`` images.
     """
 
-    def __init__(self, dataset: Union[dict, object], shots: int,
-                 seed: int = 0) -> None:
+    def __init__(
+        self, dataset: Union[dict, object], shots: int, seed: int = 0
+    ) -> None:
         if shots < 1:
             raise ValueError(f'shots must be >= 1, got {shots}')
-        self.dataset = DATASETS.build(dataset) if isinstance(
-            dataset, dict) else dataset
+        self.dataset = (
+            DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
+        )
         self.shots = shots
         self.seed = seed
         labels = np.asarray(self.dataset.get_gt_labels())
@@ -43,7 +46,8 @@ class FewShotDataset:
                 name = classes[label] if classes else label
                 raise ValueError(
                     f'FewShotDataset: class {name!r} has '
-                    f'{len(members)} images, fewer than shots={shots}')
+                    f'{len(members)} images, fewer than shots={shots}'
+                )
             indices += rng.choice(members, shots, replace=False).tolist()
         self.indices = sorted(indices)
 
@@ -64,5 +68,7 @@ class FewShotDataset:
         return len(self.indices)
 
     def __repr__(self) -> str:
-        return (f'{type(self).__name__}(shots={self.shots}, seed={self.seed}'
-                f', {len(self)} images of {type(self.dataset).__name__})')
+        return (
+            f'{type(self).__name__}(shots={self.shots}, seed={self.seed}'
+            f', {len(self)} images of {type(self.dataset).__name__})'
+        )

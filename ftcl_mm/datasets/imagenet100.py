@@ -1,6 +1,7 @@
 """ImageNet-100: the standard 100-class subset of ImageNet-1k (CMC's list,
 used by the FT paper's IN-100 experiments), read from the ImageNet-1k
 layout without copying images."""
+
 import os.path as osp
 from typing import Optional, Sequence, Union
 
@@ -41,20 +42,26 @@ class ImageNet100(CustomDataset):
         **kwargs: Arguments of :class:`mmpretrain.datasets.CustomDataset`.
     """
 
-    def __init__(self,
-                 data_root: str = '',
-                 split: str = 'train',
-                 data_prefix: Union[str, dict] = '',
-                 ann_file: str = '',
-                 wnids: Optional[Sequence[str]] = None,
-                 **kwargs) -> None:
+    def __init__(
+        self,
+        data_root: str = '',
+        split: str = 'train',
+        data_prefix: Union[str, dict] = '',
+        ann_file: str = '',
+        wnids: Optional[Sequence[str]] = None,
+        **kwargs,
+    ) -> None:
         if split not in ('train', 'val'):
             raise ValueError(f"split must be 'train' or 'val', got {split!r}")
         self.wnids = tuple(wnids) if wnids else load_wnids()
         metainfo = dict(classes=self.wnids, **kwargs.pop('metainfo', {}))
-        super().__init__(data_root=data_root,
-                         data_prefix=data_prefix or split,
-                         ann_file=ann_file, metainfo=metainfo, **kwargs)
+        super().__init__(
+            data_root=data_root,
+            data_prefix=data_prefix or split,
+            ann_file=ann_file,
+            metainfo=metainfo,
+            **kwargs,
+        )
 
     def load_data_list(self) -> list:
         index = {w: i for i, w in enumerate(self.wnids)}
@@ -65,24 +72,33 @@ class ImageNet100(CustomDataset):
                 wnid = path.replace('\\', '/').split('/')[0]
                 if wnid in index:
                     data_list.append(
-                        dict(img_path=osp.join(self.img_prefix, path),
-                             gt_label=index[wnid]))
+                        dict(
+                            img_path=osp.join(self.img_prefix, path),
+                            gt_label=index[wnid],
+                        )
+                    )
             if not data_list:
                 raise RuntimeError(
                     f'{self.ann_file} lists none of the {len(index)} '
                     'ImageNet-100 classes; expected "<wnid>/<file> <label>" '
-                    'lines of ImageNet-1k')
+                    'lines of ImageNet-1k'
+                )
             return data_list
-        missing = [w for w in self.wnids
-                   if not osp.isdir(osp.join(self.img_prefix, w))]
+        missing = [
+            w
+            for w in self.wnids
+            if not osp.isdir(osp.join(self.img_prefix, w))
+        ]
         if missing:
             raise FileNotFoundError(
                 f'{len(missing)} of the {len(self.wnids)} ImageNet-100 class '
                 f'folders are missing under {self.img_prefix} (e.g. '
                 f'{missing[0]}); point data_root at an ImageNet-1k root with '
-                'train/<wnid>/ and val/<wnid>/ folders')
-        samples, _ = get_samples(self.img_prefix, index,
-                                 is_valid_file=self.is_valid_file)
+                'train/<wnid>/ and val/<wnid>/ folders'
+            )
+        samples, _ = get_samples(
+            self.img_prefix, index, is_valid_file=self.is_valid_file
+        )
         return [
             dict(img_path=osp.join(self.img_prefix, path), gt_label=label)
             for path, label in samples

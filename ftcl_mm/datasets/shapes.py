@@ -22,6 +22,7 @@ SimCLR/MoCo learn the outline in minutes on a CPU.
 Each image is drawn from its own generator seeded by ``(seed, subset,
 index)``, so output does not depend on generation order.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Dict, List, Sequence, Tuple
@@ -31,8 +32,18 @@ import numpy as np
 
 #: Shape vocabulary, in label order. The first four are the original demo
 #: classes, so a 4-class dataset is the same as before.
-SHAPES: Tuple[str, ...] = ('circle', 'square', 'triangle', 'star', 'cross',
-                           'ring', 'crescent', 'heart', 'arrow', 'lshape')
+SHAPES: Tuple[str, ...] = (
+    'circle',
+    'square',
+    'triangle',
+    'star',
+    'cross',
+    'ring',
+    'crescent',
+    'heart',
+    'arrow',
+    'lshape',
+)
 
 
 def image_rng(seed: int, subset: str, index: int) -> np.random.Generator:
@@ -72,9 +83,25 @@ def _star(rng) -> List[np.ndarray]:
 
 def _cross(rng) -> List[np.ndarray]:
     w = rng.uniform(0.28, 0.38)
-    return [np.array([[-w, -1], [w, -1], [w, -w], [1, -w], [1, w], [w, w],
-                      [w, 1], [-w, 1], [-w, w], [-1, w], [-1, -w],
-                      [-w, -w]], np.float64)]
+    return [
+        np.array(
+            [
+                [-w, -1],
+                [w, -1],
+                [w, -w],
+                [1, -w],
+                [1, w],
+                [w, w],
+                [w, 1],
+                [-w, 1],
+                [-w, w],
+                [-1, w],
+                [-1, -w],
+                [-w, -w],
+            ],
+            np.float64,
+        )
+    ]
 
 
 def _ring(rng) -> List[np.ndarray]:
@@ -102,9 +129,10 @@ def _crescent(rng) -> List[np.ndarray]:
 
 def _heart(rng) -> List[np.ndarray]:
     t = np.linspace(0, 2 * np.pi, 64, endpoint=False)
-    x = 16 * np.sin(t)**3
-    y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) -
-          np.cos(4 * t))
+    x = 16 * np.sin(t) ** 3
+    y = -(
+        13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t)
+    )
     pts = np.stack([x, y], 1)
     pts -= pts.mean(0)
     return [pts / np.abs(pts).max()]
@@ -114,26 +142,54 @@ def _arrow(rng) -> List[np.ndarray]:
     w = rng.uniform(0.18, 0.28)  # shaft half-width
     h = rng.uniform(0.55, 0.7)  # head half-width
     x = rng.uniform(0.0, 0.2)  # where the head starts
-    return [np.array([[-1, -w], [x, -w], [x, -h], [1, 0], [x, h], [x, w],
-                      [-1, w]], np.float64)]
+    return [
+        np.array(
+            [[-1, -w], [x, -w], [x, -h], [1, 0], [x, h], [x, w], [-1, w]],
+            np.float64,
+        )
+    ]
 
 
 def _lshape(rng) -> List[np.ndarray]:
     w = rng.uniform(0.35, 0.5)  # arm thickness
-    pts = np.array([[-1, -1], [-1 + 2 * w, -1], [-1 + 2 * w, 1 - 2 * w],
-                    [1, 1 - 2 * w], [1, 1], [-1, 1]], np.float64)
+    pts = np.array(
+        [
+            [-1, -1],
+            [-1 + 2 * w, -1],
+            [-1 + 2 * w, 1 - 2 * w],
+            [1, 1 - 2 * w],
+            [1, 1],
+            [-1, 1],
+        ],
+        np.float64,
+    )
     return [pts]
 
 
 _OUTLINES: Dict[str, Callable[[np.random.Generator], List[np.ndarray]]] = {
-    'circle': _circle, 'square': _square, 'triangle': _triangle,
-    'star': _star, 'cross': _cross, 'ring': _ring, 'crescent': _crescent,
-    'heart': _heart, 'arrow': _arrow, 'lshape': _lshape}
+    'circle': _circle,
+    'square': _square,
+    'triangle': _triangle,
+    'star': _star,
+    'cross': _cross,
+    'ring': _ring,
+    'crescent': _crescent,
+    'heart': _heart,
+    'arrow': _arrow,
+    'lshape': _lshape,
+}
 assert tuple(_OUTLINES) == SHAPES
 
 
-def shape_mask(cls: str, rng: np.random.Generator, h: int, w: int, cx: float,
-               cy: float, r: float) -> np.ndarray:
+def shape_mask(
+    cls: str,
+    rng: np.random.Generator,
+    h: int,
+    w: int,
+    cx: float,
+    cy: float,
+    r: float,
+) -> np.ndarray:
     """Boolean HxW mask of a shape of class ``cls``, radius ``r``, centred
     at ``(cx, cy)``, with a random rotation (contours after the first are
     holes)."""
@@ -153,8 +209,13 @@ def shape_mask(cls: str, rng: np.random.Generator, h: int, w: int, cx: float,
 # --------------------------------------------------------------------------
 # Nuisance factors
 # --------------------------------------------------------------------------
-def background(rng: np.random.Generator, h: int, w: int, clutter: int = 0,
-               gratings: int = 3) -> np.ndarray:
+def background(
+    rng: np.random.Generator,
+    h: int,
+    w: int,
+    clutter: int = 0,
+    gratings: int = 3,
+) -> np.ndarray:
     """Float HxWx3 dark background (channel values ~0-110): a random base
     colour, a linear gradient, ``gratings`` oriented gratings, blurred noise
     and ``clutter`` mid-tone strokes and blobs."""
@@ -168,8 +229,7 @@ def background(rng: np.random.Generator, h: int, w: int, clutter: int = 0,
         theta = rng.uniform(0, np.pi)
         freq = rng.uniform(0.02, 0.15) * 192 / max(h, w)
         phase = rng.uniform(0, 2 * np.pi)
-        wave = np.sin(freq * (xx * np.cos(theta) + yy * np.sin(theta)) +
-                      phase)
+        wave = np.sin(freq * (xx * np.cos(theta) + yy * np.sin(theta)) + phase)
         img += wave[..., None] * rng.uniform(-10, 10, size=3)
     noise = rng.normal(0, 9, size=(h, w, 3)).astype(np.float32)
     img += cv2.GaussianBlur(noise, (0, 0), sigmaX=1.5)
@@ -178,17 +238,26 @@ def background(rng: np.random.Generator, h: int, w: int, clutter: int = 0,
         if rng.random() < 0.5:
             p1 = tuple(int(v) for v in rng.integers(0, (w, h)))
             p2 = tuple(int(v) for v in rng.integers(0, (w, h)))
-            cv2.line(img, p1, p2, colour, int(rng.integers(1, 3)),
-                     cv2.LINE_AA)
+            cv2.line(img, p1, p2, colour, int(rng.integers(1, 3)), cv2.LINE_AA)
         else:
             centre = tuple(int(v) for v in rng.integers(0, (w, h)))
-            cv2.circle(img, centre, int(rng.integers(1, max(2, h // 16))),
-                       colour, -1, cv2.LINE_AA)
+            cv2.circle(
+                img,
+                centre,
+                int(rng.integers(1, max(2, h // 16))),
+                colour,
+                -1,
+                cv2.LINE_AA,
+            )
     return img
 
 
-def paint(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
-          textured: float = 2 / 3) -> None:
+def paint(
+    img: np.ndarray,
+    mask: np.ndarray,
+    rng: np.random.Generator,
+    textured: float = 2 / 3,
+) -> None:
     """Fill ``mask`` in ``img`` with a bright colour of random hue (channel
     values 165-255), solid or, with probability ``textured``, striped or
     checked with a second, darker tone (still brighter than the
@@ -210,11 +279,17 @@ def paint(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
     img[mask] = fill[mask]
 
 
-def render_scene(rng: np.random.Generator, h: int, w: int,
-                 classes: Sequence[str], radius_range: Tuple[float, float],
-                 min_visible: float = 0.3, clutter: int = 0,
-                 gratings: int = 3, textured: float = 2 / 3
-                 ) -> Tuple[np.ndarray, List[dict]]:
+def render_scene(
+    rng: np.random.Generator,
+    h: int,
+    w: int,
+    classes: Sequence[str],
+    radius_range: Tuple[float, float],
+    min_visible: float = 0.3,
+    clutter: int = 0,
+    gratings: int = 3,
+    textured: float = 2 / 3,
+) -> Tuple[np.ndarray, List[dict]]:
     """Render shapes of the given classes, in order, onto a background.
 
     Args:
@@ -250,7 +325,8 @@ def render_scene(rng: np.random.Generator, h: int, w: int,
         areas.append(int(mask.sum()))
     img = np.clip(img + rng.normal(0, 3, size=img.shape), 0, 255)
     objects = [
-        dict(label=lab, mask=m) for lab, m, area in zip(labels, masks, areas)
+        dict(label=lab, mask=m)
+        for lab, m, area in zip(labels, masks, areas)
         if m.sum() >= max(min_visible * area, 30 * h * w / 192**2)
     ]
     return img.astype(np.uint8), objects

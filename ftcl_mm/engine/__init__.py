@@ -1,21 +1,26 @@
 """mmengine extensions: hooks, optimizer wrapper constructors and CPU
 model wrappers."""
+
 from .hooks import (
-                    FeatureTransformHook,
-                    HSGSamplesHook,
-                    ScoreStatsCollector,
-                    ScoreStatsHook,
+    FeatureTransformHook,
+    HSGSamplesHook,
+    ScoreStatsCollector,
+    ScoreStatsHook,
 )
 from .model_wrappers import (
-                    CPUDistributedDataParallel,
-                    CPUSeparateDistributedDataParallel,
-                    setup_cpu_distributed,
+    CPUDistributedDataParallel,
+    CPUSeparateDistributedDataParallel,
+    setup_cpu_distributed,
 )
 from .optimizers import HSGOptimWrapperConstructor
 
 __all__ = [
-    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreStatsCollector',
-    'HSGSamplesHook', 'HSGOptimWrapperConstructor',
-    'CPUDistributedDataParallel', 'CPUSeparateDistributedDataParallel',
-    'setup_cpu_distributed'
+    'FeatureTransformHook',
+    'ScoreStatsHook',
+    'ScoreStatsCollector',
+    'HSGSamplesHook',
+    'HSGOptimWrapperConstructor',
+    'CPUDistributedDataParallel',
+    'CPUSeparateDistributedDataParallel',
+    'setup_cpu_distributed',
 ]

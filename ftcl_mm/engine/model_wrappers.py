@@ -1,6 +1,7 @@
 """Distributed training on machines without CUDA (gloo, one CPU process
 per rank): mmengine's DDP wrappers without ``device_ids`` or SyncBN, and the
 config/process-group set-up ``tools/train.py --launcher pytorch`` needs."""
+
 from __future__ import annotations
 
 import os
@@ -68,12 +69,16 @@ def setup_cpu_distributed(cfg: Config) -> bool:
     """
     if torch.cuda.is_available():
         return False
-    missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
-               if k not in os.environ]
+    missing = [
+        k
+        for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
+        if k not in os.environ
+    ]
     if missing:
         raise ConfigError(
             f'--launcher pytorch needs the torchrun environment (missing '
-            f'{", ".join(missing)}); start it with tools/dist_train.sh')
+            f'{", ".join(missing)}); start it with tools/dist_train.sh'
+        )
     if not dist.is_initialized():
         dist.init_process_group(backend='gloo')
     wrapper = cfg.get('model_wrapper_cfg') or ConfigDict()

@@ -33,6 +33,7 @@ ranks draw identical lambdas, and a run is reproducible (also across
 resume: ``step`` is saved in the ``rng_state`` buffer). The official code
 drew unseeded numpy arrays of the full K x d shape on every GPU.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
@@ -60,21 +61,27 @@ class FeatureTransform(nn.Module):
             configured start epoch/iteration).
     """
 
-    def __init__(self,
-                 pos: bool = True,
-                 neg: bool = True,
-                 pos_alpha: float = 2.0,
-                 neg_alpha: float = 1.6,
-                 granularity: str = 'batch',
-                 renorm: bool = False,
-                 seed: int = 0,
-                 enabled: bool = True) -> None:
+    def __init__(
+        self,
+        pos: bool = True,
+        neg: bool = True,
+        pos_alpha: float = 2.0,
+        neg_alpha: float = 1.6,
+        granularity: str = 'batch',
+        renorm: bool = False,
+        seed: int = 0,
+        enabled: bool = True,
+    ) -> None:
         super().__init__()
         if granularity not in GRANULARITIES:
-            raise ValueError(f'granularity must be one of {GRANULARITIES}, '
-                             f'got {granularity!r}')
-        for name, alpha in (('pos_alpha', pos_alpha),
-                            ('neg_alpha', neg_alpha)):
+            raise ValueError(
+                f'granularity must be one of {GRANULARITIES}, '
+                f'got {granularity!r}'
+            )
+        for name, alpha in (
+            ('pos_alpha', pos_alpha),
+            ('neg_alpha', neg_alpha),
+        ):
             if not alpha > 0:
                 raise ValueError(f'{name} must be > 0, got {alpha}')
         self.pos = pos
@@ -86,8 +93,9 @@ class FeatureTransform(nn.Module):
         self.seed = int(seed)
         self.enabled = enabled
         self.step = 0
-        self.register_buffer('rng_state',
-                             torch.tensor([0, self.seed], dtype=torch.long))
+        self.register_buffer(
+            'rng_state', torch.tensor([0, self.seed], dtype=torch.long)
+        )
         self._generators: Dict[torch.device, torch.Generator] = {}
         self._gen_step: Dict[torch.device, int] = {}
         #: Lambdas drawn in the latest step, as device tensors (no host
@@ -106,10 +114,12 @@ class FeatureTransform(nn.Module):
         return self.enabled and self.neg
 
     def extra_repr(self) -> str:
-        return (f'pos={self.pos}, neg={self.neg}, pos_alpha={self.pos_alpha}'
-                f', neg_alpha={self.neg_alpha}, granularity='
-                f"'{self.granularity}', renorm={self.renorm}, "
-                f'enabled={self.enabled}')
+        return (
+            f'pos={self.pos}, neg={self.neg}, pos_alpha={self.pos_alpha}'
+            f', neg_alpha={self.neg_alpha}, granularity='
+            f"'{self.granularity}', renorm={self.renorm}, "
+            f'enabled={self.enabled}'
+        )
 
     # ``step`` and ``seed`` are Python ints (seeding must not read a device
     # tensor: that would sync every step); the ``rng_state`` buffer carries
@@ -148,28 +158,34 @@ class FeatureTransform(nn.Module):
     # ------------------------------------------------------------------
     # sampling
     # ------------------------------------------------------------------
-    def _lambda_shape(self, n: int, d: int, sample_dim: int,
-                      ndim: int) -> Tuple[int, ...]:
+    def _lambda_shape(
+        self, n: int, d: int, sample_dim: int, ndim: int
+    ) -> Tuple[int, ...]:
         """Shape of lambda broadcasting against features."""
         if self.granularity == 'batch':
-            return (1, ) * ndim
+            return (1,) * ndim
         shape = [1] * ndim
         shape[sample_dim] = n
         if self.granularity == 'dim':
             shape[-1 if sample_dim != ndim - 1 else 0] = d
         return tuple(shape)
 
-    def sample_beta(self, alpha: float, shape: Tuple[int, ...],
-                    device: torch.device,
-                    dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    def sample_beta(
+        self,
+        alpha: float,
+        shape: Tuple[int, ...],
+        device: torch.device,
+        dtype: torch.dtype = torch.float32,
+    ) -> torch.Tensor:
         """Beta(alpha, alpha) draws of ``shape`` from the step generator.
 
         Uses ``X / (X + Y)`` with ``X, Y ~ Gamma(alpha)``; torch's public
         ``Beta`` distribution cannot take a generator.
         """
         gen = self.generator(device)
-        conc = torch.full((2, ) + tuple(shape), alpha, device=device,
-                          dtype=torch.float32)
+        conc = torch.full(
+            (2,) + tuple(shape), alpha, device=device, dtype=torch.float32
+        )
         gam = torch._standard_gamma(conc, generator=gen)
         lam = gam[0] / (gam[0] + gam[1]).clamp_min(1e-12)
         return lam.to(dtype)
@@ -181,7 +197,7 @@ class FeatureTransform(nn.Module):
         self,
         q: torch.Tensor,
         k: torch.Tensor,
-        lam: Optional[torch.Tensor] = None
+        lam: Optional[torch.Tensor] = None,
     ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Harder positive pair ``(q_hat, k_hat)`` from ``q, k`` (N x d).
 
@@ -200,8 +216,11 @@ class FeatureTransform(nn.Module):
         if lam is None:
             n, d = q.shape
             lam = 1.0 + self.sample_beta(
-                self.pos_alpha, self._lambda_shape(n, d, 0, 2), q.device,
-                q.dtype)
+                self.pos_alpha,
+                self._lambda_shape(n, d, 0, 2),
+                q.device,
+                q.dtype,
+            )
         q_hat = lam * q + (1.0 - lam) * k
         k_hat = lam * k + (1.0 - lam) * q
         if self.renorm:
@@ -218,8 +237,9 @@ class FeatureTransform(nn.Module):
         """
         return self.granularity != 'dim' and not self.renorm
 
-    def interpolate_negative_scores(self, scores: torch.Tensor,
-                                    sample_dim: int = -1) -> torch.Tensor:
+    def interpolate_negative_scores(
+        self, scores: torch.Tensor, sample_dim: int = -1
+    ) -> torch.Tensor:
         """Negative interpolation applied to anchor-negative scores.
 
         Draws the same permutation and lambdas as
@@ -237,27 +257,32 @@ class FeatureTransform(nn.Module):
         if not self.neg_active:
             return scores
         if not self.mixes_scores:
-            raise RuntimeError('score mixing is exact only for batch/sample '
-                               'lambdas without renorm; mix the features')
+            raise RuntimeError(
+                'score mixing is exact only for batch/sample '
+                'lambdas without renorm; mix the features'
+            )
         sample_dim = sample_dim % scores.dim()
         n = scores.shape[sample_dim]
-        perm = torch.randperm(n, generator=self.generator(scores.device),
-                              device=scores.device)
+        perm = torch.randperm(
+            n, generator=self.generator(scores.device), device=scores.device
+        )
         shape = [1] * scores.dim()
         if self.granularity == 'sample':
             shape[sample_dim] = n
-        lam = self.sample_beta(self.neg_alpha, tuple(shape), scores.device,
-                               scores.dtype)
+        lam = self.sample_beta(
+            self.neg_alpha, tuple(shape), scores.device, scores.dtype
+        )
         self.last_lambdas['neg'] = lam.detach()
         return lam * scores + (1.0 - lam) * scores.index_select(
-            sample_dim, perm)
+            sample_dim, perm
+        )
 
     def interpolate_negatives(
         self,
         z: torch.Tensor,
         sample_dim: int = 0,
         lam: Optional[torch.Tensor] = None,
-        perm: Optional[torch.Tensor] = None
+        perm: Optional[torch.Tensor] = None,
     ) -> torch.Tensor:
         """Mix every negative with a randomly chosen other negative.
 
@@ -280,12 +305,14 @@ class FeatureTransform(nn.Module):
         feat_dim = -1 if sample_dim != z.dim() - 1 else 0
         d = z.shape[feat_dim]
         if perm is None:
-            perm = torch.randperm(n, generator=self.generator(z.device),
-                                  device=z.device)
+            perm = torch.randperm(
+                n, generator=self.generator(z.device), device=z.device
+            )
         if lam is None:
             shape = list(self._lambda_shape(n, d, sample_dim, z.dim()))
-            lam = self.sample_beta(self.neg_alpha, tuple(shape), z.device,
-                                   z.dtype)
+            lam = self.sample_beta(
+                self.neg_alpha, tuple(shape), z.device, z.dtype
+            )
         z_hat = lam * z + (1.0 - lam) * z.index_select(sample_dim, perm)
         if self.renorm:
             z_hat = F.normalize(z_hat, dim=feat_dim)

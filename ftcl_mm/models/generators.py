@@ -16,6 +16,7 @@
 The paper's exact architectures are not public; these are documented,
 configurable choices (README, "Hard Sample Generation").
 """
+
 from __future__ import annotations
 
 import copy
@@ -35,8 +36,9 @@ def _start_size(out_size: int) -> Tuple[int, int]:
         out_size //= 2
         n += 1
     if not 4 <= out_size <= 7:
-        raise ValueError('out_size must be 4..7 times a power of two '
-                         '(e.g. 32, 64, 96, 224)')
+        raise ValueError(
+            'out_size must be 4..7 times a power of two (e.g. 32, 64, 96, 224)'
+        )
     return out_size, n
 
 
@@ -51,13 +53,19 @@ class ImageGenerator(nn.Module):
             towards the input, capped at ``8 * base_channels``).
     """
 
-    def __init__(self, out_size: int = 32, latent_dim: int = 128,
-                 base_channels: int = 64) -> None:
+    def __init__(
+        self,
+        out_size: int = 32,
+        latent_dim: int = 128,
+        base_channels: int = 64,
+    ) -> None:
         super().__init__()
         s0, n = _start_size(out_size)
         self.out_size, self.latent_dim = out_size, latent_dim
-        chans = [min(base_channels * 2**(n - i), base_channels * 8)
-                 for i in range(n + 1)]
+        chans = [
+            min(base_channels * 2 ** (n - i), base_channels * 8)
+            for i in range(n + 1)
+        ]
         self.s0 = s0
         self.fc = nn.Linear(latent_dim, chans[0] * s0 * s0)
         blocks = []
@@ -66,10 +74,11 @@ class ImageGenerator(nn.Module):
                 nn.Upsample(scale_factor=2, mode='nearest'),
                 nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
                 nn.BatchNorm2d(c_out),
-                nn.ReLU(inplace=True)
+                nn.ReLU(inplace=True),
             ]
-        self.blocks = nn.Sequential(nn.BatchNorm2d(chans[0]),
-                                    nn.ReLU(inplace=True), *blocks)
+        self.blocks = nn.Sequential(
+            nn.BatchNorm2d(chans[0]), nn.ReLU(inplace=True), *blocks
+        )
         self.to_rgb = nn.Conv2d(chans[-1], 3, 3, padding=1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -92,18 +101,24 @@ class PairGenerator(nn.Module):
         self.latent_dim = self.gen_a.latent_dim
 
     @staticmethod
-    def correlated_noise(z: torch.Tensor, rho: float,
-                         generator: Optional[torch.Generator] = None
-                         ) -> torch.Tensor:
+    def correlated_noise(
+        z: torch.Tensor,
+        rho: float,
+        generator: Optional[torch.Generator] = None,
+    ) -> torch.Tensor:
         """``rho z + sqrt(1 - rho^2) eps``: standard normal, correlation
         ``rho`` with ``z`` per coordinate."""
-        eps = torch.randn(z.shape, generator=generator, device=z.device,
-                          dtype=z.dtype)
+        eps = torch.randn(
+            z.shape, generator=generator, device=z.device, dtype=z.dtype
+        )
         return rho * z + math.sqrt(max(0.0, 1.0 - rho * rho)) * eps
 
-    def forward(self, z: torch.Tensor, rho: float,
-                generator: Optional[torch.Generator] = None
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self,
+        z: torch.Tensor,
+        rho: float,
+        generator: Optional[torch.Generator] = None,
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
         z_b = self.correlated_noise(z, rho, generator)
         return self.gen_a(z), self.gen_b(z_b)
 
@@ -119,15 +134,18 @@ class SimilaritySchedule:
 
     KINDS = ('linear', 'cosine', 'constant')
 
-    def __init__(self, start: float = 1.0, end: float = 0.5,
-                 kind: str = 'linear') -> None:
+    def __init__(
+        self, start: float = 1.0, end: float = 0.5, kind: str = 'linear'
+    ) -> None:
         if kind not in self.KINDS:
-            raise ValueError(f'schedule kind must be one of {self.KINDS}, '
-                             f'got {kind!r}')
+            raise ValueError(
+                f'schedule kind must be one of {self.KINDS}, got {kind!r}'
+            )
         for name, v in (('start', start), ('end', end)):
             if not 0.0 <= v <= 1.0:
-                raise ValueError(f'similarity {name} must be in [0, 1], '
-                                 f'got {v}')
+                raise ValueError(
+                    f'similarity {name} must be in [0, 1], got {v}'
+                )
         self.start, self.end, self.kind = float(start), float(end), kind
 
     def __call__(self, progress: float) -> float:
@@ -140,8 +158,10 @@ class SimilaritySchedule:
         return self.start + (self.end - self.start) * t
 
     def __repr__(self) -> str:
-        return (f'{type(self).__name__}(start={self.start}, end={self.end}, '
-                f'kind={self.kind!r})')
+        return (
+            f'{type(self).__name__}(start={self.start}, end={self.end}, '
+            f'kind={self.kind!r})'
+        )
 
 
 @MODELS.register_module()
@@ -160,8 +180,10 @@ class Discriminator(nn.Module):
         layers, c_in = [], 3
         for i in range(n):
             c_out = min(base_channels * 2**i, base_channels * 8)
-            layers += [nn.Conv2d(c_in, c_out, 4, 2, 1),
-                       nn.LeakyReLU(0.2, inplace=True)]
+            layers += [
+                nn.Conv2d(c_in, c_out, 4, 2, 1),
+                nn.LeakyReLU(0.2, inplace=True),
+            ]
             c_in = c_out
         self.features = nn.Sequential(*layers)
         self.logit = nn.Linear(c_in * s0 * s0, 1)
@@ -188,9 +210,14 @@ class DiffAugment(nn.Module):
         gray_prob: Probability of converting to grayscale.
     """
 
-    def __init__(self, scale: Tuple[float, float] = (0.2, 1.0),
-                 flip_prob: float = 0.5, jitter: float = 0.4,
-                 jitter_prob: float = 0.8, gray_prob: float = 0.2) -> None:
+    def __init__(
+        self,
+        scale: Tuple[float, float] = (0.2, 1.0),
+        flip_prob: float = 0.5,
+        jitter: float = 0.4,
+        jitter_prob: float = 0.8,
+        gray_prob: float = 0.2,
+    ) -> None:
         super().__init__()
         self.scale = tuple(scale)
         self.flip_prob = flip_prob
@@ -198,14 +225,15 @@ class DiffAugment(nn.Module):
         self.jitter_prob = jitter_prob
         self.gray_prob = gray_prob
 
-    def forward(self, x: torch.Tensor,
-                generator: Optional[torch.Generator] = None
-                ) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, generator: Optional[torch.Generator] = None
+    ) -> torch.Tensor:
         n, dev = x.size(0), x.device
 
         def rand(*shape):
-            return torch.rand(shape, generator=generator, device=dev,
-                              dtype=x.dtype)
+            return torch.rand(
+                shape, generator=generator, device=dev, dtype=x.dtype
+            )
 
         # Resized crop (square, area fraction in `scale`) + flip.
         lo, hi = self.scale
@@ -217,8 +245,13 @@ class DiffAugment(nn.Module):
         theta[:, 0, 0], theta[:, 0, 2] = side * flip, cx
         theta[:, 1, 1], theta[:, 1, 2] = side, cy
         grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-        x = F.grid_sample(x, grid, mode='bilinear', padding_mode='reflection',
-                          align_corners=False)
+        x = F.grid_sample(
+            x,
+            grid,
+            mode='bilinear',
+            padding_mode='reflection',
+            align_corners=False,
+        )
         # Colour jitter, applied to a random subset.
         on = (rand(n, 1, 1, 1) < self.jitter_prob).to(x.dtype)
         j = self.jitter
@@ -229,12 +262,14 @@ class DiffAugment(nn.Module):
         x = x * factor()
         mean = x.mean(dim=(1, 2, 3), keepdim=True)
         x = (x - mean) * factor() + mean
-        gray = (x * x.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
-                ).sum(1, keepdim=True)
+        gray = (x * x.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(
+            1, keepdim=True
+        )
         x = (x - gray) * factor() + gray
         # Random grayscale.
         g = (rand(n, 1, 1, 1) < self.gray_prob).to(x.dtype)
-        gray = (x * x.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
-                ).sum(1, keepdim=True)
+        gray = (x * x.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(
+            1, keepdim=True
+        )
         x = g * gray.expand_as(x) + (1 - g) * x
         return x.clamp(0, 1)

@@ -6,6 +6,7 @@ puts a recorder there and takes one row per step. Everything stays on the featur
 per step (no host sync, memory independent of the queue length); the
 ``ScoreStatsHook`` batches the host transfer at its logging interval.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Optional
@@ -21,17 +22,18 @@ __all__ = ['STAT_NAMES', 'step_stats', 'ScoreRecorder']
 def _moments(scores: Optional[torch.Tensor], device) -> torch.Tensor:
     """[mean, variance] over all entries, NaN if absent."""
     if scores is None or scores.numel() == 0:
-        return torch.full((2, ), float('nan'), device=device)
+        return torch.full((2,), float('nan'), device=device)
     var, mean = torch.var_mean(scores.detach().float(), correction=0)
     return torch.stack([mean, var])
 
 
-def step_stats(pos: torch.Tensor,
-               neg: Optional[torch.Tensor],
-               pos_ft: Optional[torch.Tensor] = None,
-               neg_ft: Optional[torch.Tensor] = None,
-               lambdas: Optional[Dict[str, torch.Tensor]] = None
-               ) -> torch.Tensor:
+def step_stats(
+    pos: torch.Tensor,
+    neg: Optional[torch.Tensor],
+    pos_ft: Optional[torch.Tensor] = None,
+    neg_ft: Optional[torch.Tensor] = None,
+    lambdas: Optional[Dict[str, torch.Tensor]] = None,
+) -> torch.Tensor:
     """One step's statistics as a float tensor ordered like STAT_NAMES.
 
     Args:
@@ -48,17 +50,19 @@ def step_stats(pos: torch.Tensor,
     def lam_mean(key):
         lam = lambdas.get(key)
         if lam is None:
-            return torch.full((1, ), float('nan'), device=device)
+            return torch.full((1,), float('nan'), device=device)
         return lam.detach().float().mean().reshape(1)
 
-    return torch.cat([
-        _moments(pos, device),
-        _moments(neg, device),
-        _moments(pos if pos_ft is None else pos_ft, device),
-        _moments(neg if neg_ft is None else neg_ft, device),
-        lam_mean('pos'),
-        lam_mean('neg'),
-    ])
+    return torch.cat(
+        [
+            _moments(pos, device),
+            _moments(neg, device),
+            _moments(pos if pos_ft is None else pos_ft, device),
+            _moments(neg if neg_ft is None else neg_ft, device),
+            lam_mean('pos'),
+            lam_mean('neg'),
+        ]
+    )
 
 
 class ScoreRecorder:
@@ -73,10 +77,14 @@ class ScoreRecorder:
         self._latest: Optional[torch.Tensor] = None
 
     @torch.no_grad()
-    def record(self, pos: torch.Tensor, neg: Optional[torch.Tensor],
-               pos_ft: Optional[torch.Tensor] = None,
-               neg_ft: Optional[torch.Tensor] = None,
-               lambdas: Optional[Dict[str, torch.Tensor]] = None) -> None:
+    def record(
+        self,
+        pos: torch.Tensor,
+        neg: Optional[torch.Tensor],
+        pos_ft: Optional[torch.Tensor] = None,
+        neg_ft: Optional[torch.Tensor] = None,
+        lambdas: Optional[Dict[str, torch.Tensor]] = None,
+    ) -> None:
         """Store this step's statistics (see :func:`step_stats`)."""
         self._latest = step_stats(pos, neg, pos_ft, neg_ft, lambdas)
 

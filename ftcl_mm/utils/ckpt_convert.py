@@ -15,6 +15,7 @@ layouts:
 Tensors only (plus plain metadata), so the mmdet/torchvision files load
 under ``torch.load(weights_only=True)``.
 """
+
 from __future__ import annotations
 
 import os.path as osp
@@ -32,7 +33,7 @@ FORMATS = ('mmdet', 'torchvision', 'detectron2')
 
 #: Where each algorithm keeps its encoders' backbone in the state dict.
 ENCODER_PREFIXES = {
-    'online': ('backbone.', ),
+    'online': ('backbone.',),
     # MoCo: ExponentialMovingAverage(Sequential(backbone, neck));
     # BYOL: CosineEMA(Sequential(backbone, neck)).
     'momentum': ('encoder_k.module.0.', 'target_net.module.0.'),
@@ -51,8 +52,10 @@ def load_source(path: str) -> dict:
         magic = f.read(2)
     # torch.save writes a zip archive (or, legacy, a protocol-2 pickle).
     if not (zipfile.is_zipfile(path) or magic == b'\x80\x02'):
-        raise ConvertError(f'{path} is not a PyTorch checkpoint; pass the '
-                           '.pth file written by training')
+        raise ConvertError(
+            f'{path} is not a PyTorch checkpoint; pass the '
+            '.pth file written by training'
+        )
     try:
         ckpt = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
@@ -63,58 +66,84 @@ def load_source(path: str) -> dict:
             'refuses; convert only checkpoints written by mmengine/ftcl_mm'
         ) from None
     except Exception as e:  # zip/pickle format errors
-        raise ConvertError(f'{path} is not a PyTorch checkpoint '
-                           f'({type(e).__name__}: {e})'[:300]) from None
+        raise ConvertError(
+            f'{path} is not a PyTorch checkpoint ({type(e).__name__}: {e})'[
+                :300
+            ]
+        ) from None
     if not isinstance(ckpt, dict):
-        raise ConvertError(f'{path} holds a {type(ckpt).__name__}, not a '
-                           'checkpoint dict')
+        raise ConvertError(
+            f'{path} holds a {type(ckpt).__name__}, not a checkpoint dict'
+        )
     return ckpt
 
 
-def extract_backbone(ckpt: dict, encoder: str = 'online'
-                     ) -> Tuple['OrderedDict[str, torch.Tensor]', str]:
+def extract_backbone(
+    ckpt: dict, encoder: str = 'online'
+) -> Tuple['OrderedDict[str, torch.Tensor]', str]:
     """Backbone tensors (ResNet key names) and where they came from.
 
     Raises:
         ConvertError: no backbone of the requested encoder is present.
     """
     if encoder not in ENCODER_PREFIXES:
-        raise ConvertError(f'encoder must be one of '
-                           f'{sorted(ENCODER_PREFIXES)}, got {encoder!r}')
+        raise ConvertError(
+            f'encoder must be one of '
+            f'{sorted(ENCODER_PREFIXES)}, got {encoder!r}'
+        )
     state = ckpt.get('state_dict', ckpt)
     if not isinstance(state, dict):
         raise ConvertError('the checkpoint has no state_dict')
     for prefix in ENCODER_PREFIXES[encoder]:
-        out = OrderedDict((k[len(prefix):], v) for k, v in state.items()
-                          if k.startswith(prefix)
-                          and isinstance(v, torch.Tensor))
+        out = OrderedDict(
+            (k[len(prefix) :], v)
+            for k, v in state.items()
+            if k.startswith(prefix) and isinstance(v, torch.Tensor)
+        )
         if out:
             return out, prefix
-    if encoder == 'online' and 'conv1.weight' in state and any(
-            k.startswith('layer1.') for k in state):
+    if (
+        encoder == 'online'
+        and 'conv1.weight' in state
+        and any(k.startswith('layer1.') for k in state)
+    ):
         # Already an extracted backbone (mmdet/torchvision names).
-        out = OrderedDict((k, v) for k, v in state.items()
-                          if isinstance(v, torch.Tensor)
-                          and not k.startswith('fc.'))
+        out = OrderedDict(
+            (k, v)
+            for k, v in state.items()
+            if isinstance(v, torch.Tensor) and not k.startswith('fc.')
+        )
         return out, ''
-    kind = ('a momentum encoder (MoCo encoder_k / BYOL target_net)'
-            if encoder == 'momentum' else "keys starting with 'backbone.'")
-    raise ConvertError(f'the checkpoint has no backbone weights (expected '
-                       f'{kind}); pass a training checkpoint of ftcl_mm/'
-                       'mmpretrain or an extracted ResNet backbone')
+    kind = (
+        'a momentum encoder (MoCo encoder_k / BYOL target_net)'
+        if encoder == 'momentum'
+        else "keys starting with 'backbone.'"
+    )
+    raise ConvertError(
+        f'the checkpoint has no backbone weights (expected '
+        f'{kind}); pass a training checkpoint of ftcl_mm/'
+        'mmpretrain or an extracted ResNet backbone'
+    )
 
 
 def describe(backbone: Dict[str, torch.Tensor]) -> str:
     """'ResNet-50' etc. from the block structure."""
     blocks = []
     for stage in range(1, 5):
-        idx = {int(m.group(1)) for k in backbone
-               if (m := re.match(rf'layer{stage}\.(\d+)\.', k))}
+        idx = {
+            int(m.group(1))
+            for k in backbone
+            if (m := re.match(rf'layer{stage}\.(\d+)\.', k))
+        }
         blocks.append(len(idx))
     bottleneck = any('.conv3.' in k for k in backbone)
-    depths = {(2, 2, 2, 2, False): 18, (3, 4, 6, 3, False): 34,
-              (3, 4, 6, 3, True): 50, (3, 4, 23, 3, True): 101,
-              (3, 8, 36, 3, True): 152}
+    depths = {
+        (2, 2, 2, 2, False): 18,
+        (3, 4, 6, 3, False): 34,
+        (3, 4, 6, 3, True): 50,
+        (3, 4, 23, 3, True): 101,
+        (3, 8, 36, 3, True): 152,
+    }
     depth = depths.get((*blocks, bottleneck))
     return f'ResNet-{depth}' if depth else f'ResNet with blocks {blocks}'
 
@@ -145,8 +174,9 @@ def write_atomic(obj, dst: str, use_pickle: bool = False) -> None:
             torch.save(obj, f)
 
 
-def extract_neck(ckpt: dict, backbone_prefix: str
-                 ) -> 'OrderedDict[str, torch.Tensor]':
+def extract_neck(
+    ckpt: dict, backbone_prefix: str
+) -> 'OrderedDict[str, torch.Tensor]':
     """The neck tensors of the encoder whose backbone has
     ``backbone_prefix`` (LooC++ evaluates on the neck's spaces)."""
     state = ckpt.get('state_dict', ckpt)
@@ -156,18 +186,27 @@ def extract_neck(ckpt: dict, backbone_prefix: str
         prefix = backbone_prefix[:-2] + '1.'
     else:
         prefix = None
-    out = OrderedDict((k[len(prefix):], v) for k, v in state.items()
-                      if prefix and k.startswith(prefix)
-                      and isinstance(v, torch.Tensor))
+    out = OrderedDict(
+        (k[len(prefix) :], v)
+        for k, v in state.items()
+        if prefix and k.startswith(prefix) and isinstance(v, torch.Tensor)
+    )
     if not out:
-        raise ConvertError('--with-neck: the checkpoint has no neck weights '
-                           'beside its backbone; pass a training checkpoint')
+        raise ConvertError(
+            '--with-neck: the checkpoint has no neck weights '
+            'beside its backbone; pass a training checkpoint'
+        )
     return out
 
 
-def convert(src: str, dst: str, fmt: str = 'mmdet',
-            encoder: str = 'online', force: bool = False,
-            with_neck: bool = False) -> Dict[str, object]:
+def convert(
+    src: str,
+    dst: str,
+    fmt: str = 'mmdet',
+    encoder: str = 'online',
+    force: bool = False,
+    with_neck: bool = False,
+) -> Dict[str, object]:
     """Convert ``src`` to a backbone-only file ``dst`` (with
     ``with_neck``: ``backbone.*`` and ``neck.*`` tensors, for an mmpretrain
     classifier's model-level ``init_cfg=Pretrained``, e.g. LooC++).
@@ -183,28 +222,38 @@ def convert(src: str, dst: str, fmt: str = 'mmdet',
     if osp.exists(dst) and not force:
         raise ConvertError(f'{dst} already exists; pass --force to overwrite')
     if with_neck and fmt != 'mmdet':
-        raise ConvertError('--with-neck writes mmpretrain keys; use it '
-                           'with --format mmdet')
+        raise ConvertError(
+            '--with-neck writes mmpretrain keys; use it with --format mmdet'
+        )
     ckpt = load_source(src)
     backbone, prefix = extract_backbone(ckpt, encoder)
     neck = extract_neck(ckpt, prefix) if with_neck else {}
     meta = ckpt.get('meta') if isinstance(ckpt.get('meta'), dict) else {}
-    summary = dict(arch=describe(backbone), tensors=len(backbone),
-                   source_prefix=prefix or '(extracted backbone)',
-                   iter=meta.get('iter'), epoch=meta.get('epoch'),
-                   format=fmt, encoder=encoder)
+    summary = dict(
+        arch=describe(backbone),
+        tensors=len(backbone),
+        source_prefix=prefix or '(extracted backbone)',
+        iter=meta.get('iter'),
+        epoch=meta.get('epoch'),
+        format=fmt,
+        encoder=encoder,
+    )
     if fmt == 'detectron2':
         write_atomic(to_detectron2(backbone), dst, use_pickle=True)
     elif fmt == 'torchvision':
         write_atomic(backbone, dst)
     else:
-        plain_meta = {k: v for k, v in summary.items()
-                      if isinstance(v, (int, str)) or v is None}
+        plain_meta = {
+            k: v
+            for k, v in summary.items()
+            if isinstance(v, (int, str)) or v is None
+        }
         if with_neck:
             summary['tensors'] += len(neck)
             plain_meta['tensors'] = summary['tensors']
             backbone = OrderedDict(
-                [(f'backbone.{k}', v) for k, v in backbone.items()] +
-                [(f'neck.{k}', v) for k, v in neck.items()])
+                [(f'backbone.{k}', v) for k, v in backbone.items()]
+                + [(f'neck.{k}', v) for k, v in neck.items()]
+            )
         write_atomic(dict(state_dict=backbone, meta=plain_meta), dst)
     return summary

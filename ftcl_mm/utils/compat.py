@@ -19,6 +19,7 @@ switched off: a checkpoint with any other foreign object is still refused.
 Importing this module applies the allow-list (idempotent);
 ``import ftcl_mm`` does so for every entry point and config.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, List, Tuple, Union
@@ -48,28 +49,32 @@ def _history_buffer_getattr(obj: Any, name: str) -> Callable:
     if obj is HistoryBuffer and name in _HISTORY_BUFFER_METHODS:
         return getattr(HistoryBuffer, name)
     import pickle
+
     raise pickle.UnpicklingError(
         f'refusing getattr({getattr(obj, "__name__", type(obj).__name__)}, '
         f'{name!r}) in a weights_only checkpoint: only HistoryBuffer '
-        f'statistics methods {sorted(_HISTORY_BUFFER_METHODS)} are allowed')
+        f'statistics methods {sorted(_HISTORY_BUFFER_METHODS)} are allowed'
+    )
 
 
 def _numpy_globals() -> List[Union[Callable, Tuple[Callable, str]]]:
     """numpy globals used to pickle arrays and scalars (numpy < 2)."""
     from numpy.core import multiarray
+
     return [
         (multiarray._reconstruct, 'numpy.core.multiarray._reconstruct'),
         (multiarray.scalar, 'numpy.core.multiarray.scalar'),
         np.ndarray,
         np.dtype,
         # numpy >= 1.25 pickles dtypes of arrays by their concrete class.
-        *[type(np.dtype(t)) for t in (np.float64, np.float32, np.int64,
-                                      np.int32, np.bool_)],
+        *[
+            type(np.dtype(t))
+            for t in (np.float64, np.float32, np.int64, np.int32, np.bool_)
+        ],
     ]
 
 
-def mmengine_safe_globals(
-) -> List[Union[Callable, Tuple[Callable, str]]]:
+def mmengine_safe_globals() -> List[Union[Callable, Tuple[Callable, str]]]:
     """Everything an mmengine training checkpoint needs beyond torch's own
     defaults (tensors, OrderedDict, builtin containers)."""
     return [

@@ -5,6 +5,7 @@ Every file this project writes for users (checkpoints, CSV, JSON, Markdown,
 figures, generated datasets) goes through :func:`atomic_path`, so a crash
 or ``kill -9`` leaves either the old file or the new one, never a torn one.
 """
+
 from __future__ import annotations
 
 import json

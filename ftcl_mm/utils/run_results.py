@@ -4,6 +4,7 @@ Reads mmengine's ``<work_dir>/<timestamp>/vis_data/scalars.json`` (one JSON
 object per logged step) and ``knn.json`` written by
 ``tools/benchmarks/knn_eval.py --out``.
 """
+
 from __future__ import annotations
 
 import glob
@@ -12,9 +13,17 @@ import os.path as osp
 from typing import Optional
 
 #: Metrics shown in the markdown table when present (JSON has them all).
-MAIN_METRICS = ('pascal_voc/mAP', 'pascal_voc/AP50', 'coco/bbox_mAP',
-                'coco/bbox_mAP_50', 'coco/segm_mAP', 'coco/segm_mAP_50',
-                'accuracy/top1', 'accuracy/top5', 'knn/top1_k20')
+MAIN_METRICS = (
+    'pascal_voc/mAP',
+    'pascal_voc/AP50',
+    'coco/bbox_mAP',
+    'coco/bbox_mAP_50',
+    'coco/segm_mAP',
+    'coco/segm_mAP_50',
+    'accuracy/top1',
+    'accuracy/top5',
+    'knn/top1_k20',
+)
 
 
 def final_metrics(work_dir: str) -> dict:
@@ -25,17 +34,23 @@ def final_metrics(work_dir: str) -> dict:
     knn = osp.join(work_dir, 'knn.json')
     if osp.isfile(knn):
         with open(knn) as fh:
-            metrics.update({f'knn/top1_k{k}': v
-                            for k, v in json.load(fh)['top1'].items()})
-    for f in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                       'scalars.json'))):
+            metrics.update(
+                {f'knn/top1_k{k}': v for k, v in json.load(fh)['top1'].items()}
+            )
+    for f in sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    ):
         with open(f) as fh:
             for line in fh:
                 if line.strip():
                     row = json.loads(line)
-                    metrics.update({k: v for k, v in row.items()
-                                    if '/' in k and not k.startswith(
-                                        'scores/')})
+                    metrics.update(
+                        {
+                            k: v
+                            for k, v in row.items()
+                            if '/' in k and not k.startswith('scores/')
+                        }
+                    )
     return metrics
 
 

@@ -10,6 +10,7 @@ Crash safety: rows are appended and fsync'ed; a line torn by a crash is
 skipped by :func:`read_rows` and dropped by :func:`truncate`, which a
 resumed run calls to cut the file back to the iteration it resumes from.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,13 +19,22 @@ from typing import Dict, Iterable, List
 from .fileio import atomic_open
 
 #: Order of the per-step statistics (``score_stats.step_stats`` output).
-STAT_NAMES = ('pos_mean', 'pos_var', 'neg_mean', 'neg_var', 'pos_mean_ft',
-              'pos_var_ft', 'neg_mean_ft', 'neg_var_ft', 'lam_pos',
-              'lam_neg')
+STAT_NAMES = (
+    'pos_mean',
+    'pos_var',
+    'neg_mean',
+    'neg_var',
+    'pos_mean_ft',
+    'pos_var_ft',
+    'neg_mean_ft',
+    'neg_var_ft',
+    'lam_pos',
+    'lam_neg',
+)
 #: Integer columns, written without a decimal point.
 INT_COLUMNS = ('iter', 'epoch', 'ft_enabled')
 #: Float columns, in file order after the integer ones.
-VALUE_COLUMNS = ('loss', ) + STAT_NAMES + ('grad_norm', )
+VALUE_COLUMNS = ('loss',) + STAT_NAMES + ('grad_norm',)
 #: Header of score_stats.csv.
 COLUMNS = INT_COLUMNS + VALUE_COLUMNS
 
@@ -33,9 +43,13 @@ Row = Dict[str, float]
 
 def format_row(row: Row) -> str:
     """One newline-terminated CSV line (floats with 7 significant digits)."""
-    return ','.join(
-        str(int(row[c])) if c in INT_COLUMNS else f'{row[c]:.7g}'
-        for c in COLUMNS) + '\n'
+    return (
+        ','.join(
+            str(int(row[c])) if c in INT_COLUMNS else f'{row[c]:.7g}'
+            for c in COLUMNS
+        )
+        + '\n'
+    )
 
 
 def read_rows(path: str) -> List[Row]:
@@ -47,8 +61,9 @@ def read_rows(path: str) -> List[Row]:
     with open(path) as f:
         lines = f.read().split('\n')
     if lines[0].split(',') != list(COLUMNS):
-        raise ValueError(f'{path} is not a score_stats.csv file (unexpected '
-                         'header)')
+        raise ValueError(
+            f'{path} is not a score_stats.csv file (unexpected header)'
+        )
     rows = []
     # Only newline-terminated lines are complete: drop the last piece.
     for line in lines[1:-1]:
@@ -83,7 +98,10 @@ def append_rows(path: str, rows: Iterable[Row]) -> None:
 def truncate(path: str, last_iter: int) -> int:
     """Keep the rows up to iteration ``last_iter`` (creating the file if
     absent); return how many were kept."""
-    kept = [r for r in read_rows(path)
-            if r['iter'] <= last_iter] if os.path.isfile(path) else []
+    kept = (
+        [r for r in read_rows(path) if r['iter'] <= last_iter]
+        if os.path.isfile(path)
+        else []
+    )
     write_rows(path, kept)
     return len(kept)

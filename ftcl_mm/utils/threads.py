@@ -15,6 +15,7 @@ The count is, in order of precedence:
 3. usable cores // processes sharing them, where processes is the
    argument or, under torchrun, ``$LOCAL_WORLD_SIZE``.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,10 @@ def _env_int(name: str) -> Optional[int]:
     try:
         n = int(value)
     except ValueError:
-        raise ValueError(f'${name}={value!r} is not an integer; set it to '
-                         'a number of threads (>= 1) or unset it') from None
+        raise ValueError(
+            f'${name}={value!r} is not an integer; set it to '
+            'a number of threads (>= 1) or unset it'
+        ) from None
     if n < 1:
         raise ValueError(f'${name}={n} must be >= 1')
     return n
@@ -73,6 +76,7 @@ def configure_threads(processes: Optional[int] = None) -> int:
         The number of threads set.
     """
     import torch
+
     n = default_threads(processes)
     torch.set_num_threads(n)
     os.environ['OMP_NUM_THREADS'] = str(n)

@@ -5,6 +5,7 @@ the command-line flags into config changes, checks data paths up front (one
 clear line instead of a traceback deep inside a dataset class). CPU
 distributed training is set up by :mod:`ftcl_mm.engine.model_wrappers`.
 """
+
 from __future__ import annotations
 
 import os.path as osp
@@ -44,15 +45,17 @@ def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
         loader_cfg = cfg.get(loader)
         if not isinstance(loader_cfg, dict):
             continue
-        for path, ds in _dataset_cfgs(loader_cfg.get('dataset'),
-                                      f'{loader}.dataset'):
+        for path, ds in _dataset_cfgs(
+            loader_cfg.get('dataset'), f'{loader}.dataset'
+        ):
             root = ds.get('data_root') or ''
             if root and not osp.isdir(root):
                 raise ConfigError(
                     f"dataset root '{root}' ({path}.data_root) does not "
                     'exist; generate the demo data with `python '
                     'tools/make_demo_data.py` or point the config at your '
-                    f'data with --cfg-options {path}.data_root=PATH')
+                    f'data with --cfg-options {path}.data_root=PATH'
+                )
             ann = ds.get('ann_file') or ''
             if ann and not ann.startswith(('http://', 'https://', 's3://')):
                 full = ann if osp.isabs(ann) else osp.join(root, ann)
@@ -61,7 +64,8 @@ def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
                         f"annotation file '{full}' ({path}.ann_file) does "
                         'not exist; check the dataset layout documented in '
                         f'the config or set --cfg-options {path}.ann_file='
-                        'PATH')
+                        'PATH'
+                    )
 
 
 def _pretrained_owners(node, path: str = 'model'):
@@ -93,8 +97,10 @@ def set_pretrained(cfg: Config, checkpoint: str) -> int:
     """
     owners = list(_pretrained_owners(cfg.model))
     if not owners:
-        raise ConfigError('--pretrained: the model has no init_cfg of type '
-                          'Pretrained to point at a checkpoint')
+        raise ConfigError(
+            '--pretrained: the model has no init_cfg of type '
+            'Pretrained to point at a checkpoint'
+        )
     for _, owner in owners:
         if checkpoint.lower() == 'none':
             owner['init_cfg'] = None
@@ -111,13 +117,18 @@ def _check_pretrained(cfg: Config) -> None:
                 f"pretrained checkpoint '{ckpt}' ({path}) does not exist; "
                 'convert a pretraining checkpoint with tools/convert_ckpt.py '
                 'and pass --pretrained PATH (or --pretrained none for random '
-                'initialisation)')
+                'initialisation)'
+            )
 
 
-def prepare_config(cfg: Config, amp: bool = False,
-                   resume: Optional[str] = None, auto_scale_lr: bool = False,
-                   no_validate: bool = False,
-                   pretrained: Optional[str] = None) -> Config:
+def prepare_config(
+    cfg: Config,
+    amp: bool = False,
+    resume: Optional[str] = None,
+    auto_scale_lr: bool = False,
+    no_validate: bool = False,
+    pretrained: Optional[str] = None,
+) -> Config:
     """Apply the command-line flags of ``tools/train.py`` to ``cfg``.
 
     Args:
@@ -134,8 +145,10 @@ def prepare_config(cfg: Config, amp: bool = False,
     """
     if amp:
         if not torch.cuda.is_available():
-            raise ConfigError('--amp needs a CUDA GPU; drop --amp to train '
-                              'on the CPU in full precision')
+            raise ConfigError(
+                '--amp needs a CUDA GPU; drop --amp to train '
+                'on the CPU in full precision'
+            )
         wrapper = cfg.optim_wrapper
         if wrapper.get('type', 'OptimWrapper') == 'AmpOptimWrapper':
             pass
@@ -145,20 +158,27 @@ def prepare_config(cfg: Config, amp: bool = False,
         else:
             raise ConfigError(
                 f'--amp cannot convert optim_wrapper type {wrapper.type}; '
-                'set optim_wrapper.type=AmpOptimWrapper in the config')
+                'set optim_wrapper.type=AmpOptimWrapper in the config'
+            )
     if resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif resume is not None:
         if not osp.isfile(resume):
-            raise ConfigError(f"checkpoint '{resume}' given to --resume does "
-                              'not exist; pass an existing .pth file or '
-                              '--resume alone for the latest in the work dir')
+            raise ConfigError(
+                f"checkpoint '{resume}' given to --resume does "
+                'not exist; pass an existing .pth file or '
+                '--resume alone for the latest in the work dir'
+            )
         cfg.resume, cfg.load_from = True, resume
     if auto_scale_lr:
-        if 'auto_scale_lr' not in cfg or 'base_batch_size' not in \
-                cfg.auto_scale_lr:
-            raise ConfigError('--auto-scale-lr needs auto_scale_lr.'
-                              'base_batch_size in the config')
+        if (
+            'auto_scale_lr' not in cfg
+            or 'base_batch_size' not in cfg.auto_scale_lr
+        ):
+            raise ConfigError(
+                '--auto-scale-lr needs auto_scale_lr.'
+                'base_batch_size in the config'
+            )
         cfg.auto_scale_lr.enable = True
     if no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
@@ -167,6 +187,9 @@ def prepare_config(cfg: Config, amp: bool = False,
     if not cfg.get('resume') and not cfg.get('load_from'):
         _check_pretrained(cfg)
     check_data_paths(
-        cfg, ('train_dataloader', ) if cfg.get('val_cfg') is None else
-        ('train_dataloader', 'val_dataloader'))
+        cfg,
+        ('train_dataloader',)
+        if cfg.get('val_cfg') is None
+        else ('train_dataloader', 'val_dataloader'),
+    )
     return cfg

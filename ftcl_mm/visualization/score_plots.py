@@ -15,6 +15,7 @@ matplotlib's object API (``matplotlib.figure.Figure``), never pyplot, so
 importing or using this module selects no backend and leaves the caller's
 matplotlib state (e.g. a notebook's) untouched.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,9 +31,11 @@ from ..utils.fileio import atomic_path
 from ..utils.score_csv import read_rows
 
 STATS_FILE = 'score_stats.csv'
-PANELS = (('neg_var', 'variance of negative scores'),
-          ('neg_mean', 'mean of negative scores'),
-          ('pos_mean', 'mean of positive scores'))
+PANELS = (
+    ('neg_var', 'variance of negative scores'),
+    ('neg_mean', 'mean of negative scores'),
+    ('pos_mean', 'mean of positive scores'),
+)
 
 
 class NoStatsError(FileNotFoundError):
@@ -45,12 +48,14 @@ def load_run(run_dir: str) -> Dict[str, np.ndarray]:
     Raises:
         NoStatsError: no statistics file, or one without rows.
     """
-    path = run_dir if run_dir.endswith('.csv') else osp.join(
-        run_dir, STATS_FILE)
+    path = (
+        run_dir if run_dir.endswith('.csv') else osp.join(run_dir, STATS_FILE)
+    )
     if not osp.isfile(path):
         raise NoStatsError(
             f'{run_dir} has no {STATS_FILE}; train with ScoreStatsHook (in '
-            'every selfsup config of ftcl_mm) to record score statistics')
+            'every selfsup config of ftcl_mm) to record score statistics'
+        )
     rows = read_rows(path)
     if not rows:
         raise NoStatsError(f'{path} has no recorded iterations yet')
@@ -64,8 +69,8 @@ def smooth(values: np.ndarray, window: int) -> np.ndarray:
     valid = ~np.isnan(values)
     v = np.where(valid, values, 0.0)
     kernel = np.ones(window)
-    num = np.convolve(v, kernel)[:len(v)]
-    den = np.convolve(valid.astype(float), kernel)[:len(v)]
+    num = np.convolve(v, kernel)[: len(v)]
+    den = np.convolve(valid.astype(float), kernel)[: len(v)]
     with np.errstate(invalid='ignore', divide='ignore'):
         return np.where(den > 0, num / np.maximum(den, 1), np.nan)
 
@@ -82,11 +87,16 @@ def _save(fig, out_prefix: str) -> List[str]:
 
 def _colors(n: int):
     return matplotlib.colormaps['viridis' if n > 10 else 'tab10'](
-        np.linspace(0, 1, n) if n > 10 else np.arange(n))
+        np.linspace(0, 1, n) if n > 10 else np.arange(n)
+    )
 
 
-def plot_curves(runs: Sequence[Dict[str, np.ndarray]], labels: Sequence[str],
-                out_prefix: str, window: int = 1) -> List[str]:
+def plot_curves(
+    runs: Sequence[Dict[str, np.ndarray]],
+    labels: Sequence[str],
+    out_prefix: str,
+    window: int = 1,
+) -> List[str]:
     """Paper Fig. 3: one panel per statistic, one line per run."""
     fig = Figure(figsize=(15, 4))
     axes = fig.subplots(1, 3)
@@ -96,21 +106,33 @@ def plot_curves(runs: Sequence[Dict[str, np.ndarray]], labels: Sequence[str],
             before = smooth(run[key], window)
             ax.plot(run['iter'], after, color=color, label=label, lw=1.3)
             if not np.allclose(after, before, equal_nan=True):
-                ax.plot(run['iter'], before, color=color, ls='--', lw=0.8,
-                        alpha=0.7)
+                ax.plot(
+                    run['iter'],
+                    before,
+                    color=color,
+                    ls='--',
+                    lw=0.8,
+                    alpha=0.7,
+                )
     for ax, (_, title) in zip(axes, PANELS):
         ax.set_title(title)
         ax.set_xlabel('iteration')
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
-    fig.suptitle('score statistics (solid: after FT, as seen by the loss; '
-                 'dashed: before FT)', fontsize=10)
+    fig.suptitle(
+        'score statistics (solid: after FT, as seen by the loss; '
+        'dashed: before FT)',
+        fontsize=10,
+    )
     return _save(fig, out_prefix)
 
 
-def plot_waterfall(runs: Sequence[Dict[str, np.ndarray]],
-                   labels: Sequence[str], out_prefix: str,
-                   window: int = 1) -> List[str]:
+def plot_waterfall(
+    runs: Sequence[Dict[str, np.ndarray]],
+    labels: Sequence[str],
+    out_prefix: str,
+    window: int = 1,
+) -> List[str]:
     """Paper Fig. 5: the three statistics as 3D waterfalls across runs."""
     fig = Figure(figsize=(16, 5))
     for p, (key, title) in enumerate(PANELS):
@@ -125,9 +147,12 @@ def plot_waterfall(runs: Sequence[Dict[str, np.ndarray]],
     return _save(fig, out_prefix)
 
 
-def plot_grad_landscape(runs: Sequence[Dict[str, np.ndarray]],
-                        labels: Sequence[str], out_prefix: str,
-                        window: int = 1) -> List[str]:
+def plot_grad_landscape(
+    runs: Sequence[Dict[str, np.ndarray]],
+    labels: Sequence[str],
+    out_prefix: str,
+    window: int = 1,
+) -> List[str]:
     """Paper Fig. 4: gradient-norm landscape over iterations and runs."""
     fig = Figure(figsize=(8, 6))
     if len(runs) == 1:
@@ -143,14 +168,21 @@ def plot_grad_landscape(runs: Sequence[Dict[str, np.ndarray]],
             lo = min(r['iter'].min() for r in runs)
             hi = max(r['iter'].max() for r in runs)
         grid = np.linspace(lo, hi, 200)
-        z = np.stack([
-            np.interp(grid, r['iter'], np.nan_to_num(
-                smooth(r['grad_norm'], window))) for r in runs
-        ])
+        z = np.stack(
+            [
+                np.interp(
+                    grid,
+                    r['iter'],
+                    np.nan_to_num(smooth(r['grad_norm'], window)),
+                )
+                for r in runs
+            ]
+        )
         x, y = np.meshgrid(grid, np.arange(len(runs)))
         ax = fig.add_subplot(1, 1, 1, projection='3d')
-        ax.plot_surface(x, y, z, cmap='viridis', linewidth=0,
-                        antialiased=True, alpha=0.9)
+        ax.plot_surface(
+            x, y, z, cmap='viridis', linewidth=0, antialiased=True, alpha=0.9
+        )
         ax.set_yticks(range(len(runs)))
         ax.set_yticklabels(labels, fontsize=7)
         ax.set_xlabel('iteration')
@@ -159,9 +191,12 @@ def plot_grad_landscape(runs: Sequence[Dict[str, np.ndarray]],
     return _save(fig, out_prefix)
 
 
-def plot_runs(run_dirs: Sequence[str], out_dir: str,
-              labels: Optional[Sequence[str]] = None,
-              window: int = 1) -> List[str]:
+def plot_runs(
+    run_dirs: Sequence[str],
+    out_dir: str,
+    labels: Optional[Sequence[str]] = None,
+    window: int = 1,
+) -> List[str]:
     """All three figures for the given runs; returns the written paths.
 
     Raises:
@@ -175,10 +210,13 @@ def plot_runs(run_dirs: Sequence[str], out_dir: str,
         raise ValueError(f'{len(labels)} labels for {len(runs)} runs')
     os.makedirs(out_dir, exist_ok=True)
     paths = []
-    paths += plot_curves(runs, labels, osp.join(out_dir, 'score_curves'),
-                         window)
-    paths += plot_waterfall(runs, labels,
-                            osp.join(out_dir, 'score_waterfall'), window)
-    paths += plot_grad_landscape(runs, labels,
-                                 osp.join(out_dir, 'grad_landscape'), window)
+    paths += plot_curves(
+        runs, labels, osp.join(out_dir, 'score_curves'), window
+    )
+    paths += plot_waterfall(
+        runs, labels, osp.join(out_dir, 'score_waterfall'), window
+    )
+    paths += plot_grad_landscape(
+        runs, labels, osp.join(out_dir, 'grad_landscape'), window
+    )
     return paths

@@ -1,4 +1,5 @@
 """The demo data generator writes valid data in the real formats."""
+
 import hashlib
 import json
 import os
@@ -29,17 +30,21 @@ def _tree_digest(root: str) -> str:
 
 
 def test_layout_and_determinism(demo_data, tmp_path):
-    for rel in ('imagenet/meta/train.txt', 'imagenet/meta/val.txt',
-                'VOCdevkit/VOC2007/ImageSets/Main/trainval.txt',
-                'VOCdevkit/VOC2007/ImageSets/Main/test.txt',
-                'VOCdevkit/VOC2012/ImageSets/Main/trainval.txt',
-                'coco/annotations/instances_train2017.json',
-                'coco/annotations/instances_val2017.json'):
+    for rel in (
+        'imagenet/meta/train.txt',
+        'imagenet/meta/val.txt',
+        'VOCdevkit/VOC2007/ImageSets/Main/trainval.txt',
+        'VOCdevkit/VOC2007/ImageSets/Main/test.txt',
+        'VOCdevkit/VOC2012/ImageSets/Main/trainval.txt',
+        'coco/annotations/instances_train2017.json',
+        'coco/annotations/instances_val2017.json',
+    ):
         assert osp.isfile(osp.join(demo_data, rel)), rel
     with open(osp.join(demo_data, 'imagenet/meta/train.txt')) as f:
         lines = f.read().split()
-    assert len(lines) == (2 * TINY['cls_train_per_class'] *
-                          TINY['cls_classes'])
+    assert len(lines) == (
+        2 * TINY['cls_train_per_class'] * TINY['cls_classes']
+    )
 
     # Same spec, other directory: byte-identical output.
     again = str(tmp_path / 'again')
@@ -58,8 +63,10 @@ def test_rerun_is_noop_and_foreign_dir_is_refused(tmp_path):
     assert generate_demo_data(out, spec) is False
     with pytest.raises(FileExistsError, match='--force'):
         generate_demo_data(out, DemoDataSpec(**dict(TINY, seed=5)))
-    assert generate_demo_data(out, DemoDataSpec(**dict(TINY, seed=5)),
-                              force=True) is True
+    assert (
+        generate_demo_data(out, DemoDataSpec(**dict(TINY, seed=5)), force=True)
+        is True
+    )
     # No temporary directories are left beside the output.
     assert sorted(os.listdir(tmp_path)) == ['d']
 
@@ -79,8 +86,9 @@ def test_classification_names_and_polarity(demo_data):
     polarity the tiny regime relies on: with uniform random colours
     neither SimCLR nor a supervised ResNet learned in the budget)."""
     import cv2
+
     spec = DemoDataSpec(**TINY)
-    assert spec.cls_names == SHAPES[:TINY['cls_classes']]
+    assert spec.cls_names == SHAPES[: TINY['cls_classes']]
     root = osp.join(demo_data, 'imagenet')
     with open(osp.join(root, 'meta/val.txt')) as f:
         entries = [line.split() for line in f if line.strip()]
@@ -104,9 +112,13 @@ def test_cli_help_and_error(tmp_path):
 
 def test_imagenet_split_loads_in_mmpretrain(demo_data):
     from mmpretrain.datasets import CustomDataset
-    ds = CustomDataset(data_root=osp.join(demo_data, 'imagenet'),
-                       ann_file='meta/val.txt', data_prefix='val',
-                       pipeline=[dict(type='LoadImageFromFile')])
+
+    ds = CustomDataset(
+        data_root=osp.join(demo_data, 'imagenet'),
+        ann_file='meta/val.txt',
+        data_prefix='val',
+        pipeline=[dict(type='LoadImageFromFile')],
+    )
     assert len(ds) == TINY['cls_val_per_class'] * TINY['cls_classes']
     labels = sorted({ds.get_data_info(i)['gt_label'] for i in range(len(ds))})
     assert labels == list(range(TINY['cls_classes']))
@@ -117,9 +129,12 @@ def test_imagenet_split_loads_in_mmpretrain(demo_data):
 def test_voc_loads_in_mmdet(demo_data):
     from mmdet.datasets import VOCDataset
     from mmdet.utils import register_all_modules
+
     register_all_modules()
-    for year, split, n in (('VOC2007', 'test', TINY['det_val']),
-                           ('VOC2012', 'trainval', TINY['det_train'])):
+    for year, split, n in (
+        ('VOC2007', 'test', TINY['det_val']),
+        ('VOC2012', 'trainval', TINY['det_train']),
+    ):
         ds = VOCDataset(
             data_root=osp.join(demo_data, 'VOCdevkit'),
             ann_file=f'{year}/ImageSets/Main/{split}.txt',
@@ -127,8 +142,9 @@ def test_voc_loads_in_mmdet(demo_data):
             metainfo=dict(classes=DEMO_CLASSES),
             pipeline=[
                 dict(type='LoadImageFromFile'),
-                dict(type='LoadAnnotations', with_bbox=True)
-            ])
+                dict(type='LoadAnnotations', with_bbox=True),
+            ],
+        )
         assert len(ds) == n
         assert ds.metainfo['dataset_type'] == year
         for i in range(len(ds)):
@@ -140,12 +156,14 @@ def test_voc_loads_in_mmdet(demo_data):
             assert (boxes[:, 3] > boxes[:, 1]).all()
             assert boxes.min() >= 0 and boxes[:, 2].max() <= w
             assert set(item['gt_bboxes_labels'].tolist()) <= set(
-                range(len(DEMO_CLASSES)))
+                range(len(DEMO_CLASSES))
+            )
 
 
 def test_coco_loads_in_mmdet_with_masks(demo_data):
     from mmdet.datasets import CocoDataset
     from mmdet.utils import register_all_modules
+
     register_all_modules()
     ds = CocoDataset(
         data_root=osp.join(demo_data, 'coco'),
@@ -154,11 +172,13 @@ def test_coco_loads_in_mmdet_with_masks(demo_data):
         metainfo=dict(classes=DEMO_CLASSES),
         pipeline=[
             dict(type='LoadImageFromFile'),
-            dict(type='LoadAnnotations', with_bbox=True, with_mask=True)
-        ])
+            dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+        ],
+    )
     assert len(ds) == TINY['det_train']
-    with open(osp.join(demo_data,
-                       'coco/annotations/instances_train2017.json')) as f:
+    with open(
+        osp.join(demo_data, 'coco/annotations/instances_train2017.json')
+    ) as f:
         coco = json.load(f)
     assert len(coco['annotations']) >= TINY['det_train']
     for i in range(len(ds)):

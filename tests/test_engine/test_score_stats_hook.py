@@ -1,4 +1,5 @@
 """ScoreStatsHook: one row per iteration, across crash and resume."""
+
 import math
 
 from ftcl_mm.utils.score_csv import COLUMNS, read_rows
@@ -10,8 +11,13 @@ CFG = 'configs/selfsup/demo/mocov2_ft_demo.py'
 
 def test_rows_survive_crash_and_resume(demo_data, tmp_path):
     work = str(tmp_path / 'w')
-    r = python_cli('tools/train.py', CFG, '--work-dir', work,
-                   *train_opts(demo_data, epochs=1))
+    r = python_cli(
+        'tools/train.py',
+        CFG,
+        '--work-dir',
+        work,
+        *train_opts(demo_data, epochs=1),
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     path = f'{work}/score_stats.csv'
     rows = read_rows(path)
@@ -23,16 +29,23 @@ def test_rows_survive_crash_and_resume(demo_data, tmp_path):
     # The visualizer got the same values (TensorBoard/W&B backends too).
     vis = [v for v in _all_scalar_rows(work) if 'scores/neg_var' in v]
     assert [v['step'] for v in vis] == [1, 2]
-    assert math.isclose(vis[1]['scores/neg_var'], rows[1]['neg_var'],
-                        rel_tol=1e-5)
+    assert math.isclose(
+        vis[1]['scores/neg_var'], rows[1]['neg_var'], rel_tol=1e-5
+    )
 
     # Simulate a crash after the checkpoint at iter 2: an iteration that was
     # flushed but is not in any checkpoint, then a torn half line.
     with open(path, 'a') as f:
         f.write(','.join(['3'] + ['0.5'] * (len(COLUMNS) - 1)) + '\n')
         f.write('4,1,1,0.12')
-    r = python_cli('tools/train.py', CFG, '--work-dir', work, '--resume',
-                   *train_opts(demo_data, epochs=2))
+    r = python_cli(
+        'tools/train.py',
+        CFG,
+        '--work-dir',
+        work,
+        '--resume',
+        *train_opts(demo_data, epochs=2),
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     rows = read_rows(path)
     assert [row['iter'] for row in rows] == [1, 2, 3, 4]
@@ -44,6 +57,7 @@ def test_rows_survive_crash_and_resume(demo_data, tmp_path):
 def _all_scalar_rows(work):
     import glob
     import json
+
     out = []
     for f in sorted(glob.glob(f'{work}/*/vis_data/scalars.json')):
         with open(f) as fh:

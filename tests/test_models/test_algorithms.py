@@ -1,4 +1,5 @@
 """FT algorithms against their mmpretrain parents and the FT maths."""
+
 import copy
 import os.path as osp
 
@@ -19,7 +20,8 @@ METHODS = ['mocov1', 'mocov2', 'simclr', 'simsiam', 'byol']
 
 def _build(cfg_name: str, seed: int = 0, model_type: str = None):
     cfg = Config.fromfile(
-        osp.join(ROOT, 'configs/selfsup/demo', f'{cfg_name}.py'))
+        osp.join(ROOT, 'configs/selfsup/demo', f'{cfg_name}.py')
+    )
     if model_type:
         cfg.model.type = model_type
     torch.manual_seed(seed)
@@ -36,11 +38,15 @@ def test_ft_off_equals_parent(method):
     ft_model = _build(f'{method}_ft_demo')
     ft_model.ft.enabled = False
     # The mmpretrain class the FT algorithm extends, e.g. MoCo for MoCoFT.
-    parent_cls = next(c for c in type(ft_model).__mro__
-                      if c.__module__.startswith('mmpretrain.'))
+    parent_cls = next(
+        c
+        for c in type(ft_model).__mro__
+        if c.__module__.startswith('mmpretrain.')
+    )
     parent = _build(f'{method}_demo', model_type=parent_cls.__name__)
-    missing, unexpected = parent.load_state_dict(ft_model.state_dict(),
-                                                 strict=False)
+    missing, unexpected = parent.load_state_dict(
+        ft_model.state_dict(), strict=False
+    )
     assert not missing and unexpected == ['ft.rng_state']
     inputs = _views()
     torch.manual_seed(1)
@@ -70,12 +76,19 @@ def test_ft_on_changes_loss_and_trains(method):
 def test_train_step_advances_ft_step_once(method):
     from mmengine.optim import OptimWrapper
     from mmpretrain.structures import DataSample
+
     model = _build(f'{method}_ft_demo')
     wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
     g = torch.Generator().manual_seed(0)
-    data = dict(inputs=[torch.randint(0, 256, (4, 3, 32, 32), generator=g,
-                                      dtype=torch.uint8) for _ in range(2)],
-                data_samples=[DataSample() for _ in range(4)])
+    data = dict(
+        inputs=[
+            torch.randint(
+                0, 256, (4, 3, 32, 32), generator=g, dtype=torch.uint8
+            )
+            for _ in range(2)
+        ],
+        data_samples=[DataSample() for _ in range(4)],
+    )
     model.loss(_views(), None)
     assert model.ft.step == 0  # a loss alone (e.g. HSG's reward) no step
     hub = MessageHub.get_current_instance()
@@ -135,8 +148,12 @@ def test_simclr_ft_positive_matches_reference():
     for a in range(6):
         p = a ^ 1
         negs = [j for j in range(6) if j // 2 != a // 2]
-        logits = torch.cat([(z_hat[a] * z_hat[p]).sum().view(1),
-                            z_hat[a] @ z[negs].t()]) / tau
+        logits = (
+            torch.cat(
+                [(z_hat[a] * z_hat[p]).sum().view(1), z_hat[a] @ z[negs].t()]
+            )
+            / tau
+        )
         ref = ref - F.log_softmax(logits, 0)[0]
     torch.testing.assert_close(loss, ref / 6, rtol=1e-4, atol=1e-5)
 
@@ -169,7 +186,8 @@ def test_simclr_ft_negatives_exclude_anchor_pair():
 def test_no_negative_methods_reject_neg(cls_name):
     name = 'simsiam' if cls_name == 'SimSiamFT' else 'byol'
     cfg = Config.fromfile(
-        osp.join(ROOT, 'configs/selfsup/demo', f'{name}_ft_demo.py')).model
+        osp.join(ROOT, 'configs/selfsup/demo', f'{name}_ft_demo.py')
+    ).model
     cfg.ft.neg = True
     with pytest.raises(ValueError, match='no negatives'):
         MODELS.build(cfg)

@@ -1,4 +1,5 @@
 """The Feature Transformation maths on known tensors."""
+
 import os
 import socket
 
@@ -22,7 +23,7 @@ def test_extrapolation_lowers_positive_score_as_derived():
     ft = FeatureTransform(neg=False, granularity='sample', seed=3)
     q_hat, k_hat = ft.extrapolate_positives(q, k)
     lam = ft.last_lambdas['pos'].squeeze(1)
-    assert lam.shape == (64, ) and (lam > 1).all() and (lam < 2).all()
+    assert lam.shape == (64,) and (lam > 1).all() and (lam < 2).all()
     s_hat = (q_hat * k_hat).sum(1)
     expected = s + 2 * lam * (1 - lam) * (1 - s)
     torch.testing.assert_close(s_hat, expected, rtol=1e-5, atol=1e-6)
@@ -31,8 +32,8 @@ def test_extrapolation_lowers_positive_score_as_derived():
 
 
 def test_explicit_lambda_matches_formula():
-    q = torch.tensor([[1., 0.]])
-    k = torch.tensor([[0., 1.]])
+    q = torch.tensor([[1.0, 0.0]])
+    k = torch.tensor([[0.0, 1.0]])
     ft = FeatureTransform(neg=False)
     q_hat, k_hat = ft.extrapolate_positives(q, k, lam=torch.tensor(1.5))
     torch.testing.assert_close(q_hat, torch.tensor([[1.5, -0.5]]))
@@ -55,8 +56,9 @@ def test_negatives_are_convex_mixes_of_queue_rows(layout):
     partner = (z_hat - lam * z) / (1 - lam)
     dist_to_rows = torch.cdist(partner, z)
     idx = dist_to_rows.argmin(1)
-    assert torch.allclose(dist_to_rows.min(1).values, torch.zeros(32),
-                          atol=1e-3)
+    assert torch.allclose(
+        dist_to_rows.min(1).values, torch.zeros(32), atol=1e-3
+    )
     assert sorted(idx.tolist()) == list(range(32))
     # The input (the stored queue) is untouched.
     assert torch.equal(z_in, z if layout == 'rows' else z.t())
@@ -76,10 +78,14 @@ def test_score_mixing_equals_feature_mixing(granularity):
     assert not FeatureTransform(renorm=True).mixes_scores
 
 
-@pytest.mark.parametrize('granularity, pos_shape, neg_shape',
-                         [('batch', (1, 1), (1, 1)),
-                          ('sample', (8, 1), (20, 1)),
-                          ('dim', (8, 6), (20, 6))])
+@pytest.mark.parametrize(
+    'granularity, pos_shape, neg_shape',
+    [
+        ('batch', (1, 1), (1, 1)),
+        ('sample', (8, 1), (20, 1)),
+        ('dim', (8, 6), (20, 6)),
+    ],
+)
 def test_lambda_granularity(granularity, pos_shape, neg_shape):
     ft = FeatureTransform(granularity=granularity)
     ft.extrapolate_positives(_unit(8, 6), _unit(8, 6, 1))
@@ -158,8 +164,9 @@ def _rank_worker(rank, world, port, out):
     ft.step = 5
     ft.extrapolate_positives(_unit(4, 8, rank), _unit(4, 8, 10 + rank))
     ft.interpolate_negatives(_unit(16, 8, 20 + rank))
-    lams = torch.cat([ft.last_lambdas['pos'].flatten(),
-                      ft.last_lambdas['neg'].flatten()])
+    lams = torch.cat(
+        [ft.last_lambdas['pos'].flatten(), ft.last_lambdas['neg'].flatten()]
+    )
     gathered = [torch.empty_like(lams) for _ in range(world)]
     dist.all_gather(gathered, lams)
     if rank == 0:
@@ -173,8 +180,9 @@ def test_same_lambdas_on_two_gloo_ranks():
         port = s.getsockname()[1]
     ctx = mp.get_context('spawn')
     out = ctx.SimpleQueue()
-    mp.start_processes(_rank_worker, args=(2, port, out), nprocs=2,
-                       start_method='spawn')
+    mp.start_processes(
+        _rank_worker, args=(2, port, out), nprocs=2, start_method='spawn'
+    )
     r0, r1 = out.get()
     assert r0 == r1
     assert len(set(r0)) > 1  # real draws, not a constant

@@ -1,4 +1,5 @@
 """Generators, discriminator, schedule and differentiable augmentation."""
+
 import math
 
 import pytest
@@ -20,7 +21,7 @@ def test_generator_and_discriminator_sizes(size):
     assert img.shape == (2, 3, size, size)
     assert img.min() >= 0 and img.max() <= 1
     logits = Discriminator(in_size=size, base_channels=4)(img)
-    assert logits.shape == (2, )
+    assert logits.shape == (2,)
 
 
 def test_unsupported_size():
@@ -32,7 +33,8 @@ def test_unsupported_size():
 def test_pair_noise_has_the_scheduled_correlation(rho):
     z = torch.randn(4000, 64, generator=torch.Generator().manual_seed(0))
     z_b = PairGenerator.correlated_noise(
-        z, rho, torch.Generator().manual_seed(1))
+        z, rho, torch.Generator().manual_seed(1)
+    )
     corr = torch.corrcoef(torch.stack([z.flatten(), z_b.flatten()]))[0, 1]
     assert abs(float(corr) - rho) < 0.01
     assert abs(float(z_b.std()) - 1.0) < 0.01  # still standard normal
@@ -70,5 +72,6 @@ def test_diff_augment_is_differentiable_and_seeded():
     assert x.grad is not None and x.grad.abs().sum() > 0
     again = aug(x.detach(), torch.Generator().manual_seed(0))
     assert torch.equal(out.detach(), again)
-    assert not torch.equal(again, aug(x.detach(),
-                                      torch.Generator().manual_seed(1)))
+    assert not torch.equal(
+        again, aug(x.detach(), torch.Generator().manual_seed(1))
+    )

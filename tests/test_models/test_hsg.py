@@ -1,4 +1,5 @@
 """Hard Sample Generation: optimizer groups, adversarial sign, schedule."""
+
 import copy
 import os.path as osp
 
@@ -21,16 +22,18 @@ CONFIGS = ['hsg_simclr_demo', 'hsg_mocov2_demo']
 
 
 def _setup(name, lr_scale=None):
-    cfg = Config.fromfile(osp.join(ROOT, 'configs/selfsup/demo',
-                                   f'{name}.py'))
+    cfg = Config.fromfile(osp.join(ROOT, 'configs/selfsup/demo', f'{name}.py'))
     cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     torch.manual_seed(0)
     model = revert_sync_batchnorm(MODELS.build(cfg.model)).train()
     ow_cfg = copy.deepcopy(cfg.optim_wrapper.to_dict())
-    constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
-        type=ow_cfg.pop('constructor'),
-        paramwise_cfg=ow_cfg.pop('paramwise_cfg', None),
-        optim_wrapper_cfg=ow_cfg))
+    constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(
+            type=ow_cfg.pop('constructor'),
+            paramwise_cfg=ow_cfg.pop('paramwise_cfg', None),
+            optim_wrapper_cfg=ow_cfg,
+        )
+    )
     for group, scale in (lr_scale or {}).items():
         constructor.cfgs[group]['optimizer']['lr'] *= scale
     return model, constructor(model)
@@ -38,15 +41,22 @@ def _setup(name, lr_scale=None):
 
 def _batch(n=4, size=64):
     g = torch.Generator().manual_seed(0)
-    views = [torch.randint(0, 256, (n, 3, size, size), generator=g,
-                           dtype=torch.uint8) for _ in range(2)]
+    views = [
+        torch.randint(
+            0, 256, (n, 3, size, size), generator=g, dtype=torch.uint8
+        )
+        for _ in range(2)
+    ]
     return dict(inputs=views, data_samples=[DataSample() for _ in range(n)])
 
 
 def _params(model, group):
-    return {f'{m}.{k}': p for m in model.optim_groups()[group]
-            for k, p in getattr(model, m).named_parameters()
-            if p.requires_grad}
+    return {
+        f'{m}.{k}': p
+        for m in model.optim_groups()[group]
+        for k, p in getattr(model, m).named_parameters()
+        if p.requires_grad
+    }
 
 
 @pytest.mark.parametrize('name', CONFIGS)
@@ -56,16 +66,19 @@ def test_groups_partition_the_trainable_parameters(name):
     assert set(ow.keys()) == {'encoder', 'generator', 'discriminator'}
     owned = {}
     for group in ow.keys():
-        ids = {id(p) for g in ow[group].optimizer.param_groups
-               for p in g['params'] if p.requires_grad}
+        ids = {
+            id(p)
+            for g in ow[group].optimizer.param_groups
+            for p in g['params']
+            if p.requires_grad
+        }
         assert ids == {id(p) for p in _params(model, group).values()}
         for i in ids:
             assert i not in owned, 'a parameter in two optimizers'
             owned[i] = group
     trainable = {id(p) for p in model.parameters() if p.requires_grad}
     assert set(owned) == trainable
-    assert model.optim_groups()['generator'] == ['generator',
-                                                 'pair_generator']
+    assert model.optim_groups()['generator'] == ['generator', 'pair_generator']
 
 
 def test_encoder_group_inherits_the_method_optimizer():
@@ -73,8 +86,11 @@ def test_encoder_group_inherits_the_method_optimizer():
     _, ow = _setup('hsg_simclr_demo')
     assert type(ow['encoder'].optimizer).__name__ == 'LARS'
     assert type(ow['generator'].optimizer).__name__ == 'Adam'
-    no_decay = [g for g in ow['encoder'].optimizer.param_groups
-                if g['weight_decay'] == 0]
+    no_decay = [
+        g
+        for g in ow['encoder'].optimizer.param_groups
+        if g['weight_decay'] == 0
+    ]
     assert no_decay  # SimCLR's bn/bias rules reached the encoder group
 
 
@@ -82,18 +98,23 @@ def test_encoder_group_inherits_the_method_optimizer():
 @pytest.mark.parametrize('active', ['encoder', 'generator', 'discriminator'])
 def test_each_optimizer_updates_only_its_parameters(name, active):
     # lr 0 for the other two groups: only the active group may change.
-    model, ow = _setup(name, {g: 0.0 for g in
-                              ('encoder', 'generator', 'discriminator')
-                              if g != active})
-    before = {g: {k: p.detach().clone()
-                  for k, p in _params(model, g).items()}
-              for g in ow.keys()}
+    model, ow = _setup(
+        name,
+        {
+            g: 0.0
+            for g in ('encoder', 'generator', 'discriminator')
+            if g != active
+        },
+    )
+    before = {
+        g: {k: p.detach().clone() for k, p in _params(model, g).items()}
+        for g in ow.keys()
+    }
     log = model.train_step(_batch(), ow)
     assert torch.isfinite(log['loss'])
     for group, params in before.items():
         now = _params(model, group)
-        changed = [k for k, v in params.items()
-                   if not torch.equal(v, now[k])]
+        changed = [k for k, v in params.items() if not torch.equal(v, now[k])]
         if group == active:
             assert len(changed) > len(params) // 2, f'{group} not updated'
         else:
@@ -104,8 +125,9 @@ def test_each_optimizer_updates_only_its_parameters(name, active):
 def test_generator_step_raises_the_encoder_loss_on_its_samples(name):
     model, _ = _setup(name)
     model.adv_weight = 0.0  # the hardness reward alone
-    real = [model.data_preprocessor(_batch(), True)['inputs'][i]
-            for i in range(2)]
+    real = [
+        model.data_preprocessor(_batch(), True)['inputs'][i] for i in range(2)
+    ]
 
     def reward():
         z_gen = torch.Generator().manual_seed(3)
@@ -152,16 +174,24 @@ def test_clear_errors():
     with pytest.raises(ValueError, match='out_size=64 must match'):
         model.train_step(_batch(size=32), ow)
     with pytest.raises(ValueError, match='missing'):
-        OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
-            type='HSGOptimWrapperConstructor',
-            optim_wrapper_cfg=dict(encoder={}, generator={})))
-    with pytest.raises(ValueError, match="unknown optim_wrapper keys"):
-        OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
-            type='HSGOptimWrapperConstructor',
-            optim_wrapper_cfg=dict(encoder={}, generator={},
-                                   discriminator={}, optimizer={})))
+        OPTIM_WRAPPER_CONSTRUCTORS.build(
+            dict(
+                type='HSGOptimWrapperConstructor',
+                optim_wrapper_cfg=dict(encoder={}, generator={}),
+            )
+        )
+    with pytest.raises(ValueError, match='unknown optim_wrapper keys'):
+        OPTIM_WRAPPER_CONSTRUCTORS.build(
+            dict(
+                type='HSGOptimWrapperConstructor',
+                optim_wrapper_cfg=dict(
+                    encoder={}, generator={}, discriminator={}, optimizer={}
+                ),
+            )
+        )
     with pytest.raises(ValueError, match='num_single'):
-        cfg = Config.fromfile(osp.join(ROOT, 'configs/selfsup/demo',
-                                       'hsg_simclr_demo.py'))
+        cfg = Config.fromfile(
+            osp.join(ROOT, 'configs/selfsup/demo', 'hsg_simclr_demo.py')
+        )
         cfg.model.num_single = cfg.model.num_pairs = 0
         MODELS.build(cfg.model)

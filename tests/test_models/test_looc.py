@@ -1,4 +1,5 @@
 """LooC / LooC++: positive masks, per-space queues and the loss."""
+
 import os.path as osp
 
 import pytest
@@ -28,8 +29,7 @@ def _model(cfg='looc_demo', **over):
 
 def _views(n_views=4, size=32):
     g = torch.Generator().manual_seed(0)
-    return [torch.randn(B, 3, size, size, generator=g)
-            for _ in range(n_views)]
+    return [torch.randn(B, 3, size, size, generator=g) for _ in range(n_views)]
 
 
 def _spy_encode(model):
@@ -66,8 +66,12 @@ def test_loss_is_mean_infonce_over_spaces_and_positives():
             positives = range(3) if j == 0 else [j]
             for p in positives:
                 others = [v for v in range(3) if v not in positives]
-                logits = torch.cat([qs[j][b] @ keys[[p] + others].t(),
-                                    queue_scores]) / t
+                logits = (
+                    torch.cat(
+                        [qs[j][b] @ keys[[p] + others].t(), queue_scores]
+                    )
+                    / t
+                )
                 rows.append(-F.log_softmax(logits, 0)[0])
         expected.append(torch.stack(rows).mean())
     torch.testing.assert_close(loss, torch.stack(expected).mean())
@@ -104,8 +108,9 @@ def test_looc_pp_representation_concatenates_spaces():
     x = torch.randn(2, 3, 32, 32)
     feat = model.extract_feat(x)[0]
     assert feat.shape == (2, 3 * 128)
-    torch.testing.assert_close(feat.view(2, 3, 128).norm(dim=2),
-                               torch.ones(2, 3))
+    torch.testing.assert_close(
+        feat.view(2, 3, 128).norm(dim=2), torch.ones(2, 3)
+    )
     backbone = _model('looc_demo').eval().extract_feat(x)
     assert backbone[-1].shape == (2, 512, 1, 1)
 
@@ -115,5 +120,11 @@ def test_clear_errors():
     with pytest.raises(ValueError, match='needs 4 views'):
         model.loss(_views(n_views=2), None)
     with pytest.raises(TypeError, match='LooCNeck'):
-        _model(neck=dict(type='MoCoV2Neck', in_channels=512,
-                         hid_channels=512, out_channels=128))
+        _model(
+            neck=dict(
+                type='MoCoV2Neck',
+                in_channels=512,
+                hid_channels=512,
+                out_channels=128,
+            )
+        )

@@ -1,4 +1,5 @@
 """LooCNeck: shared layer, one head per space, LooC++ concatenation."""
+
 import pytest
 import torch
 
@@ -22,8 +23,9 @@ def test_concat_output():
     neck = LooCNeck(8, 16, 4, num_spaces=3, output='concat')
     out = neck([torch.randn(2, 8, 3, 3)])
     assert len(out) == 1 and out[0].shape == (2, 12)
-    torch.testing.assert_close(out[0].view(2, 3, 4).norm(dim=2),
-                               torch.ones(2, 3))
+    torch.testing.assert_close(
+        out[0].view(2, 3, 4).norm(dim=2), torch.ones(2, 3)
+    )
 
 
 @pytest.mark.parametrize('bad', [dict(num_spaces=0), dict(output='x')])

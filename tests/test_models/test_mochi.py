@@ -1,4 +1,5 @@
 """MoCHi: synthetic hard negatives on known tensors and in the model."""
+
 import os.path as osp
 
 import pytest
@@ -25,9 +26,14 @@ def _unit(*shape, seed=0):
 def test_synthetic_negatives_are_unit_detached_and_harder():
     q = _unit(8, 16).requires_grad_()
     negatives = _unit(256, 16, seed=1)
-    out = mix_hard_negatives(q, negatives, num_hard=32, num_mix=20,
-                             num_query_mix=10,
-                             generator=torch.Generator().manual_seed(0))
+    out = mix_hard_negatives(
+        q,
+        negatives,
+        num_hard=32,
+        num_mix=20,
+        num_query_mix=10,
+        generator=torch.Generator().manual_seed(0),
+    )
     assert out.shape == (8, 30, 16)
     assert not out.requires_grad and out.grad_fn is None
     torch.testing.assert_close(out.norm(dim=2), torch.ones(8, 30))
@@ -42,12 +48,18 @@ def test_mixes_come_from_the_hardest_negatives_only():
     q = _unit(4, 8)
     negatives = _unit(64, 8, seed=2)
     hardest = negatives[(q @ negatives.t()).argmax(1)]  # 4 x 8
-    out = mix_hard_negatives(q, negatives, num_hard=1, num_mix=3,
-                             num_query_mix=5,
-                             generator=torch.Generator().manual_seed(0))
+    out = mix_hard_negatives(
+        q,
+        negatives,
+        num_hard=1,
+        num_mix=3,
+        num_query_mix=5,
+        generator=torch.Generator().manual_seed(0),
+    )
     # N=1: a mix of the hardest negative with itself is that negative ...
-    torch.testing.assert_close(out[:, :3],
-                               hardest.unsqueeze(1).expand(4, 3, 8))
+    torch.testing.assert_close(
+        out[:, :3], hardest.unsqueeze(1).expand(4, 3, 8)
+    )
     # ... and a query mix (beta <= 0.5) is at least as close to q.
     top = (q * hardest).sum(1, keepdim=True)
     s_prime = torch.einsum('bd,bsd->bs', q, out[:, 3:])
@@ -120,8 +132,9 @@ def test_with_feature_transform():
     assert model.ft.last_lambdas  # FT drew lambdas in the same step
 
 
-@pytest.mark.parametrize('bad', [dict(num_hard=0), dict(num_mix=-1),
-                                 dict(warmup_epochs=-1)])
+@pytest.mark.parametrize(
+    'bad', [dict(num_hard=0), dict(num_mix=-1), dict(warmup_epochs=-1)]
+)
 def test_rejects_invalid_options(bad):
     with pytest.raises(ValueError):
         _model(**bad)

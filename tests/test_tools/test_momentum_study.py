@@ -1,4 +1,5 @@
 """The momentum-study command trains one run per m and plots them."""
+
 import os
 
 from ftcl_mm.utils.score_csv import read_rows
@@ -8,12 +9,22 @@ from ..conftest import python_cli
 
 def test_momentum_study_demo(demo_data, tmp_path):
     work = str(tmp_path / 'study')
-    r = python_cli('tools/analysis/momentum_study.py', '--scale', 'demo',
-                   '--momentums', '0.99', '0.5', '--epochs', '1',
-                   '--work-dir', work, '--cfg-options',
-                   'train_dataloader.num_workers=0',
-                   'train_dataloader.persistent_workers=False',
-                   env=dict(FTCL_DEMO_DATA=demo_data))
+    r = python_cli(
+        'tools/analysis/momentum_study.py',
+        '--scale',
+        'demo',
+        '--momentums',
+        '0.99',
+        '0.5',
+        '--epochs',
+        '1',
+        '--work-dir',
+        work,
+        '--cfg-options',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        env=dict(FTCL_DEMO_DATA=demo_data),
+    )
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     for m in ('0.99', '0.5'):
         rows = read_rows(os.path.join(work, f'm{m}', 'score_stats.csv'))

@@ -11,6 +11,7 @@ images, batch 128, 10 epochs (150 steps), seed 0. Measured on this setup
 not enough to beat random init (SimCLR kNN 24.9 vs 27.6 %), so a test of
 that size could not tell learning from noise.
 """
+
 import os.path as osp
 import sys
 
@@ -24,8 +25,9 @@ sys.path.insert(0, f'{ROOT}/tools/benchmarks')
 from knn_eval import extract, knn_top1  # noqa: E402
 
 CONFIG = 'configs/selfsup/tiny/simclr_tiny.py'
-LINEAR_CONFIG = ('configs/benchmarks/classification/tiny/'
-                 'resnet18w16_linear_tiny.py')
+LINEAR_CONFIG = (
+    'configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py'
+)
 WIDTH, SIZE, EPOCHS = 8, 32, 10
 #: Final (last 10 % of steps) positive - negative mean score, and kNN
 #: top-1 (k=20, 300 val images, 10 classes) a learning run must reach;
@@ -38,16 +40,27 @@ MIN_KNN = 28.0
 @pytest.fixture(scope='module')
 def small_data(tmp_path_factory) -> str:
     from ftcl_mm.datasets.demo_data import DemoDataSpec, generate_demo_data
+
     out = str(tmp_path_factory.mktemp('tiny') / 'data')
-    generate_demo_data(out, DemoDataSpec(
-        cls_classes=10, cls_train_per_class=200, cls_val_per_class=30,
-        cls_size=SIZE, det_train=1, det_val=1, det_size=64))
+    generate_demo_data(
+        out,
+        DemoDataSpec(
+            cls_classes=10,
+            cls_train_per_class=200,
+            cls_val_per_class=30,
+            cls_size=SIZE,
+            det_train=1,
+            det_val=1,
+            det_size=64,
+        ),
+    )
     return out
 
 
 def _small_config(data: str, path: str) -> str:
     """The tiny SimCLR config at width 8 and 32 px on ``data``."""
     from mmengine.config import Config
+
     cfg = Config.fromfile(osp.join(ROOT, CONFIG))
     cfg.model.backbone.update(stem_channels=WIDTH, base_channels=WIDTH)
     cfg.model.neck.in_channels = WIDTH * 8
@@ -67,10 +80,13 @@ def _small_config(data: str, path: str) -> str:
 
 def _gap(work: str) -> float:
     from ftcl_mm.visualization import load_run
+
     stats = load_run(work)
     tail = max(1, len(stats['iter']) // 10)
-    return float(np.nanmean(stats['pos_mean'][-tail:]) -
-                 np.nanmean(stats['neg_mean'][-tail:]))
+    return float(
+        np.nanmean(stats['pos_mean'][-tail:])
+        - np.nanmean(stats['neg_mean'][-tail:])
+    )
 
 
 def _knn(data: str, checkpoint=None) -> float:
@@ -82,28 +98,43 @@ def _knn(data: str, checkpoint=None) -> float:
     from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
+
     cfg = Config.fromfile(osp.join(ROOT, LINEAR_CONFIG))
-    cfg.model.backbone.update(stem_channels=WIDTH, base_channels=WIDTH,
-                              init_cfg=None)
+    cfg.model.backbone.update(
+        stem_channels=WIDTH, base_channels=WIDTH, init_cfg=None
+    )
     init_default_scope('mmpretrain')
     set_random_seed(0)
-    model = MODELS.build(dict(cfg.model,
-                              data_preprocessor=cfg.data_preprocessor))
+    model = MODELS.build(
+        dict(cfg.model, data_preprocessor=cfg.data_preprocessor)
+    )
     model.init_weights()
     if checkpoint:
         state = torch.load(checkpoint, map_location='cpu')['state_dict']
-        model.backbone.load_state_dict({
-            k[len('backbone.'):]: v
-            for k, v in state.items() if k.startswith('backbone.')
-        })
+        model.backbone.load_state_dict(
+            {
+                k[len('backbone.') :]: v
+                for k, v in state.items()
+                if k.startswith('backbone.')
+            }
+        )
     model.eval()
     pipeline = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
-    split = dict(type='CustomDataset', data_root=f'{data}/imagenet',
-                 pipeline=pipeline)
-    tr_f, tr_l, n = extract(model, dict(split, ann_file='meta/train.txt',
-                                        data_prefix='train'), 200, 'cpu')
-    va_f, va_l, _ = extract(model, dict(split, ann_file='meta/val.txt',
-                                        data_prefix='val'), 200, 'cpu')
+    split = dict(
+        type='CustomDataset', data_root=f'{data}/imagenet', pipeline=pipeline
+    )
+    tr_f, tr_l, n = extract(
+        model,
+        dict(split, ann_file='meta/train.txt', data_prefix='train'),
+        200,
+        'cpu',
+    )
+    va_f, va_l, _ = extract(
+        model,
+        dict(split, ann_file='meta/val.txt', data_prefix='val'),
+        200,
+        'cpu',
+    )
     return knn_top1(tr_f, tr_l, va_f, va_l, 20, 0.07, n)
 
 
@@ -122,5 +153,6 @@ def test_simclr_tiny_learns_and_random_init_does_not(small_data, tmp_path):
     # first step's, before any update).
     assert random_knn < MIN_KNN
     from ftcl_mm.visualization import load_run
+
     first = load_run(work)
     assert first['pos_mean'][0] - first['neg_mean'][0] < MIN_GAP

@@ -1,4 +1,5 @@
 """tools/train.py and tools/dist_train.sh on the demo MoCo v2 config."""
+
 import os.path as osp
 import sys
 
@@ -12,8 +13,13 @@ FT_CFG = 'configs/selfsup/demo/mocov2_ft_demo.py'
 
 def test_train_two_iterations_then_resume(demo_data, tmp_path):
     work = str(tmp_path / 'work')
-    r = python_cli('tools/train.py', DEMO_CFG, '--work-dir', work,
-                   *train_opts(demo_data, epochs=1))
+    r = python_cli(
+        'tools/train.py',
+        DEMO_CFG,
+        '--work-dir',
+        work,
+        *train_opts(demo_data, epochs=1),
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     ckpt = osp.join(work, 'epoch_1.pth')
     # Loads under the torch default (weights_only=True) thanks to ftcl_mm.
@@ -22,8 +28,14 @@ def test_train_two_iterations_then_resume(demo_data, tmp_path):
     assert 'queue' in state['state_dict']
     assert [row['iter'] for row in scalars(work)] == [1, 2]
 
-    r = python_cli('tools/train.py', DEMO_CFG, '--work-dir', work,
-                   '--resume', *train_opts(demo_data, epochs=2))
+    r = python_cli(
+        'tools/train.py',
+        DEMO_CFG,
+        '--work-dir',
+        work,
+        '--resume',
+        *train_opts(demo_data, epochs=2),
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'resumed epoch: 1, iter: 2' in r.stdout + r.stderr
     state2 = torch.load(osp.join(work, 'epoch_2.pth'), map_location='cpu')
@@ -39,9 +51,18 @@ def test_dist_train_two_cpu_processes(demo_data, tmp_path):
     work = str(tmp_path / 'dist')
     # The FT variant: its state (lambda stream) must pass mmengine's
     # broadcast of model state and be identical on both ranks.
-    r = run_cli(['bash', 'tools/dist_train.sh', FT_CFG, '2', '--work-dir',
-                 work, *train_opts(demo_data, epochs=1)],
-                env=dict(FTCL_PYTHON=sys.executable, PORT='29531'))
+    r = run_cli(
+        [
+            'bash',
+            'tools/dist_train.sh',
+            FT_CFG,
+            '2',
+            '--work-dir',
+            work,
+            *train_opts(demo_data, epochs=1),
+        ],
+        env=dict(FTCL_PYTHON=sys.executable, PORT='29531'),
+    )
     out = r.stdout + r.stderr
     assert r.returncode == 0, out[-3000:]
     assert 'Distributed launcher: pytorch' in out or 'launcher' in out
@@ -54,9 +75,14 @@ def test_dist_train_two_cpu_processes(demo_data, tmp_path):
 
 
 def test_missing_data_root_is_one_clear_line(tmp_path):
-    r = python_cli('tools/train.py', DEMO_CFG, '--work-dir',
-                   str(tmp_path / 'w'), '--cfg-options',
-                   'train_dataloader.dataset.data_root=/no/such/root')
+    r = python_cli(
+        'tools/train.py',
+        DEMO_CFG,
+        '--work-dir',
+        str(tmp_path / 'w'),
+        '--cfg-options',
+        'train_dataloader.dataset.data_root=/no/such/root',
+    )
     assert r.returncode == 2
     errors = [ln for ln in r.stderr.splitlines() if 'error' in ln]
     assert errors == [

@@ -1,4 +1,5 @@
 """Every FT algorithm trains 2 iterations from its demo config."""
+
 import pytest
 import torch
 
@@ -6,12 +7,18 @@ from ..conftest import python_cli, scalars, train_opts
 
 
 @pytest.mark.parametrize(
-    'method', ['mocov1_ft', 'simclr_ft', 'simsiam_ft', 'byol_ft'])
+    'method', ['mocov1_ft', 'simclr_ft', 'simsiam_ft', 'byol_ft']
+)
 def test_demo_config_trains_two_iterations(method, demo_data, tmp_path):
     # mocov2_ft is covered by the hook tests.
     work = str(tmp_path / method)
-    r = python_cli('tools/train.py', f'configs/selfsup/demo/{method}_demo.py',
-                   '--work-dir', work, *train_opts(demo_data, epochs=1))
+    r = python_cli(
+        'tools/train.py',
+        f'configs/selfsup/demo/{method}_demo.py',
+        '--work-dir',
+        work,
+        *train_opts(demo_data, epochs=1),
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     rows = scalars(work)
     assert [row['iter'] for row in rows] == [1, 2]

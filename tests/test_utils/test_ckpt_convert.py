@@ -1,4 +1,5 @@
 """Checkpoint conversion to mmdet, torchvision and detectron2 layouts."""
+
 import os
 import os.path as osp
 import pickle
@@ -23,13 +24,15 @@ DET = osp.join(ROOT, 'configs/benchmarks/mmdetection')
 def r50_train_ckpt(tmp_path_factory):
     """A MoCo v2 + FT R50 training checkpoint (random weights, real keys)."""
     from mmpretrain.registry import MODELS
+
     cfg = Config.fromfile(osp.join(ROOT, 'configs/selfsup/mocov2_ft.py'))
     cfg.model.queue_len = 256
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     path = str(tmp_path_factory.mktemp('r50') / 'epoch_3.pth')
-    torch.save(dict(state_dict=model.state_dict(),
-                    meta=dict(iter=300, epoch=3)), path)
+    torch.save(
+        dict(state_dict=model.state_dict(), meta=dict(iter=300, epoch=3)), path
+    )
     return path, model.backbone.state_dict()
 
 
@@ -39,6 +42,7 @@ class _Foreign:
 
 def _detector(config: str, pretrained: str):
     from mmdet.registry import MODELS
+
     init_default_scope('mmdet')
     cfg = Config.fromfile(osp.join(DET, config))
     n_set = set_pretrained(cfg, pretrained)
@@ -47,13 +51,17 @@ def _detector(config: str, pretrained: str):
     return model, n_set
 
 
-@pytest.mark.parametrize('config, n_inits', [
-    ('voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py', 2),
-    ('coco/mask-rcnn_r50-c4_ms-1x_coco.py', 2),
-    ('coco/mask-rcnn_r50_fpn_ms-1x_coco.py', 1),
-])
-def test_mmdet_file_initialises_real_detectors(r50_train_ckpt, tmp_path,
-                                               config, n_inits):
+@pytest.mark.parametrize(
+    'config, n_inits',
+    [
+        ('voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py', 2),
+        ('coco/mask-rcnn_r50-c4_ms-1x_coco.py', 2),
+        ('coco/mask-rcnn_r50_fpn_ms-1x_coco.py', 1),
+    ],
+)
+def test_mmdet_file_initialises_real_detectors(
+    r50_train_ckpt, tmp_path, config, n_inits
+):
     src, backbone = r50_train_ckpt
     dst = str(tmp_path / 'r50.pth')
     summary = convert(src, dst)
@@ -65,8 +73,12 @@ def test_mmdet_file_initialises_real_detectors(r50_train_ckpt, tmp_path,
     assert n_set == n_inits  # backbone (+ res5 shared head for C4)
     own = {f'backbone.{k}': v for k, v in det.backbone.state_dict().items()}
     if hasattr(det.roi_head, 'shared_head') and det.roi_head.shared_head:
-        own.update({f'shared.{k}': v for k, v in
-                    det.roi_head.shared_head.state_dict().items()})
+        own.update(
+            {
+                f'shared.{k}': v
+                for k, v in det.roi_head.shared_head.state_dict().items()
+            }
+        )
     # Every backbone and res5 tensor came from the checkpoint.
     for key, value in own.items():
         name = key.split('.', 1)[1]
@@ -82,7 +94,8 @@ def test_torchvision_strict_load_misses_only_fc(r50_train_ckpt, tmp_path):
     dst = str(tmp_path / 'tv.pth')
     convert(src, dst, fmt='torchvision')
     result = torchvision.models.resnet50().load_state_dict(
-        torch.load(dst, weights_only=True), strict=False)
+        torch.load(dst, weights_only=True), strict=False
+    )
     assert sorted(result.missing_keys) == ['fc.bias', 'fc.weight']
     assert result.unexpected_keys == []
 
@@ -95,12 +108,18 @@ def test_detectron2_names(r50_train_ckpt, tmp_path):
         obj = pickle.load(f)
     assert obj['matching_heuristics'] is True
     names = set(obj['model'])
-    pattern = re.compile(r'^(stem\.conv1|res[2-5]\.\d+\.(conv[1-3]|shortcut))'
-                         r'(\.norm)?\.(weight|bias|running_mean|running_var)$')
+    pattern = re.compile(
+        r'^(stem\.conv1|res[2-5]\.\d+\.(conv[1-3]|shortcut))'
+        r'(\.norm)?\.(weight|bias|running_mean|running_var)$'
+    )
     assert all(pattern.match(n) for n in names), sorted(names)[:5]
-    for n in ('stem.conv1.weight', 'stem.conv1.norm.running_var',
-              'res2.0.shortcut.weight', 'res2.0.shortcut.norm.bias',
-              'res5.2.conv3.norm.weight'):
+    for n in (
+        'stem.conv1.weight',
+        'stem.conv1.norm.running_var',
+        'res2.0.shortcut.weight',
+        'res2.0.shortcut.norm.bias',
+        'res5.2.conv3.norm.weight',
+    ):
         assert n in names
     assert all(isinstance(v, np.ndarray) for v in obj['model'].values())
     n_expected = len([k for k in backbone if 'num_batches' not in k])
@@ -113,14 +132,21 @@ def test_converts_a_real_training_run(pretrain_ckpt, tmp_path):
     assert r.returncode == 0, r.stderr
     assert 'ResNet-18, 120 tensors' in r.stdout and 'iter 2' in r.stdout
     online = torch.load(dst, weights_only=True)['state_dict']
-    r = python_cli('tools/convert_ckpt.py', pretrain_ckpt,
-                   str(tmp_path / 'k.pth'), '--encoder', 'momentum')
+    r = python_cli(
+        'tools/convert_ckpt.py',
+        pretrain_ckpt,
+        str(tmp_path / 'k.pth'),
+        '--encoder',
+        'momentum',
+    )
     assert r.returncode == 0, r.stderr
-    momentum = torch.load(str(tmp_path / 'k.pth'),
-                          weights_only=True)['state_dict']
+    momentum = torch.load(str(tmp_path / 'k.pth'), weights_only=True)[
+        'state_dict'
+    ]
     assert set(online) == set(momentum)
-    assert not torch.equal(online['layer1.0.conv1.weight'],
-                           momentum['layer1.0.conv1.weight'])
+    assert not torch.equal(
+        online['layer1.0.conv1.weight'], momentum['layer1.0.conv1.weight']
+    )
 
 
 def test_bad_inputs(tmp_path, r50_train_ckpt):
@@ -130,8 +156,7 @@ def test_bad_inputs(tmp_path, r50_train_ckpt):
     with pytest.raises(ConvertError, match='not a PyTorch checkpoint'):
         convert(str(text), str(tmp_path / 'a.pth'))
     no_backbone = str(tmp_path / 'head.pth')
-    torch.save(dict(state_dict={'head.fc.weight': torch.ones(2)}),
-               no_backbone)
+    torch.save(dict(state_dict={'head.fc.weight': torch.ones(2)}), no_backbone)
     with pytest.raises(ConvertError, match='no backbone weights'):
         convert(no_backbone, str(tmp_path / 'b.pth'))
     with pytest.raises(ConvertError, match='does not exist'):
@@ -147,9 +172,14 @@ def test_bad_inputs(tmp_path, r50_train_ckpt):
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         f'convert_ckpt.py: error: {existing} already exists; pass --force '
-        'to overwrite']
+        'to overwrite'
+    ]
     assert existing.read_bytes() == b'keep'
-    assert python_cli('tools/convert_ckpt.py', src, str(existing),
-                      '--force').returncode == 0
+    assert (
+        python_cli(
+            'tools/convert_ckpt.py', src, str(existing), '--force'
+        ).returncode
+        == 0
+    )
     assert not [f for f in os.listdir(tmp_path) if f.startswith('.convert')]
     assert python_cli('tools/convert_ckpt.py', '--help').returncode == 0

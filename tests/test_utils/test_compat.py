@@ -1,4 +1,5 @@
 """mmengine checkpoints load under weights_only; foreign objects do not."""
+
 import os
 import pickle
 
@@ -19,7 +20,6 @@ class _Foreign:
 
 
 class _RunsCode:
-
     def __reduce__(self):
         return (os.system, ('echo should-not-run',))
 
@@ -42,10 +42,12 @@ def _message_hub_state() -> dict:
 
 def test_training_checkpoint_loads_with_weights_only(tmp_path):
     path = str(tmp_path / 'ckpt.pth')
-    ckpt = dict(meta=dict(epoch=1, iter=3, seed=np.int64(5)),
-                state_dict=dict(w=torch.ones(2)),
-                message_hub=_message_hub_state(),
-                extra=np.arange(3, dtype=np.float32))
+    ckpt = dict(
+        meta=dict(epoch=1, iter=3, seed=np.int64(5)),
+        state_dict=dict(w=torch.ones(2)),
+        message_hub=_message_hub_state(),
+        extra=np.arange(3, dtype=np.float32),
+    )
     torch.save(ckpt, path)
     loaded = torch.load(path, weights_only=True)
     buf = loaded['message_hub']['log_scalars']['train/loss']
@@ -58,8 +60,11 @@ def test_training_checkpoint_loads_with_weights_only(tmp_path):
     assert _load_checkpoint(path, map_location='cpu')['meta']['iter'] == 3
 
 
-@pytest.mark.parametrize('obj', [_Foreign(), _RunsCode(), _GetattrChain()],
-                         ids=['foreign-class', 'os.system', 'getattr-chain'])
+@pytest.mark.parametrize(
+    'obj',
+    [_Foreign(), _RunsCode(), _GetattrChain()],
+    ids=['foreign-class', 'os.system', 'getattr-chain'],
+)
 def test_foreign_objects_are_refused(tmp_path, obj):
     path = str(tmp_path / 'evil.pth')
     torch.save(dict(state_dict={}, payload=obj), path)
@@ -71,8 +76,8 @@ def test_foreign_objects_are_refused(tmp_path, obj):
 
 def test_restricted_getattr_only_resolves_statistics():
     from ftcl_mm.utils.compat import _history_buffer_getattr
-    assert _history_buffer_getattr(HistoryBuffer, 'mean') is \
-        HistoryBuffer.mean
+
+    assert _history_buffer_getattr(HistoryBuffer, 'mean') is HistoryBuffer.mean
     with pytest.raises(pickle.UnpicklingError):
         _history_buffer_getattr(HistoryBuffer, '__init__')
     with pytest.raises(pickle.UnpicklingError):

@@ -1,4 +1,5 @@
 """Thread counts: env precedence, per-process split, clear errors."""
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """Command-line flags map onto the config; bad input fails early."""
+
 import os.path as osp
 
 import pytest
@@ -38,10 +39,12 @@ def test_missing_ann_file(cfg):
 def test_wrapped_dataset_is_checked(cfg):
     inner = cfg.train_dataloader.dataset
     inner.data_root = '/no/such/dir'
-    cfg.train_dataloader.dataset = dict(type='RepeatDataset', times=2,
-                                        dataset=inner)
-    with pytest.raises(ConfigError,
-                       match=r'train_dataloader\.dataset\.dataset'):
+    cfg.train_dataloader.dataset = dict(
+        type='RepeatDataset', times=2, dataset=inner
+    )
+    with pytest.raises(
+        ConfigError, match=r'train_dataloader\.dataset\.dataset'
+    ):
         prepare_config(cfg)
 
 

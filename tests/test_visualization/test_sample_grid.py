@@ -1,4 +1,5 @@
 """Sample grids: layout and atomic PNG writing."""
+
 import numpy as np
 import torch
 from PIL import Image
@@ -8,9 +9,11 @@ from ftcl_mm.visualization import sample_grid, save_png
 
 def test_layout_rows_are_samples_columns_are_generators(tmp_path):
     n, h = 3, 4
-    samples = dict(single=torch.zeros(n, 3, h, h),
-                   pair_a=torch.ones(n, 3, h, h),
-                   pair_b=torch.full((n, 3, h, h), 0.5))
+    samples = dict(
+        single=torch.zeros(n, 3, h, h),
+        pair_a=torch.ones(n, 3, h, h),
+        pair_b=torch.full((n, 3, h, h), 0.5),
+    )
     samples['single'][1, 0] = 1.0  # row 1 of column 0 is red
     grid = sample_grid(samples, pad=1)
     assert grid.shape == (n * (h + 1) + 1, 3 * (h + 1) + 1, 3)

@@ -1,4 +1,5 @@
 """Plots from score_stats.csv files, and the CLI's errors."""
+
 import math
 import os
 
@@ -35,14 +36,18 @@ def _assert_real_image(path):
 
 @pytest.mark.parametrize('n_runs', [1, 3])
 def test_plots_for_one_and_several_runs(tmp_path, n_runs):
-    runs = [_fake_run(tmp_path / f'r{i}', collapse=i == 2, seed=i)
-            for i in range(n_runs)]
+    runs = [
+        _fake_run(tmp_path / f'r{i}', collapse=i == 2, seed=i)
+        for i in range(n_runs)
+    ]
     out = str(tmp_path / 'plots')
     paths = plot_runs(runs, out, window=5)
     names = sorted(os.path.basename(p) for p in paths)
-    assert names == sorted(f'{n}.{e}' for n in
-                           ('score_curves', 'score_waterfall',
-                            'grad_landscape') for e in ('png', 'pdf'))
+    assert names == sorted(
+        f'{n}.{e}'
+        for n in ('score_curves', 'score_waterfall', 'grad_landscape')
+        for e in ('png', 'pdf')
+    )
     for p in paths:
         if p.endswith('.png'):
             _assert_real_image(p)
@@ -55,8 +60,8 @@ def test_plots_for_one_and_several_runs(tmp_path, n_runs):
 def test_load_run_and_smooth(tmp_path):
     run = load_run(_fake_run(tmp_path / 'r', n=10))
     assert run['iter'].tolist() == list(range(1, 11))
-    x = np.array([1., 3., np.nan, 5.])
-    np.testing.assert_allclose(smooth(x, 2), [1., 2., 3., 5.])
+    x = np.array([1.0, 3.0, np.nan, 5.0])
+    np.testing.assert_allclose(smooth(x, 2), [1.0, 2.0, 3.0, 5.0])
 
 
 def test_missing_stats(tmp_path):
@@ -66,8 +71,14 @@ def test_missing_stats(tmp_path):
 
 def test_cli(tmp_path):
     run = _fake_run(tmp_path / 'r')
-    r = python_cli('tools/analysis/plot_scores.py', run, '--out',
-                   str(tmp_path / 'o'), '--labels', 'mine')
+    r = python_cli(
+        'tools/analysis/plot_scores.py',
+        run,
+        '--out',
+        str(tmp_path / 'o'),
+        '--labels',
+        'mine',
+    )
     assert r.returncode == 0, r.stderr
     assert os.path.isfile(tmp_path / 'o' / 'score_curves.png')
     r = python_cli('tools/analysis/plot_scores.py', str(tmp_path / 'empty'))

@@ -36,6 +36,7 @@ Examples:
         --methods mocov2 --variants base pos neg both dim --seeds 0 1 2 \\
         --work-dir work_dirs/ft_study_in100
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,23 +59,33 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 VARIANTS = ('base', 'pos', 'neg', 'both', 'dim')
 #: Config-name suffix of each FT variant (as the IN-100 configs name them).
-VARIANT_SUFFIX = dict(base='', pos='_ft-pos', neg='_ft-neg', both='_ft',
-                      dim='_ft-dim')
+VARIANT_SUFFIX = dict(
+    base='', pos='_ft-pos', neg='_ft-neg', both='_ft', dim='_ft-dim'
+)
 #: Per scale: pretraining config pattern, evaluation config (kNN + linear).
 SCALES = dict(
     tiny=dict(
         pretrain='configs/selfsup/tiny/{method}{suffix}_tiny.py',
         linear='configs/benchmarks/classification/tiny/'
         'resnet18w16_linear_tiny.py',
-        threads_per_run=1),
+        threads_per_run=1,
+    ),
     in100=dict(
         pretrain='configs/selfsup/{method}{suffix}_in100.py',
         linear='configs/benchmarks/classification/imagenet/'
         'resnet50_linear-100e_in100.py',
-        threads_per_run=None))
+        threads_per_run=None,
+    ),
+)
 #: Score statistics reported per run: mean over the last 10 % iterations.
-SCORE_KEYS = ('pos_mean', 'neg_mean', 'neg_var', 'pos_mean_ft',
-              'neg_mean_ft', 'loss')
+SCORE_KEYS = (
+    'pos_mean',
+    'neg_mean',
+    'neg_var',
+    'pos_mean_ft',
+    'neg_mean_ft',
+    'loss',
+)
 
 
 class StudyError(Exception):
@@ -85,42 +96,90 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description='Pretrain each method x FT variant x seed, convert, '
         'evaluate with kNN and linear probing (and random init), and '
-        'report mean +- std and the gain of each variant over its base.')
-    p.add_argument('--methods', nargs='+', default=['mocov2', 'simclr'],
-                   help='methods with configs at this scale (tiny: mocov2 '
-                   'simclr; in100: mocov1 mocov2 simclr simsiam byol ...)')
-    p.add_argument('--variants', nargs='+', default=['base', 'both'],
-                   choices=VARIANTS, help='FT variants (default: base both)')
+        'report mean +- std and the gain of each variant over its base.'
+    )
+    p.add_argument(
+        '--methods',
+        nargs='+',
+        default=['mocov2', 'simclr'],
+        help='methods with configs at this scale (tiny: mocov2 '
+        'simclr; in100: mocov1 mocov2 simclr simsiam byol ...)',
+    )
+    p.add_argument(
+        '--variants',
+        nargs='+',
+        default=['base', 'both'],
+        choices=VARIANTS,
+        help='FT variants (default: base both)',
+    )
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     p.add_argument('--work-dir', required=True)
-    p.add_argument('--scale', choices=sorted(SCALES), default='tiny',
-                   help='tiny: CPU regime on generated data (default); '
-                   'in100: the paper\'s ImageNet-100 configs')
-    p.add_argument('--eval', nargs='+', choices=['knn', 'linear'],
-                   default=['knn', 'linear'], help='evaluations to run')
-    p.add_argument('--no-random-init', action='store_true',
-                   help='skip the random-init floor')
-    p.add_argument('--gpus', type=int, default=1,
-                   help='processes per run (>1 uses tools/dist_train.sh)')
-    p.add_argument('--jobs', type=int, default=None,
-                   help='runs side by side (default: cores // threads per '
-                   'run on CPU, 1 with --gpus > 1 or on a GPU machine)')
-    p.add_argument('--threads', type=int, default=None,
-                   help='intra-op threads per run (default: cores // jobs)')
-    p.add_argument('--epochs', type=int, default=None,
-                   help='override the pretraining epochs (also the cosine '
-                   'schedule)')
-    p.add_argument('--data-root', default=None,
-                   help='root of the generated data (tiny: sets '
-                   'FTCL_DEMO_DATA; default data/demo, generated if '
-                   'missing)')
-    p.add_argument('--cfg-options', nargs='+', default=[],
-                   help='extra overrides for every pretraining run')
-    p.add_argument('--dry-run', action='store_true',
-                   help='print the plan and exit')
-    p.add_argument('--report-only', action='store_true',
-                   help='write results.md/.json and plots from the runs '
-                   'finished so far, without running the others')
+    p.add_argument(
+        '--scale',
+        choices=sorted(SCALES),
+        default='tiny',
+        help='tiny: CPU regime on generated data (default); '
+        "in100: the paper's ImageNet-100 configs",
+    )
+    p.add_argument(
+        '--eval',
+        nargs='+',
+        choices=['knn', 'linear'],
+        default=['knn', 'linear'],
+        help='evaluations to run',
+    )
+    p.add_argument(
+        '--no-random-init',
+        action='store_true',
+        help='skip the random-init floor',
+    )
+    p.add_argument(
+        '--gpus',
+        type=int,
+        default=1,
+        help='processes per run (>1 uses tools/dist_train.sh)',
+    )
+    p.add_argument(
+        '--jobs',
+        type=int,
+        default=None,
+        help='runs side by side (default: cores // threads per '
+        'run on CPU, 1 with --gpus > 1 or on a GPU machine)',
+    )
+    p.add_argument(
+        '--threads',
+        type=int,
+        default=None,
+        help='intra-op threads per run (default: cores // jobs)',
+    )
+    p.add_argument(
+        '--epochs',
+        type=int,
+        default=None,
+        help='override the pretraining epochs (also the cosine schedule)',
+    )
+    p.add_argument(
+        '--data-root',
+        default=None,
+        help='root of the generated data (tiny: sets '
+        'FTCL_DEMO_DATA; default data/demo, generated if '
+        'missing)',
+    )
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        help='extra overrides for every pretraining run',
+    )
+    p.add_argument(
+        '--dry-run', action='store_true', help='print the plan and exit'
+    )
+    p.add_argument(
+        '--report-only',
+        action='store_true',
+        help='write results.md/.json and plots from the runs '
+        'finished so far, without running the others',
+    )
     args = p.parse_args(argv)
     for name in ('jobs', 'threads', 'gpus', 'epochs'):
         value = getattr(args, name)
@@ -157,14 +216,16 @@ class Run:
 
 def pretrain_config(scale: str, method: str, variant: str) -> str:
     return SCALES[scale]['pretrain'].format(
-        method=method, suffix=VARIANT_SUFFIX[variant])
+        method=method, suffix=VARIANT_SUFFIX[variant]
+    )
 
 
 def make_plan(args) -> List[Run]:
     """Runs in execution order: seed-major, so a stopped study has whole
     seeds; the random init floor first (it is quick)."""
     missing = [
-        pretrain_config(args.scale, m, v) for m in args.methods
+        pretrain_config(args.scale, m, v)
+        for m in args.methods
         for v in args.variants
         if not osp.isfile(osp.join(ROOT, pretrain_config(args.scale, m, v)))
     ]
@@ -172,19 +233,33 @@ def make_plan(args) -> List[Run]:
         raise StudyError(
             f'no config for {", ".join(missing)} at --scale {args.scale}; '
             'choose --methods/--variants that have one (tiny: mocov2, '
-            'simclr) or add the config')
+            'simclr) or add the config'
+        )
     runs = []
     for seed in args.seeds:
         if not args.no_random_init:
-            runs.append(Run('random', 'init', seed, None,
-                            osp.join(args.work_dir, 'random', f'seed{seed}')))
+            runs.append(
+                Run(
+                    'random',
+                    'init',
+                    seed,
+                    None,
+                    osp.join(args.work_dir, 'random', f'seed{seed}'),
+                )
+            )
         for method in args.methods:
             for variant in args.variants:
-                runs.append(Run(
-                    method, variant, seed,
-                    pretrain_config(args.scale, method, variant),
-                    osp.join(args.work_dir, method, variant,
-                             f'seed{seed}')))
+                runs.append(
+                    Run(
+                        method,
+                        variant,
+                        seed,
+                        pretrain_config(args.scale, method, variant),
+                        osp.join(
+                            args.work_dir, method, variant, f'seed{seed}'
+                        ),
+                    )
+                )
     return runs
 
 
@@ -207,19 +282,35 @@ class Runner:
         with open(log, 'a') as f:
             f.write(f'$ {" ".join(cmd)}\n')
             f.flush()
-            rc = subprocess.call(cmd, cwd=ROOT, env=self.env, stdout=f,
-                                 stderr=subprocess.STDOUT)
+            rc = subprocess.call(
+                cmd, cwd=ROOT, env=self.env, stdout=f, stderr=subprocess.STDOUT
+            )
         if rc != 0:
-            raise RunFailed(f'{" ".join(cmd[1:3])} failed (exit {rc}); see '
-                            f'{log}')
+            raise RunFailed(
+                f'{" ".join(cmd[1:3])} failed (exit {rc}); see {log}'
+            )
 
-    def _train_cmd(self, config: str, work_dir: str,
-                   extra: List[str]) -> List[str]:
+    def _train_cmd(
+        self, config: str, work_dir: str, extra: List[str]
+    ) -> List[str]:
         if self.args.gpus > 1:
-            return ['bash', osp.join(ROOT, 'tools/dist_train.sh'), config,
-                    str(self.args.gpus), '--work-dir', work_dir, *extra]
-        return [sys.executable, osp.join(ROOT, 'tools/train.py'), config,
-                '--work-dir', work_dir, *extra]
+            return [
+                'bash',
+                osp.join(ROOT, 'tools/dist_train.sh'),
+                config,
+                str(self.args.gpus),
+                '--work-dir',
+                work_dir,
+                *extra,
+            ]
+        return [
+            sys.executable,
+            osp.join(ROOT, 'tools/train.py'),
+            config,
+            '--work-dir',
+            work_dir,
+            *extra,
+        ]
 
     def pretrain(self, run: Run, log: str) -> str:
         """Train (resuming) and convert; returns the backbone path."""
@@ -230,26 +321,50 @@ class Runner:
         opts = [f'randomness.seed={run.seed}', *self.args.cfg_options]
         if self.args.epochs:
             e = self.args.epochs
-            opts += [f'train_cfg.max_epochs={e}',
-                     f'param_scheduler.0.T_max={e}',
-                     f'param_scheduler.0.end={e}']
-        self._call(self._train_cmd(run.config, pre_dir,
-                                   ['--resume', '--cfg-options', *opts]),
-                   log)
+            opts += [
+                f'train_cfg.max_epochs={e}',
+                f'param_scheduler.0.T_max={e}',
+                f'param_scheduler.0.end={e}',
+            ]
+        self._call(
+            self._train_cmd(
+                run.config, pre_dir, ['--resume', '--cfg-options', *opts]
+            ),
+            log,
+        )
         with open(osp.join(pre_dir, 'last_checkpoint')) as f:
             ckpt = f.read().strip()
-        self._call([sys.executable, osp.join(ROOT, 'tools/convert_ckpt.py'),
-                    ckpt, backbone, '--force'], log)
+        self._call(
+            [
+                sys.executable,
+                osp.join(ROOT, 'tools/convert_ckpt.py'),
+                ckpt,
+                backbone,
+                '--force',
+            ],
+            log,
+        )
         return backbone
 
     def knn(self, run: Run, backbone: str, log: str) -> float:
         out = osp.join(run.work_dir, 'knn.json')
         if not osp.isfile(out):
-            self._call([sys.executable,
-                        osp.join(ROOT, 'tools/benchmarks/knn_eval.py'),
-                        self.linear_config, '--pretrained', backbone,
-                        '--k', '20', '--out', out, '--cfg-options',
-                        f'randomness.seed={run.seed}'], log)
+            self._call(
+                [
+                    sys.executable,
+                    osp.join(ROOT, 'tools/benchmarks/knn_eval.py'),
+                    self.linear_config,
+                    '--pretrained',
+                    backbone,
+                    '--k',
+                    '20',
+                    '--out',
+                    out,
+                    '--cfg-options',
+                    f'randomness.seed={run.seed}',
+                ],
+                log,
+            )
         with open(out) as f:
             return float(json.load(f)['top1']['20'])
 
@@ -257,15 +372,27 @@ class Runner:
         out_dir = osp.join(run.work_dir, 'linear')
         done = osp.join(out_dir, 'metrics.json')
         if not osp.isfile(done):
-            self._call(self._train_cmd(
-                self.linear_config, out_dir,
-                ['--resume', '--pretrained', backbone, '--cfg-options',
-                 f'randomness.seed={run.seed}']), log)
+            self._call(
+                self._train_cmd(
+                    self.linear_config,
+                    out_dir,
+                    [
+                        '--resume',
+                        '--pretrained',
+                        backbone,
+                        '--cfg-options',
+                        f'randomness.seed={run.seed}',
+                    ],
+                ),
+                log,
+            )
             from ftcl_mm.utils.run_results import final_metrics
+
             metrics = final_metrics(out_dir)
             if 'accuracy/top1' not in metrics:
-                raise RunFailed(f'linear evaluation wrote no accuracy; see '
-                                f'{out_dir}')
+                raise RunFailed(
+                    f'linear evaluation wrote no accuracy; see {out_dir}'
+                )
             write_json(done, metrics)
         with open(done) as f:
             return float(json.load(f)['accuracy/top1'])
@@ -278,8 +405,12 @@ class Runner:
         os.makedirs(run.work_dir, exist_ok=True)
         log = osp.join(run.work_dir, 'study.log')
         t0 = time.time()
-        result = dict(method=run.method, variant=run.variant, seed=run.seed,
-                      config=run.config)
+        result = dict(
+            method=run.method,
+            variant=run.variant,
+            seed=run.seed,
+            config=run.config,
+        )
         backbone = 'none' if run.config is None else self.pretrain(run, log)
         result['pretrain_s'] = round(time.time() - t0, 1)
         if 'knn' in self.args.eval:
@@ -287,8 +418,7 @@ class Runner:
         if 'linear' in self.args.eval:
             result['linear_top1'] = self.linear(run, backbone, log)
         if run.config is not None:
-            result['scores'] = final_scores(
-                osp.join(run.work_dir, 'pretrain'))
+            result['scores'] = final_scores(osp.join(run.work_dir, 'pretrain'))
         result['wall_s'] = round(time.time() - t0, 1)
         write_json(run.result_file, result)
         return result
@@ -297,6 +427,7 @@ class Runner:
 def final_scores(pretrain_dir: str) -> Dict[str, float]:
     """Mean of the score statistics over the last 10 % of iterations."""
     from ftcl_mm.visualization import NoStatsError, load_run
+
     try:
         stats = load_run(pretrain_dir)
     except NoStatsError:
@@ -316,9 +447,11 @@ def final_scores(pretrain_dir: str) -> Dict[str, float]:
 # Aggregation and report
 # --------------------------------------------------------------------------
 def _mean_std(values: List[float]) -> Dict:
-    return dict(mean=statistics.fmean(values),
-                std=statistics.stdev(values) if len(values) > 1 else 0.0,
-                n=len(values))
+    return dict(
+        mean=statistics.fmean(values),
+        std=statistics.stdev(values) if len(values) > 1 else 0.0,
+        n=len(values),
+    )
 
 
 def aggregate(results: List[Dict]) -> Dict:
@@ -337,9 +470,11 @@ def aggregate(results: List[Dict]) -> Dict:
                 continue
             entry[metric] = _mean_std(vals)
             if method != 'random' and variant != 'base':
-                gains = [r[metric] - base[s][metric]
-                         for s, r in seeds.items()
-                         if metric in r and metric in base.get(s, {})]
+                gains = [
+                    r[metric] - base[s][metric]
+                    for s, r in seeds.items()
+                    if metric in r and metric in base.get(s, {})
+                ]
                 if gains:
                     entry[f'{metric}_gain'] = _mean_std(gains)
         scores = [r.get('scores', {}) for r in seeds.values()]
@@ -347,7 +482,8 @@ def aggregate(results: List[Dict]) -> Dict:
             vals = [s[key] for s in scores if key in s]
             if vals:
                 entry.setdefault('scores', {})[key] = round(
-                    statistics.fmean(vals), 4)
+                    statistics.fmean(vals), 4
+                )
         summary[f'{method}/{variant}'] = entry
     return summary
 
@@ -379,53 +515,71 @@ def _num(value: Optional[float]) -> str:
 
 def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
     lines = [
-        '# Feature Transformation study', '',
+        '# Feature Transformation study',
+        '',
         f'scale `{args.scale}`; seeds {args.seeds}; evaluation: weighted '
         'kNN (k=20) and linear probing top-1 (%) on the validation split; '
         'gains are paired by seed (variant - base of the same seed). '
         'Scores: mean over the last 10 % of pretraining iterations of the '
-        'encoder\'s positive / negative cosine scores and the negative '
+        "encoder's positive / negative cosine scores and the negative "
         'variance (before FT), and the positive / negative scores the loss '
-        'sees after FT.', '',
+        'sees after FT.',
+        '',
         '| method | variant | kNN top-1 | kNN gain | linear top-1 | '
         'linear gain | verdict (kNN / linear) | pos / neg / neg var | '
         'after FT pos / neg | n |',
-        '|---|---|---|---|---|---|---|---|---|---|'
+        '|---|---|---|---|---|---|---|---|---|---|',
     ]
     for key, e in summary.items():
         method, variant = key.split('/')
         s = e.get('scores', {})
         scores = _score_cell(s, ('pos_mean', 'neg_mean', 'neg_var'))
         scores_ft = _score_cell(s, ('pos_mean_ft', 'neg_mean_ft'))
-        n = max((e[m]['n'] for m in ('knn_top1', 'linear_top1') if m in e),
-                default=0)
-        verdict = (f'{_verdict(e.get("knn_top1_gain"))} / '
-                   f'{_verdict(e.get("linear_top1_gain"))}'
-                   if variant != 'base' and method != 'random' else '-')
+        n = max(
+            (e[m]['n'] for m in ('knn_top1', 'linear_top1') if m in e),
+            default=0,
+        )
+        verdict = (
+            f'{_verdict(e.get("knn_top1_gain"))} / '
+            f'{_verdict(e.get("linear_top1_gain"))}'
+            if variant != 'base' and method != 'random'
+            else '-'
+        )
         lines.append(
             f'| {method} | {variant} | {_fmt(e.get("knn_top1"))} | '
             f'{_fmt(e.get("knn_top1_gain"), True)} | '
             f'{_fmt(e.get("linear_top1"))} | '
             f'{_fmt(e.get("linear_top1_gain"), True)} | {verdict} | '
-            f'{scores} | {scores_ft} | {n} |')
-    lines += ['', '## Runs', '',
-              '| run | kNN | linear | pos / neg (before FT) | '
-              'pretrain s | total s |', '|---|---|---|---|---|---|']
+            f'{scores} | {scores_ft} | {n} |'
+        )
+    lines += [
+        '',
+        '## Runs',
+        '',
+        '| run | kNN | linear | pos / neg (before FT) | '
+        'pretrain s | total s |',
+        '|---|---|---|---|---|---|',
+    ]
     for r in results:
         scores = _score_cell(r.get('scores', {}), ('pos_mean', 'neg_mean'))
         lines.append(
             f'| {r["method"]}/{r["variant"]}/seed{r["seed"]} | '
             f'{_num(r.get("knn_top1"))} | {_num(r.get("linear_top1"))} | '
             f'{scores} | {r.get("pretrain_s", "-")} | '
-            f'{r.get("wall_s", "-")} |')
+            f'{r.get("wall_s", "-")} |'
+        )
     return '\n'.join(lines) + '\n'
 
 
 def plot_accuracy(summary: Dict, out: str) -> Optional[str]:
     """Grouped bars: mean +- std per method/variant, random init lines."""
     from matplotlib.figure import Figure
-    metrics = [m for m in ('knn_top1', 'linear_top1')
-               if any(m in e for e in summary.values())]
+
+    metrics = [
+        m
+        for m in ('knn_top1', 'linear_top1')
+        if any(m in e for e in summary.values())
+    ]
     keys = [k for k in summary if not k.startswith('random/')]
     if not metrics or not keys:
         return None
@@ -433,20 +587,30 @@ def plot_accuracy(summary: Dict, out: str) -> Optional[str]:
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics):
         vals = [summary[k].get(metric, {}) for k in keys]
-        ax.bar(range(len(keys)), [v.get('mean', 0) for v in vals],
-               yerr=[v.get('std', 0) for v in vals], capsize=3,
-               color=['#7f7f7f' if k.endswith('/base') else '#1f77b4'
-                      for k in keys])
+        ax.bar(
+            range(len(keys)),
+            [v.get('mean', 0) for v in vals],
+            yerr=[v.get('std', 0) for v in vals],
+            capsize=3,
+            color=[
+                '#7f7f7f' if k.endswith('/base') else '#1f77b4' for k in keys
+            ],
+        )
         rand = summary.get('random/init', {}).get(metric)
         if rand:
-            ax.axhline(rand['mean'], color='#d62728', ls='--',
-                       label=f'random init {rand["mean"]:.1f}')
+            ax.axhline(
+                rand['mean'],
+                color='#d62728',
+                ls='--',
+                label=f'random init {rand["mean"]:.1f}',
+            )
             ax.legend(loc='lower right', fontsize=8)
         ax.set_xticks(range(len(keys)))
         ax.set_xticklabels(keys, rotation=45, ha='right', fontsize=8)
         ax.set_ylabel(f'{metric.split("_")[0]} top-1 (%)')
-        ax.set_title(f'{metric.split("_")[0]} (mean ± std over seeds)',
-                     fontsize=9)
+        ax.set_title(
+            f'{metric.split("_")[0]} (mean ± std over seeds)', fontsize=9
+        )
     fig.tight_layout()
     path = f'{out}.png'
     with atomic_path(path) as tmp:
@@ -457,34 +621,50 @@ def plot_accuracy(summary: Dict, out: str) -> Optional[str]:
 def write_report(args, runs: List[Run]) -> List[str]:
     results = [r.result for r in runs if r.result]
     summary = aggregate(results)
-    write_json(osp.join(args.work_dir, 'results.json'),
-                dict(scale=args.scale, methods=args.methods,
-                     variants=args.variants, seeds=args.seeds,
-                     runs=results, summary=summary))
+    write_json(
+        osp.join(args.work_dir, 'results.json'),
+        dict(
+            scale=args.scale,
+            methods=args.methods,
+            variants=args.variants,
+            seeds=args.seeds,
+            runs=results,
+            summary=summary,
+        ),
+    )
     md = report_markdown(args, summary, results)
     write_text(osp.join(args.work_dir, 'results.md'), md)
-    written = [osp.join(args.work_dir, 'results.md'),
-               osp.join(args.work_dir, 'results.json')]
+    written = [
+        osp.join(args.work_dir, 'results.md'),
+        osp.join(args.work_dir, 'results.json'),
+    ]
     plots = osp.join(args.work_dir, 'plots')
     os.makedirs(plots, exist_ok=True)
     acc = plot_accuracy(summary, osp.join(plots, 'accuracy'))
     if acc:
         written.append(acc)
     from ftcl_mm.visualization import NoStatsError, plot_runs
+
     seed0 = args.seeds[0]
     for method in args.methods:
-        done = [r for r in runs
-                if r.method == method and r.seed == seed0 and r.result]
+        done = [
+            r
+            for r in runs
+            if r.method == method and r.seed == seed0 and r.result
+        ]
         if not done:
             continue
         try:  # score curves of every variant of the first seed
             written += plot_runs(
                 [osp.join(r.work_dir, 'pretrain') for r in done],
-                osp.join(plots, method), [r.variant for r in done],
-                window=5)
+                osp.join(plots, method),
+                [r.variant for r in done],
+                window=5,
+            )
         except NoStatsError as e:
-            print(f'[ft_study] no score plots for {method}: {e}',
-                  file=sys.stderr)
+            print(
+                f'[ft_study] no score plots for {method}: {e}', file=sys.stderr
+            )
     return written
 
 
@@ -493,16 +673,21 @@ def write_report(args, runs: List[Run]) -> List[str]:
 # --------------------------------------------------------------------------
 def _fmt_s(seconds: float) -> str:
     seconds = int(seconds)
-    return (f'{seconds // 3600}h{seconds % 3600 // 60:02d}m'
-            if seconds >= 3600 else f'{seconds // 60}m{seconds % 60:02d}s')
+    return (
+        f'{seconds // 3600}h{seconds % 3600 // 60:02d}m'
+        if seconds >= 3600
+        else f'{seconds // 60}m{seconds % 60:02d}s'
+    )
 
 
 def _jobs_and_threads(args) -> tuple:
     from ftcl_mm.utils.threads import usable_cores
+
     cores = usable_cores()
     gpu = False
     try:
         import torch
+
         gpu = torch.cuda.is_available()
     except ImportError:
         pass
@@ -524,12 +709,20 @@ def ensure_data(args, env: Dict[str, str]) -> None:
     root = args.data_root or env.get('FTCL_DEMO_DATA') or 'data/demo'
     env['FTCL_DEMO_DATA'] = root
     if osp.isdir(osp.join(ROOT, root, 'imagenet')) or osp.isdir(
-            osp.join(root, 'imagenet')):
+        osp.join(root, 'imagenet')
+    ):
         return
     print(f'[ft_study] generating the tiny data in {root}', flush=True)
-    rc = subprocess.call([sys.executable,
-                          osp.join(ROOT, 'tools/make_demo_data.py'), '--out',
-                          root], cwd=ROOT, env=env)
+    rc = subprocess.call(
+        [
+            sys.executable,
+            osp.join(ROOT, 'tools/make_demo_data.py'),
+            '--out',
+            root,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     if rc != 0:
         raise StudyError(f'generating the data in {root} failed (exit {rc})')
 
@@ -539,14 +732,18 @@ def main(argv=None) -> int:
     try:
         runs = make_plan(args)
         jobs, threads = _jobs_and_threads(args)
-        env = dict(os.environ, FTCL_THREADS=str(threads),
-                   PYTHONWARNINGS='ignore')
+        env = dict(
+            os.environ, FTCL_THREADS=str(threads), PYTHONWARNINGS='ignore'
+        )
         if args.dry_run:
-            print(f'[ft_study] {len(runs)} runs, {jobs} side by side, '
-                  f'{threads} threads each:')
+            print(
+                f'[ft_study] {len(runs)} runs, {jobs} side by side, '
+                f'{threads} threads each:'
+            )
             for r in runs:
-                print(f'  {r.name}: {r.config or "random init"} -> '
-                      f'{r.work_dir}')
+                print(
+                    f'  {r.name}: {r.config or "random init"} -> {r.work_dir}'
+                )
             return 0
         if not args.report_only:
             ensure_data(args, env)
@@ -558,9 +755,12 @@ def main(argv=None) -> int:
     todo = [r for r in runs if not osp.isfile(r.result_file)]
     if args.report_only:
         todo = []
-    print(f'[ft_study] {len(runs)} runs ({len(runs) - len(todo)} done), '
-          f'{jobs} side by side with {threads} thread(s) each -> '
-          f'{args.work_dir}', flush=True)
+    print(
+        f'[ft_study] {len(runs)} runs ({len(runs) - len(todo)} done), '
+        f'{jobs} side by side with {threads} thread(s) each -> '
+        f'{args.work_dir}',
+        flush=True,
+    )
     lock = threading.Lock()
     state = dict(done=0, times=[], failed=[])
     t_start = time.time()
@@ -582,14 +782,20 @@ def main(argv=None) -> int:
             left = len(todo) - state['done'] - len(state['failed'])
             eta = ''
             if state['times'] and left > 0:
-                eta = (' ETA ' + _fmt_s(statistics.fmean(state['times']) *
-                                        left / jobs))
+                eta = ' ETA ' + _fmt_s(
+                    statistics.fmean(state['times']) * left / jobs
+                )
             metrics = ', '.join(
                 f'{k.split("_")[0]} {run.result[k]:.1f}'
-                for k in ('knn_top1', 'linear_top1') if k in run.result)
-            print(f'[ft_study] {state["done"]}/{len(todo)} {run.name}: '
-                  f'{metrics} ({_fmt_s(time.time() - t0)}; elapsed '
-                  f'{_fmt_s(time.time() - t_start)}{eta})', flush=True)
+                for k in ('knn_top1', 'linear_top1')
+                if k in run.result
+            )
+            print(
+                f'[ft_study] {state["done"]}/{len(todo)} {run.name}: '
+                f'{metrics} ({_fmt_s(time.time() - t0)}; elapsed '
+                f'{_fmt_s(time.time() - t_start)}{eta})',
+                flush=True,
+            )
 
     for r in runs:
         if osp.isfile(r.result_file):
@@ -599,14 +805,19 @@ def main(argv=None) -> int:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             list(pool.map(work, todo))
     except KeyboardInterrupt:
-        print('[ft_study] interrupted; run the same command to continue',
-              file=sys.stderr)
+        print(
+            '[ft_study] interrupted; run the same command to continue',
+            file=sys.stderr,
+        )
         return 130
     for path in write_report(args, runs):
         print(path)
     if state['failed']:
-        print(f'ft_study.py: error: {len(state["failed"])} run(s) failed: '
-              + '; '.join(state['failed']), file=sys.stderr)
+        print(
+            f'ft_study.py: error: {len(state["failed"])} run(s) failed: '
+            + '; '.join(state['failed']),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

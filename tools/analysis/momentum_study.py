@@ -16,6 +16,7 @@ Examples:
         --data-root data/imagenet/
 Interrupted runs resume from their last checkpoint when run again.
 """
+
 import argparse
 import os
 import os.path as osp
@@ -25,33 +26,60 @@ import time
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-CONFIGS = dict(tiny='configs/selfsup/tiny/mocov2_tiny.py',
-               demo='configs/selfsup/demo/mocov2_demo.py',
-               paper='configs/selfsup/mocov2_in100.py')
+CONFIGS = dict(
+    tiny='configs/selfsup/tiny/mocov2_tiny.py',
+    demo='configs/selfsup/demo/mocov2_demo.py',
+    paper='configs/selfsup/mocov2_in100.py',
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description='Train MoCo v2 for several momentum values with score '
-        'statistics recorded, then plot them (paper Figs. 3-5).')
-    p.add_argument('--scale', choices=sorted(CONFIGS), default='tiny',
-                   help='tiny: the CPU regime on generated data (README '
-                   '"The tiny regime"); demo: the older CPU demo size; '
-                   'paper: ImageNet-100, R50 (default: tiny)')
-    p.add_argument('--momentums', type=float, nargs='+',
-                   default=[0.99, 0.9, 0.6, 0.5],
-                   help='MoCo momentum values m (default: 0.99 0.9 0.6 0.5)')
-    p.add_argument('--gpus', type=int, default=1,
-                   help='processes per run (>1 uses tools/dist_train.sh)')
-    p.add_argument('--epochs', type=int, default=None,
-                   help='override the config epochs')
-    p.add_argument('--data-root', default=None,
-                   help='dataset root (default: the config\'s)')
+        'statistics recorded, then plot them (paper Figs. 3-5).'
+    )
+    p.add_argument(
+        '--scale',
+        choices=sorted(CONFIGS),
+        default='tiny',
+        help='tiny: the CPU regime on generated data (README '
+        '"The tiny regime"); demo: the older CPU demo size; '
+        'paper: ImageNet-100, R50 (default: tiny)',
+    )
+    p.add_argument(
+        '--momentums',
+        type=float,
+        nargs='+',
+        default=[0.99, 0.9, 0.6, 0.5],
+        help='MoCo momentum values m (default: 0.99 0.9 0.6 0.5)',
+    )
+    p.add_argument(
+        '--gpus',
+        type=int,
+        default=1,
+        help='processes per run (>1 uses tools/dist_train.sh)',
+    )
+    p.add_argument(
+        '--epochs', type=int, default=None, help='override the config epochs'
+    )
+    p.add_argument(
+        '--data-root',
+        default=None,
+        help="dataset root (default: the config's)",
+    )
     p.add_argument('--work-dir', default='work_dirs/momentum_study')
-    p.add_argument('--smooth', type=int, default=1,
-                   help='moving-average window for the plots')
-    p.add_argument('--cfg-options', nargs='+', default=[],
-                   help='extra overrides for every run')
+    p.add_argument(
+        '--smooth',
+        type=int,
+        default=1,
+        help='moving-average window for the plots',
+    )
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        help='extra overrides for every run',
+    )
     args = p.parse_args(argv)
     for m in args.momentums:
         if not 0 < m < 1:
@@ -64,15 +92,21 @@ def run_command(args, m: float, work_dir: str) -> list:
     if args.data_root:
         opts.append(f'train_dataloader.dataset.data_root={args.data_root}')
     if args.epochs:
-        opts += [f'train_cfg.max_epochs={args.epochs}',
-                 f'param_scheduler.0.T_max={args.epochs}',
-                 f'param_scheduler.0.end={args.epochs}']
+        opts += [
+            f'train_cfg.max_epochs={args.epochs}',
+            f'param_scheduler.0.T_max={args.epochs}',
+            f'param_scheduler.0.end={args.epochs}',
+        ]
     config = CONFIGS[args.scale]
-    tail = [config, '--work-dir', work_dir, '--resume', '--cfg-options',
-            *opts]
+    tail = [config, '--work-dir', work_dir, '--resume', '--cfg-options', *opts]
     if args.gpus > 1:
-        return ['bash', osp.join(ROOT, 'tools/dist_train.sh'), tail[0],
-                str(args.gpus), *tail[1:]]
+        return [
+            'bash',
+            osp.join(ROOT, 'tools/dist_train.sh'),
+            tail[0],
+            str(args.gpus),
+            *tail[1:],
+        ]
     return [sys.executable, osp.join(ROOT, 'tools/train.py'), *tail]
 
 
@@ -82,20 +116,28 @@ def main(argv=None) -> int:
     env = dict(os.environ, FTCL_PYTHON=sys.executable)
     for i, m in enumerate(args.momentums):
         work_dir = osp.join(args.work_dir, f'm{m:g}')
-        print(f'[momentum_study] run {i + 1}/{len(args.momentums)}: m={m:g} '
-              f'-> {work_dir}', flush=True)
+        print(
+            f'[momentum_study] run {i + 1}/{len(args.momentums)}: m={m:g} '
+            f'-> {work_dir}',
+            flush=True,
+        )
         t0 = time.time()
-        rc = subprocess.call(run_command(args, m, work_dir), cwd=ROOT,
-                             env=env)
+        rc = subprocess.call(run_command(args, m, work_dir), cwd=ROOT, env=env)
         if rc != 0:
-            print(f'momentum_study.py: error: training m={m:g} failed '
-                  f'(exit {rc}); see the log in {work_dir}', file=sys.stderr)
+            print(
+                f'momentum_study.py: error: training m={m:g} failed '
+                f'(exit {rc}); see the log in {work_dir}',
+                file=sys.stderr,
+            )
             return rc
-        print(f'[momentum_study] m={m:g} done in {time.time() - t0:.0f}s',
-              flush=True)
+        print(
+            f'[momentum_study] m={m:g} done in {time.time() - t0:.0f}s',
+            flush=True,
+        )
         run_dirs.append(work_dir)
         labels.append(f'm={m:g}')
     from ftcl_mm.visualization import plot_runs
+
     out = osp.join(args.work_dir, 'plots')
     for path in plot_runs(run_dirs, out, labels, args.smooth):
         print(path)

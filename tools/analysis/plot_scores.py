@@ -6,6 +6,7 @@ Example:
         --labels m=0.99 m=0.5 --smooth 20 --out work_dirs/plots
 Writes score_curves, score_waterfall and grad_landscape as PNG and PDF.
 """
+
 import argparse
 import os.path as osp
 import sys
@@ -16,23 +17,42 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Plot positive/negative score statistics recorded by '
         'ScoreStatsHook (score_stats.csv in each run directory): 2D curves '
         '(paper Fig. 3), 3D waterfall (Fig. 5) and the gradient-norm '
-        'landscape (Fig. 4), as PNG and PDF.')
-    p.add_argument('runs', nargs='+', metavar='RUN_DIR',
-                   help='work dirs (or score_stats.csv files)')
-    p.add_argument('--labels', nargs='+',
-                   help='one label per run (default: directory names)')
-    p.add_argument('--smooth', type=int, default=1,
-                   help='moving-average window in iterations (default 1)')
-    p.add_argument('--out', help='output directory (default: RUN_DIR/plots '
-                   'for one run, ./work_dirs/score_plots for several)')
+        'landscape (Fig. 4), as PNG and PDF.'
+    )
+    p.add_argument(
+        'runs',
+        nargs='+',
+        metavar='RUN_DIR',
+        help='work dirs (or score_stats.csv files)',
+    )
+    p.add_argument(
+        '--labels',
+        nargs='+',
+        help='one label per run (default: directory names)',
+    )
+    p.add_argument(
+        '--smooth',
+        type=int,
+        default=1,
+        help='moving-average window in iterations (default 1)',
+    )
+    p.add_argument(
+        '--out',
+        help='output directory (default: RUN_DIR/plots '
+        'for one run, ./work_dirs/score_plots for several)',
+    )
     return p.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     from ftcl_mm.visualization import NoStatsError, plot_runs
-    out = args.out or (osp.join(args.runs[0], 'plots') if len(args.runs) == 1
-                       else osp.join('work_dirs', 'score_plots'))
+
+    out = args.out or (
+        osp.join(args.runs[0], 'plots')
+        if len(args.runs) == 1
+        else osp.join('work_dirs', 'score_plots')
+    )
     if args.smooth < 1:
         print('plot_scores.py: error: --smooth must be >= 1', file=sys.stderr)
         return 2

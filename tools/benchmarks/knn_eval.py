@@ -11,6 +11,7 @@ Example:
         configs/benchmarks/classification/imagenet/resnet50_linear-100e_in100.py \\
         --pretrained r50.pth --k 10 20 100 --out work_dirs/knn_in100.json
 """
+
 import argparse
 import os.path as osp
 import sys
@@ -22,33 +23,55 @@ from mmengine.config import DictAction
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description='Weighted kNN top-1 of a frozen backbone on the train/'
-        'val splits of a classification benchmark config.')
+        'val splits of a classification benchmark config.'
+    )
     p.add_argument('config', help='classification benchmark config')
-    p.add_argument('--pretrained', required=True,
-                   help='backbone from tools/convert_ckpt.py, or "none"')
-    p.add_argument('--k', type=int, nargs='+', default=[20],
-                   help='numbers of neighbours (default: 20)')
+    p.add_argument(
+        '--pretrained',
+        required=True,
+        help='backbone from tools/convert_ckpt.py, or "none"',
+    )
+    p.add_argument(
+        '--k',
+        type=int,
+        nargs='+',
+        default=[20],
+        help='numbers of neighbours (default: 20)',
+    )
     p.add_argument('--temperature', type=float, default=0.07)
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--device', default=None)
     p.add_argument('--out', help='write the result as JSON here')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
-                   help='config overrides key=value')
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
+        help='config overrides key=value',
+    )
     return p.parse_args(argv)
 
 
-def knn_top1(train_feats, train_labels, val_feats, val_labels, k: int,
-             temperature: float, num_classes: int, chunk: int = 256) -> float:
+def knn_top1(
+    train_feats,
+    train_labels,
+    val_feats,
+    val_labels,
+    k: int,
+    temperature: float,
+    num_classes: int,
+    chunk: int = 256,
+) -> float:
     """Top-1 (%) of temperature-weighted kNN voting on cosine similarity."""
     import torch
+
     correct = 0
     for start in range(0, len(val_feats), chunk):
-        sims = val_feats[start:start + chunk] @ train_feats.t()
+        sims = val_feats[start : start + chunk] @ train_feats.t()
         top_s, top_i = sims.topk(min(k, len(train_feats)), dim=1)
         votes = torch.zeros(len(top_s), num_classes, device=sims.device)
-        votes.scatter_add_(1, train_labels[top_i],
-                           (top_s / temperature).exp())
-        correct += (votes.argmax(1) == val_labels[start:start + chunk]).sum()
+        votes.scatter_add_(1, train_labels[top_i], (top_s / temperature).exp())
+        correct += (votes.argmax(1) == val_labels[start : start + chunk]).sum()
     return 100.0 * float(correct) / len(val_feats)
 
 
@@ -58,24 +81,34 @@ def extract(model, dataset_cfg, batch_size, device):
     import torch.nn.functional as F
     from mmengine.dataset import default_collate
     from mmpretrain.registry import DATASETS
+
     dataset = DATASETS.build(dataset_cfg)
-    loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size,
-                                         collate_fn=default_collate)
+    loader = torch.utils.data.DataLoader(
+        dataset, batch_size=batch_size, collate_fn=default_collate
+    )
     feats, labels = [], []
     with torch.no_grad():
         for batch in loader:
             data = model.data_preprocessor(batch, False)
             x = model.backbone(data['inputs'].to(device))[-1]
             feats.append(F.normalize(x.mean((2, 3)), dim=1))
-            labels.append(torch.stack(
-                [s.gt_label[0] for s in data['data_samples']]).to(device))
-    return torch.cat(feats), torch.cat(labels), len(dataset.metainfo.get(
-        'classes') or []) or int(torch.cat(labels).max()) + 1
+            labels.append(
+                torch.stack([s.gt_label[0] for s in data['data_samples']]).to(
+                    device
+                )
+            )
+    return (
+        torch.cat(feats),
+        torch.cat(labels),
+        len(dataset.metainfo.get('classes') or [])
+        or int(torch.cat(labels).max()) + 1,
+    )
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     from ftcl_mm.utils.threads import configure_threads
+
     threads = configure_threads()
     import torch
     from mmengine.config import Config
@@ -89,6 +122,7 @@ def main(argv=None) -> int:
         check_data_paths,
         set_pretrained,
     )
+
     try:
         if not osp.isfile(args.config):
             raise ConfigError(f'config {args.config} does not exist')
@@ -96,10 +130,13 @@ def main(argv=None) -> int:
         cfg.merge_from_dict(args.cfg_options)
         set_pretrained(cfg, args.pretrained)
         if args.pretrained.lower() != 'none' and not osp.isfile(
-                args.pretrained):
-            raise ConfigError(f'--pretrained {args.pretrained} does not '
-                              'exist; convert a checkpoint with '
-                              'tools/convert_ckpt.py')
+            args.pretrained
+        ):
+            raise ConfigError(
+                f'--pretrained {args.pretrained} does not '
+                'exist; convert a checkpoint with '
+                'tools/convert_ckpt.py'
+            )
         check_data_paths(cfg, ('train_dataloader', 'val_dataloader'))
     except ConfigError as e:
         print(f'knn_eval.py: error: {e}', file=sys.stderr)
@@ -108,8 +145,9 @@ def main(argv=None) -> int:
     # The config's seed fixes the initialisation, so a random-init floor
     # (--pretrained none) is reproducible, and seeds differ as in training.
     set_random_seed(int((cfg.get('randomness') or {}).get('seed', 0)))
-    device = torch.device(args.device or (
-        'cuda' if torch.cuda.is_available() else 'cpu'))
+    device = torch.device(
+        args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    )
     if cfg.get('data_preprocessor') and isinstance(cfg.model, dict):
         cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(cfg.model)
@@ -120,19 +158,28 @@ def main(argv=None) -> int:
     train_ds = dict(cfg.train_dataloader.dataset, pipeline=test_pipeline)
     t0 = time.time()
     tr_f, tr_l, n_cls = extract(model, train_ds, args.batch_size, device)
-    va_f, va_l, _ = extract(model, cfg.val_dataloader.dataset,
-                            args.batch_size, device)
-    result = dict(config=args.config, pretrained=args.pretrained,
-                  temperature=args.temperature, train=len(tr_f),
-                  val=len(va_f), top1={})
+    va_f, va_l, _ = extract(
+        model, cfg.val_dataloader.dataset, args.batch_size, device
+    )
+    result = dict(
+        config=args.config,
+        pretrained=args.pretrained,
+        temperature=args.temperature,
+        train=len(tr_f),
+        val=len(va_f),
+        top1={},
+    )
     for k in args.k:
         acc = knn_top1(tr_f, tr_l, va_f, va_l, k, args.temperature, n_cls)
         result['top1'][str(k)] = round(acc, 3)
-        print(f'[knn_eval] k={k}: top-1 {acc:.2f}% ({len(va_f)} val, '
-              f'{len(tr_f)} train images)')
+        print(
+            f'[knn_eval] k={k}: top-1 {acc:.2f}% ({len(va_f)} val, '
+            f'{len(tr_f)} train images)'
+        )
     print(f'[knn_eval] {time.time() - t0:.1f}s ({threads} threads)')
     if args.out:
         from ftcl_mm.utils.fileio import write_json
+
         write_json(args.out, result)
     return 0
 

@@ -10,6 +10,7 @@ Example:
 Writes WORK_DIR/results.md and results.json; finished seeds are reused
 (interrupted ones resume from their last checkpoint).
 """
+
 import argparse
 import os
 import os.path as osp
@@ -26,27 +27,54 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description='Train+evaluate a transfer config once per seed from '
-        'the same pretrained backbone; write mean +- std tables.')
-    p.add_argument('config', help='a transfer config (detection or '
-                   'classification benchmark)')
-    p.add_argument('--pretrained', required=True,
-                   help='backbone file from tools/convert_ckpt.py, or "none"')
+        'the same pretrained backbone; write mean +- std tables.'
+    )
+    p.add_argument(
+        'config',
+        help='a transfer config (detection or classification benchmark)',
+    )
+    p.add_argument(
+        '--pretrained',
+        required=True,
+        help='backbone file from tools/convert_ckpt.py, or "none"',
+    )
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3, 4])
-    p.add_argument('--gpus', type=int, default=1,
-                   help='processes per run (>1 uses tools/dist_train.sh)')
+    p.add_argument(
+        '--gpus',
+        type=int,
+        default=1,
+        help='processes per run (>1 uses tools/dist_train.sh)',
+    )
     p.add_argument('--work-dir', required=True)
-    p.add_argument('--cfg-options', nargs='+', default=[],
-                   help='extra overrides for every run')
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        help='extra overrides for every run',
+    )
     return p.parse_args(argv)
 
 
 def run_seed(args, seed: int, work_dir: str) -> int:
-    tail = [args.config, '--work-dir', work_dir, '--resume', '--pretrained',
-            args.pretrained, '--cfg-options', f'randomness.seed={seed}',
-            *args.cfg_options]
+    tail = [
+        args.config,
+        '--work-dir',
+        work_dir,
+        '--resume',
+        '--pretrained',
+        args.pretrained,
+        '--cfg-options',
+        f'randomness.seed={seed}',
+        *args.cfg_options,
+    ]
     if args.gpus > 1:
-        cmd = ['bash', osp.join(ROOT, 'tools/dist_train.sh'), tail[0],
-               str(args.gpus), *tail[1:]]
+        cmd = [
+            'bash',
+            osp.join(ROOT, 'tools/dist_train.sh'),
+            tail[0],
+            str(args.gpus),
+            *tail[1:],
+        ]
     else:
         cmd = [sys.executable, osp.join(ROOT, 'tools/train.py'), *tail]
     env = dict(os.environ, FTCL_PYTHON=sys.executable)
@@ -59,41 +87,66 @@ def aggregate(per_seed: dict) -> dict:
     out = {}
     for name in names:
         vals = [m[name] for m in per_seed.values() if name in m]
-        out[name] = dict(mean=statistics.fmean(vals),
-                         std=statistics.stdev(vals) if len(vals) > 1 else 0.0,
-                         n=len(vals), values=vals)
+        out[name] = dict(
+            mean=statistics.fmean(vals),
+            std=statistics.stdev(vals) if len(vals) > 1 else 0.0,
+            n=len(vals),
+            values=vals,
+        )
     return out
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not osp.isfile(args.config):
-        print(f'run_seeds.py: error: config {args.config} does not exist',
-              file=sys.stderr)
+        print(
+            f'run_seeds.py: error: config {args.config} does not exist',
+            file=sys.stderr,
+        )
         return 2
     per_seed = {}
     for i, seed in enumerate(args.seeds):
         work_dir = osp.join(args.work_dir, f'seed{seed}')
-        print(f'[run_seeds] seed {seed} ({i + 1}/{len(args.seeds)}) -> '
-              f'{work_dir}', flush=True)
+        print(
+            f'[run_seeds] seed {seed} ({i + 1}/{len(args.seeds)}) -> '
+            f'{work_dir}',
+            flush=True,
+        )
         rc = run_seed(args, seed, work_dir)
         if rc != 0:
-            print(f'run_seeds.py: error: seed {seed} failed (exit {rc}); '
-                  f'see {work_dir}', file=sys.stderr)
+            print(
+                f'run_seeds.py: error: seed {seed} failed (exit {rc}); '
+                f'see {work_dir}',
+                file=sys.stderr,
+            )
             return rc
         per_seed[seed] = final_metrics(work_dir)
     stats = aggregate(per_seed)
-    lines = [f'# {osp.basename(args.config)}', '',
-             f'backbone: `{args.pretrained}`; seeds: {args.seeds}', '',
-             '| metric | mean ± std | n |', '|---|---|---|']
+    lines = [
+        f'# {osp.basename(args.config)}',
+        '',
+        f'backbone: `{args.pretrained}`; seeds: {args.seeds}',
+        '',
+        '| metric | mean ± std | n |',
+        '|---|---|---|',
+    ]
     shown = {k: v for k, v in stats.items() if k in MAIN_METRICS} or stats
-    lines += [f'| {k} | {v["mean"]:.4f} ± {v["std"]:.4f} | {v["n"]} |'
-              for k, v in shown.items()]
+    lines += [
+        f'| {k} | {v["mean"]:.4f} ± {v["std"]:.4f} | {v["n"]} |'
+        for k, v in shown.items()
+    ]
     out = osp.join(args.work_dir, 'results')
     write_text(f'{out}.md', '\n'.join(lines) + '\n')
-    write_json(f'{out}.json', dict(
-        config=args.config, pretrained=args.pretrained, seeds=args.seeds,
-        per_seed=per_seed, summary=stats))
+    write_json(
+        f'{out}.json',
+        dict(
+            config=args.config,
+            pretrained=args.pretrained,
+            seeds=args.seeds,
+            per_seed=per_seed,
+            summary=stats,
+        ),
+    )
     print('\n'.join(lines))
     return 0
 

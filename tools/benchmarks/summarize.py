@@ -7,6 +7,7 @@ Example:
         voc_random=work_dirs/demo/voc_random
 Writes SUMMARY.md and SUMMARY.json (atomically).
 """
+
 import argparse
 import os.path as osp
 import sys
@@ -21,15 +22,23 @@ from ftcl_mm.utils.run_results import (
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        description='Final validation metrics (from mmengine\'s '
+        description="Final validation metrics (from mmengine's "
         'scalars.json) and artifacts of NAME=WORK_DIR runs, as markdown (main '
-        'metrics) and JSON (all metrics).')
+        'metrics) and JSON (all metrics).'
+    )
     p.add_argument('runs', nargs='+', metavar='NAME=WORK_DIR')
-    p.add_argument('--out', required=True,
-                   help='output path without extension (.md and .json)')
+    p.add_argument(
+        '--out',
+        required=True,
+        help='output path without extension (.md and .json)',
+    )
     p.add_argument('--title', default='ftcl_mm results')
-    p.add_argument('--note', action='append', default=[],
-                   help='extra line under the title (repeatable)')
+    p.add_argument(
+        '--note',
+        action='append',
+        default=[],
+        help='extra line under the title (repeatable)',
+    )
     return p.parse_args(argv)
 
 
@@ -38,33 +47,47 @@ def main(argv=None) -> int:
     results = []
     for item in args.runs:
         if '=' not in item:
-            print(f'summarize.py: error: {item!r} is not NAME=WORK_DIR',
-                  file=sys.stderr)
+            print(
+                f'summarize.py: error: {item!r} is not NAME=WORK_DIR',
+                file=sys.stderr,
+            )
             return 2
         name, work_dir = item.split('=', 1)
         if not osp.isdir(work_dir):
-            print(f'summarize.py: error: {work_dir} does not exist',
-                  file=sys.stderr)
+            print(
+                f'summarize.py: error: {work_dir} does not exist',
+                file=sys.stderr,
+            )
             return 2
-        results.append(dict(name=name, work_dir=work_dir,
-                            checkpoint=last_checkpoint(work_dir),
-                            metrics=final_metrics(work_dir)))
+        results.append(
+            dict(
+                name=name,
+                work_dir=work_dir,
+                checkpoint=last_checkpoint(work_dir),
+                metrics=final_metrics(work_dir),
+            )
+        )
     lines = [f'# {args.title}', ''] + [f'{n}  ' for n in args.note]
     lines += ['', '| run | metric | value | work dir |', '|---|---|---|---|']
     for r in results:
         if not r['metrics']:
-            lines.append(f'| {r["name"]} | (no evaluation) | | '
-                         f'`{r["work_dir"]}` |')
-        shown = {k: v for k, v in r['metrics'].items()
-                 if k in MAIN_METRICS} or r['metrics']
+            lines.append(
+                f'| {r["name"]} | (no evaluation) | | `{r["work_dir"]}` |'
+            )
+        shown = {
+            k: v for k, v in r['metrics'].items() if k in MAIN_METRICS
+        } or r['metrics']
         for k, v in sorted(shown.items()):
-            lines.append(f'| {r["name"]} | {k} | {v:.4f} | '
-                         f'`{r["work_dir"]}` |')
+            lines.append(
+                f'| {r["name"]} | {k} | {v:.4f} | `{r["work_dir"]}` |'
+            )
     lines += ['', '| run | final checkpoint |', '|---|---|']
     lines += [f'| {r["name"]} | `{r["checkpoint"]}` |' for r in results]
     write_text(f'{args.out}.md', '\n'.join(lines) + '\n')
-    write_json(f'{args.out}.json',
-               dict(title=args.title, notes=args.note, runs=results))
+    write_json(
+        f'{args.out}.json',
+        dict(title=args.title, notes=args.note, runs=results),
+    )
     print('\n'.join(lines))
     return 0
 

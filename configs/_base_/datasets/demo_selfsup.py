@@ -7,16 +7,37 @@
 demo_data_root = '{{$FTCL_DEMO_DATA:data/demo}}/imagenet/'
 demo_crop = 64
 demo_view_pipeline = [
-    dict(type='RandomResizedCrop', scale=demo_crop,
-         crop_ratio_range=(0.2, 1.), backend='pillow'),
-    dict(type='RandomApply',
-         transforms=[dict(type='ColorJitter', brightness=0.4, contrast=0.4,
-                          saturation=0.4, hue=0.1)],
-         prob=0.8),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-         channel_weights=(0.114, 0.587, 0.2989)),
-    dict(type='GaussianBlur', magnitude_range=(0.1, 2.0),
-         magnitude_std='inf', prob=0.5),
+    dict(
+        type='RandomResizedCrop',
+        scale=demo_crop,
+        crop_ratio_range=(0.2, 1.0),
+        backend='pillow',
+    ),
+    dict(
+        type='RandomApply',
+        transforms=[
+            dict(
+                type='ColorJitter',
+                brightness=0.4,
+                contrast=0.4,
+                saturation=0.4,
+                hue=0.1,
+            )
+        ],
+        prob=0.8,
+    ),
+    dict(
+        type='RandomGrayscale',
+        prob=0.2,
+        keep_channels=True,
+        channel_weights=(0.114, 0.587, 0.2989),
+    ),
+    dict(
+        type='GaussianBlur',
+        magnitude_range=(0.1, 2.0),
+        magnitude_std='inf',
+        prob=0.5,
+    ),
     dict(type='RandomFlip', prob=0.5),
 ]
 demo_train_dataloader = dict(
@@ -33,17 +54,26 @@ demo_train_dataloader = dict(
         data_prefix='train',
         pipeline=[
             dict(type='LoadImageFromFile'),
-            dict(type='MultiView', num_views=2,
-                 transforms=[demo_view_pipeline]),
+            dict(
+                type='MultiView', num_views=2, transforms=[demo_view_pipeline]
+            ),
             dict(type='PackInputs'),
-        ]))
+        ],
+    ),
+)
 # Short CPU schedule; every demo config shares it.
 demo_epochs = 20
 demo_train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=demo_epochs)
 demo_param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=demo_epochs, by_epoch=True,
-         begin=0, end=demo_epochs)
+    dict(
+        type='CosineAnnealingLR',
+        T_max=demo_epochs,
+        by_epoch=True,
+        begin=0,
+        end=demo_epochs,
+    )
 ]
 demo_default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
-    checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=2))
+    checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=2),
+)

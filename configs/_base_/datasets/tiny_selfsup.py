@@ -13,9 +13,13 @@ tiny_width = 16
 # zero_init_residual=False as in the selfsup configs, so that a random-init
 # evaluation starts from the init pretraining starts from (mmpretrain's
 # default, True, zeroes every residual branch: kNN 16.9 % instead of 28.6).
-tiny_backbone = dict(depth=18, stem_channels=tiny_width,
-                     base_channels=tiny_width, norm_cfg=dict(type='BN'),
-                     zero_init_residual=False)
+tiny_backbone = dict(
+    depth=18,
+    stem_channels=tiny_width,
+    base_channels=tiny_width,
+    norm_cfg=dict(type='BN'),
+    zero_init_residual=False,
+)
 tiny_feat_dim = tiny_width * 8
 # Views: the nuisances are what these augmentations change. Strong colour
 # jitter (SimCLR's s=1 strength) and 90-degree rotations: with MoCo v2's
@@ -23,15 +27,32 @@ tiny_feat_dim = tiny_width * 8
 # (10 epochs). No blur: it erases 64 px outlines. cv2 crops are 3x faster
 # than pillow's here (0.07 vs 0.21 ms).
 tiny_view_pipeline = [
-    dict(type='RandomResizedCrop', scale=tiny_crop,
-         crop_ratio_range=(0.3, 1.), backend='cv2'),
+    dict(
+        type='RandomResizedCrop',
+        scale=tiny_crop,
+        crop_ratio_range=(0.3, 1.0),
+        backend='cv2',
+    ),
     dict(type='RandomRot90', prob=0.75),
-    dict(type='RandomApply',
-         transforms=[dict(type='ColorJitter', brightness=0.8, contrast=0.8,
-                          saturation=0.8, hue=0.2)],
-         prob=0.8),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-         channel_weights=(0.114, 0.587, 0.2989)),
+    dict(
+        type='RandomApply',
+        transforms=[
+            dict(
+                type='ColorJitter',
+                brightness=0.8,
+                contrast=0.8,
+                saturation=0.8,
+                hue=0.2,
+            )
+        ],
+        prob=0.8,
+    ),
+    dict(
+        type='RandomGrayscale',
+        prob=0.2,
+        keep_channels=True,
+        channel_weights=(0.114, 0.587, 0.2989),
+    ),
     dict(type='RandomFlip', prob=0.5),
 ]
 tiny_train_dataloader = dict(
@@ -48,29 +69,41 @@ tiny_train_dataloader = dict(
         data_prefix='train',
         pipeline=[
             dict(type='LoadImageFromFile'),
-            dict(type='MultiView', num_views=2,
-                 transforms=[tiny_view_pipeline]),
+            dict(
+                type='MultiView', num_views=2, transforms=[tiny_view_pipeline]
+            ),
             dict(type='PackInputs'),
-        ]))
+        ],
+    ),
+)
 tiny_epochs = 20
 tiny_train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=tiny_epochs)
 tiny_param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=tiny_epochs, by_epoch=True,
-         begin=0, end=tiny_epochs)
+    dict(
+        type='CosineAnnealingLR',
+        T_max=tiny_epochs,
+        by_epoch=True,
+        begin=0,
+        end=tiny_epochs,
+    )
 ]
 tiny_default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
-    checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=1))
+    checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=1),
+)
 # C4 detectors on this backbone (configs/benchmarks/mmdetection/tiny): C4
 # features have 4 * width channels and the stage-4 shared head 8 * width;
 # mmdet's shared ResLayer hard-codes width 64, WidthResLayer does not.
 tiny_det_custom_imports = dict(
     imports=['ftcl_mm', 'ftcl_mm.models.shared_heads'],
-    allow_failed_imports=False)
+    allow_failed_imports=False,
+)
 tiny_c4_model = dict(
     backbone=dict(stem_channels=tiny_width, base_channels=tiny_width),
     rpn_head=dict(in_channels=tiny_width * 4, feat_channels=tiny_width * 4),
     roi_head=dict(
         shared_head=dict(type='WidthResLayer', base_channels=tiny_width),
         bbox_roi_extractor=dict(out_channels=tiny_width * 4),
-        bbox_head=dict(in_channels=tiny_width * 8)))
+        bbox_head=dict(in_channels=tiny_width * 8),
+    ),
+)

@@ -3,14 +3,24 @@
 # small generators (base 16 channels); a sample grid every 10 iterations.
 _base_ = ['simclr_demo.py', '../../_base_/hsg_default.py']
 
-model = dict(type='HSGSimCLR', num_single=4, num_pairs=4,
-             generator=dict(out_size=64, latent_dim=64, base_channels=16),
-             discriminator=dict(base_channels=16), **_base_.hsg_model)
+model = dict(
+    type='HSGSimCLR',
+    num_single=4,
+    num_pairs=4,
+    generator=dict(out_size=64, latent_dim=64, base_channels=16),
+    discriminator=dict(base_channels=16),
+    **_base_.hsg_model,
+)
 # The method's optimizer trains the encoder; Adam the generators and D.
 optim_wrapper = _base_.hsg_optim_groups
 param_scheduler = dict(
-    _delete_=True, encoder=_base_.param_scheduler, generator=[],
-    discriminator=[])
+    _delete_=True,
+    encoder=_base_.param_scheduler,
+    generator=[],
+    discriminator=[],
+)
 model_wrapper_cfg = _base_.hsg_model_wrapper_cfg
-custom_hooks = [*_base_.custom_hooks,
-                dict(_base_.hsg_samples_hook, interval=10)]
+custom_hooks = [
+    *_base_.custom_hooks,
+    dict(_base_.hsg_samples_hook, interval=10),
+]

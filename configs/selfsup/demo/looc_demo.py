@@ -5,17 +5,36 @@ _base_ = ['../looc.py', '../../_base_/datasets/demo_selfsup.py']
 model = dict(
     queue_len=256,
     backbone=dict(depth=18),
-    neck=dict(in_channels=512, hid_channels=512))
+    neck=dict(in_channels=512, hid_channels=512),
+)
 
 demo_looc_view_pipeline = [
-    dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.),
-         backend='pillow'),
-    dict(type='RandomApply',
-         transforms=[dict(type='ColorJitter', brightness=0.4, contrast=0.4,
-                          saturation=0.4, hue=0.1)],
-         prob=0.8, looc_factor='color'),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-         channel_weights=(0.114, 0.587, 0.2989)),
+    dict(
+        type='RandomResizedCrop',
+        scale=64,
+        crop_ratio_range=(0.2, 1.0),
+        backend='pillow',
+    ),
+    dict(
+        type='RandomApply',
+        transforms=[
+            dict(
+                type='ColorJitter',
+                brightness=0.4,
+                contrast=0.4,
+                saturation=0.4,
+                hue=0.1,
+            )
+        ],
+        prob=0.8,
+        looc_factor='color',
+    ),
+    dict(
+        type='RandomGrayscale',
+        prob=0.2,
+        keep_channels=True,
+        channel_weights=(0.114, 0.587, 0.2989),
+    ),
     dict(type='RandomFlip', prob=0.5),
     dict(type='RandomRot90', prob=0.75, looc_factor='rotation'),
 ]
@@ -23,17 +42,23 @@ train_dataloader = dict(
     _delete_=True,
     **_base_.demo_train_dataloader,
 )
-train_dataloader.update(dataset=dict(
-    type='CustomDataset',
-    data_root=_base_.demo_data_root,
-    ann_file='meta/train.txt',
-    data_prefix='train',
-    pipeline=[
-        dict(type='LoadImageFromFile'),
-        dict(type='LooCMultiView', factors=_base_.factors,
-             transforms=demo_looc_view_pipeline),
-        dict(type='PackInputs'),
-    ]))
+train_dataloader.update(
+    dataset=dict(
+        type='CustomDataset',
+        data_root=_base_.demo_data_root,
+        ann_file='meta/train.txt',
+        data_prefix='train',
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(
+                type='LooCMultiView',
+                factors=_base_.factors,
+                transforms=demo_looc_view_pipeline,
+            ),
+            dict(type='PackInputs'),
+        ],
+    )
+)
 train_cfg = _base_.demo_train_cfg
 param_scheduler = _base_.demo_param_scheduler
 default_hooks = _base_.demo_default_hooks

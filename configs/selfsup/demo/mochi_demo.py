@@ -2,5 +2,6 @@
 # mixing from epoch 2.
 _base_ = 'mocov2_demo.py'
 
-model = dict(type='MoCHi', num_hard=64, num_mix=32, num_query_mix=16,
-             warmup_epochs=2)
+model = dict(
+    type='MoCHi', num_hard=64, num_mix=32, num_query_mix=16, warmup_epochs=2
+)

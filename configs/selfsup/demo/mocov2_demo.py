@@ -5,7 +5,8 @@ _base_ = ['../mocov2.py', '../../_base_/datasets/demo_selfsup.py']
 model = dict(
     queue_len=256,
     backbone=dict(depth=18),
-    neck=dict(in_channels=512, hid_channels=512))
+    neck=dict(in_channels=512, hid_channels=512),
+)
 
 train_dataloader = dict(_delete_=True, **_base_.demo_train_dataloader)
 train_cfg = _base_.demo_train_cfg

@@ -3,7 +3,8 @@ _base_ = ['../simclr.py', '../../_base_/datasets/demo_selfsup.py']
 
 model = dict(
     backbone=dict(depth=18),
-    neck=dict(in_channels=512, hid_channels=512, out_channels=128))
+    neck=dict(in_channels=512, hid_channels=512, out_channels=128),
+)
 
 train_dataloader = dict(_delete_=True, **_base_.demo_train_dataloader)
 train_cfg = _base_.demo_train_cfg

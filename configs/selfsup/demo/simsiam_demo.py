@@ -4,8 +4,10 @@ _base_ = ['../simsiam.py', '../../_base_/datasets/demo_selfsup.py']
 model = dict(
     backbone=dict(depth=18),
     neck=dict(in_channels=512, hid_channels=512, out_channels=512),
-    head=dict(predictor=dict(in_channels=512, hid_channels=128,
-                             out_channels=512)))
+    head=dict(
+        predictor=dict(in_channels=512, hid_channels=128, out_channels=512)
+    ),
+)
 
 train_dataloader = dict(_delete_=True, **_base_.demo_train_dataloader)
 train_cfg = _base_.demo_train_cfg

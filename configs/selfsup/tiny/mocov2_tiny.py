@@ -15,11 +15,19 @@ model = dict(
     queue_len=512,
     momentum=0.1,
     backbone=dict(**_base_.tiny_backbone),
-    neck=dict(_delete_=True, type='NonLinearNeck',
-              in_channels=_base_.tiny_feat_dim, hid_channels=512,
-              out_channels=128, num_layers=2, with_avg_pool=True,
-              with_last_bn_affine=False, norm_cfg=dict(type='BN1d')),
-    head=dict(temperature=0.2))
+    neck=dict(
+        _delete_=True,
+        type='NonLinearNeck',
+        in_channels=_base_.tiny_feat_dim,
+        hid_channels=512,
+        out_channels=128,
+        num_layers=2,
+        with_avg_pool=True,
+        with_last_bn_affine=False,
+        norm_cfg=dict(type='BN1d'),
+    ),
+    head=dict(temperature=0.2),
+)
 train_dataloader = dict(_delete_=True, **_base_.tiny_train_dataloader)
 train_cfg = _base_.tiny_train_cfg
 param_scheduler = _base_.tiny_param_scheduler

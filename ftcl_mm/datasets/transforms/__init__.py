@@ -1,4 +1,5 @@
 """Data transforms registered in mmpretrain."""
+
 from .looc import LooCMultiView, RandomRot90
 from .rotation import RotationWithLabel
 

@@ -16,6 +16,7 @@ transforms of a factor run with their cache enabled on every view; for
 ``q`` the cache starts empty (fresh draws, then kept), for ``k_i`` it is
 pre-filled with ``q``'s draws, for the other keys it starts empty again.
 """
+
 import copy
 from typing import Dict, Iterator, List, Sequence, Tuple
 
@@ -84,8 +85,11 @@ class LooCMultiView(BaseTransform):
     The output ``img`` is the list ``[q, k_0, k_1, ..., k_n]``.
     """
 
-    def __init__(self, transforms: List[dict],
-                 factors: Sequence[str] = ('color', 'rotation')) -> None:
+    def __init__(
+        self,
+        transforms: List[dict],
+        factors: Sequence[str] = ('color', 'rotation'),
+    ) -> None:
         self.factors = tuple(factors)
         if len(set(self.factors)) != len(self.factors):
             raise ValueError(f'LooCMultiView: repeated factor in {factors}')
@@ -96,37 +100,47 @@ class LooCMultiView(BaseTransform):
             if factor is not None:
                 if factor not in self.factors:
                     raise ValueError(
-                        f"LooCMultiView: transform {cfg.get('type')} is "
-                        f"marked {FACTOR_KEY}={factor!r}, which is not in "
-                        f'factors={self.factors}')
+                        f'LooCMultiView: transform {cfg.get("type")} is '
+                        f'marked {FACTOR_KEY}={factor!r}, which is not in '
+                        f'factors={self.factors}'
+                    )
                 if factor in owners:
-                    raise ValueError(f'LooCMultiView: factor {factor!r} '
-                                     'marks more than one transform')
+                    raise ValueError(
+                        f'LooCMultiView: factor {factor!r} '
+                        'marks more than one transform'
+                    )
                 owners[factor] = len(built)
             built.append(TRANSFORMS.build(cfg))
         missing = [f for f in self.factors if f not in owners]
         if missing:
-            raise ValueError(f'LooCMultiView: no transform is marked '
-                             f'{FACTOR_KEY}= for factors {missing}')
+            raise ValueError(
+                f'LooCMultiView: no transform is marked '
+                f'{FACTOR_KEY}= for factors {missing}'
+            )
         self.pipeline = Compose(built)
         #: Per factor, the transforms whose random draws it shares.
         self.factor_transforms: Dict[str, List[BaseTransform]] = {}
         for f in self.factors:
-            ts = [t for t in _walk(built[owners[f]])
-                  if getattr(t, '_methods_with_randomness', None)]
+            ts = [
+                t
+                for t in _walk(built[owners[f]])
+                if getattr(t, '_methods_with_randomness', None)
+            ]
             if not ts:
                 raise ValueError(
                     f'LooCMultiView: the transform of factor {f!r} has no '
                     'cache_randomness method, so its parameters cannot be '
-                    'shared')
+                    'shared'
+                )
             self.factor_transforms[f] = ts
 
     @property
     def num_views(self) -> int:
         return len(self.factors) + 2
 
-    def _run(self, results: dict, caches: Dict[str, List[dict]]
-             ) -> Tuple[dict, Dict[str, List[dict]]]:
+    def _run(
+        self, results: dict, caches: Dict[str, List[dict]]
+    ) -> Tuple[dict, Dict[str, List[dict]]]:
         """One view with each factor's caches pre-filled from ``caches``
         (empty dicts: fresh draws); returns it and the draws it used."""
         for f, ts in self.factor_transforms.items():
@@ -135,8 +149,10 @@ class LooCMultiView(BaseTransform):
                 t._cache = dict(cache)
         try:
             out = self.pipeline(copy.deepcopy(results))
-            used = {f: [dict(getattr(t, '_cache', {})) for t in ts]
-                    for f, ts in self.factor_transforms.items()}
+            used = {
+                f: [dict(getattr(t, '_cache', {})) for t in ts]
+                for f, ts in self.factor_transforms.items()
+            }
         finally:
             for ts in self.factor_transforms.values():
                 for t in ts:
@@ -144,16 +160,18 @@ class LooCMultiView(BaseTransform):
                     t.__dict__.pop('_cache', None)
         return out, used
 
-    def make_views(self, results: dict
-                   ) -> Tuple[List[dict], List[Dict[str, List[dict]]]]:
+    def make_views(
+        self, results: dict
+    ) -> Tuple[List[dict], List[Dict[str, List[dict]]]]:
         """The views ``[q, k_0, k_1..k_n]`` and, per view, the random draws
         of each factor's transforms (``{factor: [cache dict per
         transform]}``)."""
-        fresh = {f: [{} for _ in ts]
-                 for f, ts in self.factor_transforms.items()}
+        fresh = {
+            f: [{} for _ in ts] for f, ts in self.factor_transforms.items()
+        }
         query, q_draws = self._run(results, fresh)
         views, draws = [query], [q_draws]
-        for shared in (None, ) + self.factors:
+        for shared in (None,) + self.factors:
             caches = dict(fresh)
             if shared is not None:
                 caches[shared] = q_draws[shared]
@@ -168,5 +186,7 @@ class LooCMultiView(BaseTransform):
         return results
 
     def __repr__(self) -> str:
-        return (f'{type(self).__name__}(factors={self.factors}, '
-                f'pipeline={self.pipeline})')
+        return (
+            f'{type(self).__name__}(factors={self.factors}, '
+            f'pipeline={self.pipeline})'
+        )

@@ -1,5 +1,6 @@
 """Rotation prediction (Gidaris et al. 2018), one of LooC's evaluations:
 the label of an image becomes its rotation (0/90/180/270 degrees)."""
+
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
@@ -25,8 +26,10 @@ class RotationWithLabel(BaseTransform):
     def transform(self, results: dict) -> dict:
         if self.deterministic:
             if 'sample_idx' not in results:
-                raise KeyError('RotationWithLabel(deterministic=True) needs '
-                               "'sample_idx' (set by mmengine datasets)")
+                raise KeyError(
+                    'RotationWithLabel(deterministic=True) needs '
+                    "'sample_idx' (set by mmengine datasets)"
+                )
             k = int(results['sample_idx']) % 4
         else:
             k = self._rand_quarters()

@@ -3,5 +3,8 @@ from .hsg_samples_hook import HSGSamplesHook
 from .score_stats_hook import ScoreStatsCollector, ScoreStatsHook
 
 __all__ = [
-    'FeatureTransformHook', 'ScoreStatsHook', 'ScoreStatsCollector', 'HSGSamplesHook'
+    'FeatureTransformHook',
+    'ScoreStatsHook',
+    'ScoreStatsCollector',
+    'HSGSamplesHook',
 ]

@@ -1,4 +1,5 @@
 """Switch Feature Transformation on at a start epoch or iteration."""
+
 from typing import List, Optional
 
 from mmengine.hooks import Hook
@@ -30,8 +31,12 @@ class FeatureTransformHook(Hook):
 
     priority = 'NORMAL'
 
-    def __init__(self, start_epoch: int = 0, start_iter: Optional[int] = None,
-                 seed: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        start_epoch: int = 0,
+        start_iter: Optional[int] = None,
+        seed: Optional[int] = None,
+    ) -> None:
         if start_epoch < 0 or (start_iter is not None and start_iter < 0):
             raise ValueError('start_epoch and start_iter must be >= 0')
         self.start_epoch = start_epoch
@@ -49,7 +54,8 @@ class FeatureTransformHook(Hook):
         if not fts:
             raise RuntimeError(
                 'FeatureTransformHook found no FeatureTransform in the model; '
-                'use an FT algorithm (e.g. type="MoCoFT") with an ft=dict(...)')
+                'use an FT algorithm (e.g. type="MoCoFT") with an ft=dict(...)'
+            )
         seed = self.seed if self.seed is not None else runner.seed
         for ft in fts:
             ft.seed = int(seed or 0)
@@ -58,14 +64,16 @@ class FeatureTransformHook(Hook):
     def before_train_epoch(self, runner) -> None:
         self._update(runner)
 
-    def before_train_iter(self, runner, batch_idx: int,
-                          data_batch=None) -> None:
+    def before_train_iter(
+        self, runner, batch_idx: int, data_batch=None
+    ) -> None:
         if self.start_iter is not None:
             self._update(runner)
         for ft in self._fts:
             ft.step = runner.iter
         runner.message_hub.update_scalar(
-            'train/ft_enabled', float(self._should_enable(runner)))
+            'train/ft_enabled', float(self._should_enable(runner))
+        )
 
     def _should_enable(self, runner) -> bool:
         if self.start_iter is not None:
@@ -80,4 +88,5 @@ class FeatureTransformHook(Hook):
                 ft.enabled = on
                 runner.logger.info(
                     f'Feature Transformation {"ON" if on else "OFF"} at '
-                    f'epoch {runner.epoch}, iter {runner.iter}: {ft!r}')
+                    f'epoch {runner.epoch}, iter {runner.iter}: {ft!r}'
+                )

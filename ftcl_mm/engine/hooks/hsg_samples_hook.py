@@ -1,4 +1,5 @@
 """Write grids of generated hard samples during training."""
+
 import copy
 import os.path as osp
 from typing import Optional
@@ -31,8 +32,9 @@ class HSGSamplesHook(Hook):
 
     priority = 'LOW'
 
-    def __init__(self, interval: int = 1000, num_rows: int = 8,
-                 seed: int = 0) -> None:
+    def __init__(
+        self, interval: int = 1000, num_rows: int = 8, seed: int = 0
+    ) -> None:
         if interval < 1 or num_rows < 1:
             raise ValueError('interval and num_rows must be >= 1')
         self.interval, self.num_rows, self.seed = interval, num_rows, seed
@@ -43,39 +45,49 @@ class HSGSamplesHook(Hook):
         """Write the grid after ``step`` trained iterations."""
         model = get_ori_model(runner.model)
         if not hasattr(model, 'generate'):
-            raise RuntimeError('HSGSamplesHook needs a Hard Sample '
-                               'Generation model (HSGSimCLR, HSGMoCo)')
+            raise RuntimeError(
+                'HSGSamplesHook needs a Hard Sample '
+                'Generation model (HSGSimCLR, HSGMoCo)'
+            )
         if not is_main_process():
             return None
         device = next(model.parameters()).device
         gen = torch.Generator(device=device).manual_seed(self.seed)
         # Copies in train mode: batch statistics as in training, and the
         # real generators' BN buffers stay untouched.
-        model_gens = {n: getattr(model, n) for n in ('generator',
-                                                     'pair_generator')}
-        copies = {n: copy.deepcopy(get_ori_model(m)).train() if m is not None else None
-                  for n, m in model_gens.items()}
+        model_gens = {
+            n: getattr(model, n) for n in ('generator', 'pair_generator')
+        }
+        copies = {
+            n: copy.deepcopy(get_ori_model(m)).train()
+            if m is not None
+            else None
+            for n, m in model_gens.items()
+        }
         try:
             for n, m in copies.items():
                 setattr(model, n, m)
             rows = self.num_rows
             samples = model.generate(
-                model.current_similarity(), device,
+                model.current_similarity(),
+                device,
                 num_single=rows if model.num_single else 0,
-                num_pairs=rows if model.num_pairs else 0, generator=gen)
+                num_pairs=rows if model.num_pairs else 0,
+                generator=gen,
+            )
         finally:
             for n, m in model_gens.items():
                 setattr(model, n, m)
         grid = sample_grid(samples)
-        path = osp.join(runner.work_dir, 'hsg_samples',
-                        f'iter_{step:07d}.png')
+        path = osp.join(runner.work_dir, 'hsg_samples', f'iter_{step:07d}.png')
         save_png(grid, path)
         runner.visualizer.add_image('hsg_samples', grid, step=step)
         self.last_file = path
         return path
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
-                         outputs=None) -> None:
+    def after_train_iter(
+        self, runner, batch_idx: int, data_batch=None, outputs=None
+    ) -> None:
         if self.every_n_train_iters(runner, self.interval):
             self.draw(runner, runner.iter + 1)
 

@@ -20,6 +20,7 @@ after FT, cheaply enough to leave on:
 
 Only rank 0 records; its statistics are over its local batch.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,21 +55,24 @@ class ScoreStatsCollector:
             backbone's).
     """
 
-    def __init__(self, model: torch.nn.Module,
-                 optimizers: Sequence[torch.optim.Optimizer],
-                 grad_params: Sequence[torch.nn.Parameter]) -> None:
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        optimizers: Sequence[torch.optim.Optimizer],
+        grad_params: Sequence[torch.nn.Parameter],
+    ) -> None:
         if not isinstance(model, FeatureTransformMixin):
             raise RuntimeError(
                 f'ScoreStatsHook needs an algorithm of ftcl_mm (e.g. type='
                 f'"MoCoFT", with or without ft=...), got '
-                f'{type(model).__name__}: it reports no scores')
+                f'{type(model).__name__}: it reports no scores'
+            )
         self.model = model
         self.recorder = ScoreRecorder()
         self.params = list(grad_params)
         self._grad_norm: Optional[torch.Tensor] = None
         self._handles = [
-            opt.register_step_pre_hook(self._before_step)
-            for opt in optimizers
+            opt.register_step_pre_hook(self._before_step) for opt in optimizers
         ]
         self.rows: List[torch.Tensor] = []
         self.meta: List[tuple] = []
@@ -91,19 +95,31 @@ class ScoreStatsCollector:
         if grads:
             self._grad_norm = torch.nn.utils.get_total_norm(grads).float()
 
-    def collect(self, iteration: int, epoch: int,
-                loss: Optional[torch.Tensor]) -> None:
+    def collect(
+        self, iteration: int, epoch: int, loss: Optional[torch.Tensor]
+    ) -> None:
         """Append this step's row (device tensor; no host sync)."""
         stats = self.recorder.take()
-        device = stats.device if stats is not None else (
-            self.params[0].device if self.params else torch.device('cpu'))
-        nan = torch.full((1, ), math.nan, device=device)
+        device = (
+            stats.device
+            if stats is not None
+            else (
+                self.params[0].device if self.params else torch.device('cpu')
+            )
+        )
+        nan = torch.full((1,), math.nan, device=device)
         if stats is None:
             stats = nan.expand(len(STAT_NAMES))
-        loss_t = loss.detach().float().reshape(1).to(device) if isinstance(
-            loss, torch.Tensor) else nan
-        grad = nan if self._grad_norm is None else self._grad_norm.reshape(
-            1).to(device)
+        loss_t = (
+            loss.detach().float().reshape(1).to(device)
+            if isinstance(loss, torch.Tensor)
+            else nan
+        )
+        grad = (
+            nan
+            if self._grad_norm is None
+            else self._grad_norm.reshape(1).to(device)
+        )
         self.rows.append(torch.cat([loss_t, stats, grad]))
         self.meta.append((iteration, epoch, int(self.model.ft.enabled)))
         self._grad_norm = None
@@ -143,9 +159,12 @@ class ScoreStatsHook(Hook):
     # disk when the checkpoint is.
     priority = 'NORMAL'
 
-    def __init__(self, interval: Optional[int] = None,
-                 filename: str = 'score_stats.csv',
-                 visualize: bool = True) -> None:
+    def __init__(
+        self,
+        interval: Optional[int] = None,
+        filename: str = 'score_stats.csv',
+        visualize: bool = True,
+    ) -> None:
         if interval is not None and interval < 1:
             raise ValueError('interval must be >= 1')
         self.interval = interval
@@ -159,29 +178,44 @@ class ScoreStatsHook(Hook):
             return
         model = get_ori_model(runner.model)
         wrapper = runner.optim_wrapper
-        optimizers = [wrapper.optimizer] if hasattr(
-            wrapper, 'optimizer') else [w.optimizer for w in wrapper.values()]
-        params = (model.backbone.parameters()
-                  if hasattr(model, 'backbone') else model.parameters())
+        optimizers = (
+            [wrapper.optimizer]
+            if hasattr(wrapper, 'optimizer')
+            else [w.optimizer for w in wrapper.values()]
+        )
+        params = (
+            model.backbone.parameters()
+            if hasattr(model, 'backbone')
+            else model.parameters()
+        )
         self.collector = ScoreStatsCollector(model, optimizers, params)
         if self.interval is None:
-            logger_hook = next((h for h in runner.hooks
-                                if type(h).__name__ == 'LoggerHook'), None)
+            logger_hook = next(
+                (h for h in runner.hooks if type(h).__name__ == 'LoggerHook'),
+                None,
+            )
             self.interval = getattr(logger_hook, 'interval', 50)
         self.path = osp.join(runner.work_dir, self.filename)
         kept = score_csv.truncate(self.path, runner.iter)
         runner.logger.info(
             f'ScoreStatsHook: recording to {self.path} every iteration '
-            f'(flushed every {self.interval}); kept {kept} earlier rows')
+            f'(flushed every {self.interval}); kept {kept} earlier rows'
+        )
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
-                         outputs: Optional[dict] = None) -> None:
+    def after_train_iter(
+        self,
+        runner,
+        batch_idx: int,
+        data_batch=None,
+        outputs: Optional[dict] = None,
+    ) -> None:
         if self.collector is None:
             return
         loss = (outputs or {}).get('loss')
         self.collector.collect(runner.iter + 1, runner.epoch, loss)
-        if self.every_n_train_iters(runner, self.interval) or \
-                self.is_last_train_iter(runner):
+        if self.every_n_train_iters(
+            runner, self.interval
+        ) or self.is_last_train_iter(runner):
             self._flush(runner)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
@@ -202,6 +236,10 @@ class ScoreStatsHook(Hook):
         if self.visualize:
             for r in rows:
                 runner.visualizer.add_scalars(
-                    {f'scores/{k}': r[k]
-                     for k in score_csv.COLUMNS[2:] if not math.isnan(r[k])},
-                    step=r['iter'])
+                    {
+                        f'scores/{k}': r[k]
+                        for k in score_csv.COLUMNS[2:]
+                        if not math.isnan(r[k])
+                    },
+                    step=r['iter'],
+                )

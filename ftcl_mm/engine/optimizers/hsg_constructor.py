@@ -1,5 +1,6 @@
 """Three optimizers for Hard Sample Generation: encoder, generators,
 discriminator."""
+
 import copy
 
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
@@ -34,36 +35,46 @@ class HSGOptimWrapperConstructor:
                 type='Adam', lr=2e-4, betas=(0.5, 0.999))))
     """
 
-    def __init__(self, optim_wrapper_cfg: dict,
-                 paramwise_cfg: dict = None) -> None:
+    def __init__(
+        self, optim_wrapper_cfg: dict, paramwise_cfg: dict = None
+    ) -> None:
         cfgs = copy.deepcopy(dict(optim_wrapper_cfg))
         groups = {g: cfgs.pop(g) for g in GROUPS if g in cfgs}
         if 'encoder' not in groups and 'optimizer' in cfgs:
-            groups['encoder'] = dict(cfgs, paramwise_cfg=paramwise_cfg) \
-                if paramwise_cfg else cfgs
+            groups['encoder'] = (
+                dict(cfgs, paramwise_cfg=paramwise_cfg)
+                if paramwise_cfg
+                else cfgs
+            )
             cfgs, paramwise_cfg = {}, None
         missing = [g for g in GROUPS if g not in groups]
         if missing:
-            raise ValueError(f'HSGOptimWrapperConstructor: optim_wrapper '
-                             f'needs the groups {GROUPS} (the encoder may be '
-                             f'the top-level optimizer); missing {missing}')
+            raise ValueError(
+                f'HSGOptimWrapperConstructor: optim_wrapper '
+                f'needs the groups {GROUPS} (the encoder may be '
+                f'the top-level optimizer); missing {missing}'
+            )
         if cfgs or paramwise_cfg:
             raise ValueError(
                 f'HSGOptimWrapperConstructor: unknown optim_wrapper keys '
                 f'{sorted(cfgs) + (["paramwise_cfg"] if paramwise_cfg else [])}'
-                f' beside an explicit encoder; put them in a group')
+                f' beside an explicit encoder; put them in a group'
+            )
         self.cfgs = groups
 
     def __call__(self, model) -> OptimWrapperDict:
         model = get_ori_model(model)
         if not hasattr(model, 'group_modules'):
-            raise TypeError(f'{type(model).__name__} has no optimizer groups; '
-                            'HSGOptimWrapperConstructor is for the Hard '
-                            'Sample Generation algorithms (HSGSimCLR, HSGMoCo)')
+            raise TypeError(
+                f'{type(model).__name__} has no optimizer groups; '
+                'HSGOptimWrapperConstructor is for the Hard '
+                'Sample Generation algorithms (HSGSimCLR, HSGMoCo)'
+            )
         wrappers = {}
         for group in GROUPS:
             cfg = copy.deepcopy(self.cfgs[group])
             paramwise = cfg.pop('paramwise_cfg', None)
-            wrappers[group] = DefaultOptimWrapperConstructor(
-                cfg, paramwise)(model.group_modules(group))
+            wrappers[group] = DefaultOptimWrapperConstructor(cfg, paramwise)(
+                model.group_modules(group)
+            )
         return OptimWrapperDict(**wrappers)

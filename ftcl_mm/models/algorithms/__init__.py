@@ -1,4 +1,5 @@
 """Self-supervised algorithms, one per file, registered in mmpretrain."""
+
 from .byol_ft import BYOLFT
 from .ft_mixin import FeatureTransformMixin
 from .hsg_moco import HSGMoCo
@@ -10,6 +11,14 @@ from .simclr_ft import SimCLRFT
 from .simsiam_ft import SimSiamFT
 
 __all__ = [
-    'MoCoFT', 'SimCLRFT', 'SimSiamFT', 'BYOLFT', 'MoCHi', 'mix_hard_negatives',
-    'LooC', 'HSGSimCLR', 'HSGMoCo', 'FeatureTransformMixin'
+    'MoCoFT',
+    'SimCLRFT',
+    'SimSiamFT',
+    'BYOLFT',
+    'MoCHi',
+    'mix_hard_negatives',
+    'LooC',
+    'HSGSimCLR',
+    'HSGMoCo',
+    'FeatureTransformMixin',
 ]

@@ -1,4 +1,5 @@
 """BYOL + positive Feature Transformation."""
+
 from typing import Dict, List
 
 import torch
@@ -24,8 +25,12 @@ class BYOLFT(FeatureTransformMixin, BYOL):
 
     has_negatives = False
 
-    def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
-             **kwargs) -> Dict[str, torch.Tensor]:
+    def loss(
+        self,
+        inputs: List[torch.Tensor],
+        data_samples: List[DataSample],
+        **kwargs,
+    ) -> Dict[str, torch.Tensor]:
         if not (self.ft.pos_active or self.recording):
             return super().loss(inputs, data_samples, **kwargs)
         v1, v2 = inputs[0], inputs[1]
@@ -33,12 +38,15 @@ class BYOLFT(FeatureTransformMixin, BYOL):
         online_v2 = self.neck(self.backbone(v2))[0]
         with torch.no_grad():
             self.target_net.update_parameters(
-                nn.Sequential(self.backbone, self.neck))
+                nn.Sequential(self.backbone, self.neck)
+            )
             target_v1 = self.target_net(v1)[0]
             target_v2 = self.target_net(v2)[0]
         loss, before, after = ft_symmetric_latent_loss(
-            self.head, self.ft, [(online_v1, target_v2),
-                                 (online_v2, target_v1)])
-        loss = 2. * loss
+            self.head,
+            self.ft,
+            [(online_v1, target_v2), (online_v2, target_v1)],
+        )
+        loss = 2.0 * loss
         self.record_scores(before, None, after)
         return dict(loss=loss)

@@ -1,5 +1,6 @@
 """What every FT algorithm shares: its FeatureTransform, the step that
 seeds FT's lambdas, and the slot through which it reports scores."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -11,9 +12,9 @@ from ..feature_transform import FeatureTransform
 from ..score_stats import ScoreRecorder
 
 
-def build_feature_transform(ft: Optional[dict],
-                            has_negatives: bool = True,
-                            owner: str = '') -> FeatureTransform:
+def build_feature_transform(
+    ft: Optional[dict], has_negatives: bool = True, owner: str = ''
+) -> FeatureTransform:
     """FeatureTransform from a config dict; ``None`` gives a disabled one.
 
     A disabled transform is the identity, so an FT algorithm without ``ft``
@@ -26,8 +27,10 @@ def build_feature_transform(ft: Optional[dict],
     if ft is None:
         return FeatureTransform(pos=False, neg=False, enabled=False)
     if not isinstance(ft, dict):
-        raise TypeError(f'ft must be a dict of FeatureTransform arguments, '
-                        f'got {type(ft).__name__}')
+        raise TypeError(
+            f'ft must be a dict of FeatureTransform arguments, '
+            f'got {type(ft).__name__}'
+        )
     transform = FeatureTransform(**ft)
     if transform.neg and not has_negatives:
         raise ValueError(f'{owner} has no negatives: set ft.neg=False')
@@ -61,8 +64,9 @@ class FeatureTransformMixin:
 
     def __init__(self, *args, ft: Optional[dict] = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.ft = build_feature_transform(ft, self.has_negatives,
-                                          type(self).__name__)
+        self.ft = build_feature_transform(
+            ft, self.has_negatives, type(self).__name__
+        )
         self.score_recorder: Optional[ScoreRecorder] = None
 
     @property
@@ -70,14 +74,19 @@ class FeatureTransformMixin:
         """Whether a watcher wants this step's scores."""
         return self.score_recorder is not None
 
-    def record_scores(self, pos: torch.Tensor, neg: Optional[torch.Tensor],
-                      pos_ft: Optional[torch.Tensor] = None,
-                      neg_ft: Optional[torch.Tensor] = None) -> None:
+    def record_scores(
+        self,
+        pos: torch.Tensor,
+        neg: Optional[torch.Tensor],
+        pos_ft: Optional[torch.Tensor] = None,
+        neg_ft: Optional[torch.Tensor] = None,
+    ) -> None:
         """Report scores before (``pos``, ``neg``) and after FT, with the
         lambdas FT drew this step, to the attached recorder (if any)."""
         if self.score_recorder is not None:
-            self.score_recorder.record(pos, neg, pos_ft, neg_ft,
-                                       self.ft.last_lambdas)
+            self.score_recorder.record(
+                pos, neg, pos_ft, neg_ft, self.ft.last_lambdas
+            )
         self.ft.last_lambdas = {}  # a step without FT records NaN lambdas
 
     @contextmanager

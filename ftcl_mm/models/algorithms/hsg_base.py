@@ -22,6 +22,7 @@ Each step has its own optimizer (an mmengine ``OptimWrapperDict`` with keys
 ``encoder``, ``generator``, ``discriminator``, built by
 :class:`~ftcl_mm.engine.HSGOptimWrapperConstructor`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -43,8 +44,14 @@ from ..generators import (
 )
 
 #: Children that are not part of the encoder's optimizer group.
-NON_ENCODER = ('generator', 'pair_generator', 'discriminator',
-               'diff_augment', 'data_preprocessor', 'ft')
+NON_ENCODER = (
+    'generator',
+    'pair_generator',
+    'discriminator',
+    'diff_augment',
+    'data_preprocessor',
+    'ft',
+)
 
 
 class HardSampleGenerationMixin:
@@ -56,19 +63,33 @@ class HardSampleGenerationMixin:
     :meth:`generator_reward`.
     """
 
-    HSG_ARGS = ('generator', 'discriminator', 'augment', 'num_single',
-                'num_pairs', 'similarity', 'hard_weight', 'adv_weight')
+    HSG_ARGS = (
+        'generator',
+        'discriminator',
+        'augment',
+        'num_single',
+        'num_pairs',
+        'similarity',
+        'hard_weight',
+        'adv_weight',
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         hsg = {k: kwargs.pop(k) for k in self.HSG_ARGS if k in kwargs}
         super().__init__(*args, **kwargs)
         self.init_hsg(**hsg)
 
-    def init_hsg(self, generator: Optional[dict] = None,
-                 discriminator: Optional[dict] = None,
-                 augment: Optional[dict] = None, num_single: int = 32,
-                 num_pairs: int = 32, similarity: Optional[dict] = None,
-                 hard_weight: float = 1.0, adv_weight: float = 1.0) -> None:
+    def init_hsg(
+        self,
+        generator: Optional[dict] = None,
+        discriminator: Optional[dict] = None,
+        augment: Optional[dict] = None,
+        num_single: int = 32,
+        num_pairs: int = 32,
+        similarity: Optional[dict] = None,
+        hard_weight: float = 1.0,
+        adv_weight: float = 1.0,
+    ) -> None:
         """Build the generation parts.
 
         Args:
@@ -87,14 +108,15 @@ class HardSampleGenerationMixin:
             adv_weight: Weight of the GAN (realism) loss.
         """
         if num_single < 0 or num_pairs < 0 or num_single + num_pairs == 0:
-            raise ValueError('need num_single + num_pairs > 0 (and both >= 0)'
-                             ' generated samples per step')
+            raise ValueError(
+                'need num_single + num_pairs > 0 (and both >= 0)'
+                ' generated samples per step'
+            )
         generator = dict(generator or {})
         out_size = generator.get('out_size', 32)
         self.num_single, self.num_pairs = num_single, num_pairs
         self.generator = ImageGenerator(**generator) if num_single else None
-        self.pair_generator = PairGenerator(**generator) \
-            if num_pairs else None
+        self.pair_generator = PairGenerator(**generator) if num_pairs else None
         disc = dict(type='Discriminator', in_size=out_size)
         disc.update(discriminator or {})
         self.discriminator = MODELS.build(disc)
@@ -102,8 +124,9 @@ class HardSampleGenerationMixin:
         self.similarity = SimilaritySchedule(**(similarity or {}))
         self.hard_weight, self.adv_weight = hard_weight, adv_weight
         # Plain attributes: under DDP the generators are wrapped.
-        self.latent_dim = (self.generator or self.pair_generator.gen_a
-                           ).latent_dim
+        self.latent_dim = (
+            self.generator or self.pair_generator.gen_a
+        ).latent_dim
         self.out_size = out_size
         self._register_state_dict_hook(_unwrapped_keys)
 
@@ -112,16 +135,20 @@ class HardSampleGenerationMixin:
     # ------------------------------------------------------------------
     def optim_groups(self) -> Dict[str, List[str]]:
         """Child modules per optimizer (the constructor uses this)."""
-        gens = [n for n in ('generator', 'pair_generator')
-                if getattr(self, n) is not None]
-        encoder = [n for n, _ in self.named_children()
-                   if n not in NON_ENCODER]
-        return dict(encoder=encoder, generator=gens,
-                    discriminator=['discriminator'])
+        gens = [
+            n
+            for n in ('generator', 'pair_generator')
+            if getattr(self, n) is not None
+        ]
+        encoder = [n for n, _ in self.named_children() if n not in NON_ENCODER]
+        return dict(
+            encoder=encoder, generator=gens, discriminator=['discriminator']
+        )
 
     def group_modules(self, group: str) -> nn.ModuleDict:
         return nn.ModuleDict(
-            {n: getattr(self, n) for n in self.optim_groups()[group]})
+            {n: getattr(self, n) for n in self.optim_groups()[group]}
+        )
 
     def current_similarity(self) -> float:
         """``rho`` at the runner's progress (iteration / max_iters; 0
@@ -135,8 +162,11 @@ class HardSampleGenerationMixin:
         identity if it does not normalise."""
         dp = self.data_preprocessor
         if not getattr(dp, '_enable_normalize', False):
-            one = dp.mean.new_ones(1, 3, 1, 1) if hasattr(dp, 'mean') \
+            one = (
+                dp.mean.new_ones(1, 3, 1, 1)
+                if hasattr(dp, 'mean')
                 else torch.ones(1, 3, 1, 1)
+            )
             return one * 0, one
         return dp.mean.view(1, 3, 1, 1), dp.std.view(1, 3, 1, 1)
 
@@ -153,30 +183,38 @@ class HardSampleGenerationMixin:
     # ------------------------------------------------------------------
     # generation
     # ------------------------------------------------------------------
-    def generate(self, rho: float, device: torch.device,
-                 num_single: Optional[int] = None,
-                 num_pairs: Optional[int] = None,
-                 generator: Optional[torch.Generator] = None
-                 ) -> Dict[str, torch.Tensor]:
+    def generate(
+        self,
+        rho: float,
+        device: torch.device,
+        num_single: Optional[int] = None,
+        num_pairs: Optional[int] = None,
+        generator: Optional[torch.Generator] = None,
+    ) -> Dict[str, torch.Tensor]:
         """Generated images in [0, 1]: ``single`` (S x 3 x H x W) and
         ``pair_a``/``pair_b`` (P x 3 x H x W), for the sizes present."""
         num_single = self.num_single if num_single is None else num_single
         num_pairs = self.num_pairs if num_pairs is None else num_pairs
         out = {}
         if self.generator is not None and num_single:
-            z = torch.randn(num_single, self.latent_dim, device=device,
-                            generator=generator)
+            z = torch.randn(
+                num_single, self.latent_dim, device=device, generator=generator
+            )
             out['single'] = self.generator(z)
         if self.pair_generator is not None and num_pairs:
-            z = torch.randn(num_pairs, self.latent_dim, device=device,
-                            generator=generator)
+            z = torch.randn(
+                num_pairs, self.latent_dim, device=device, generator=generator
+            )
             out['pair_a'], out['pair_b'] = self.pair_generator(
-                z, rho, generator)
+                z, rho, generator
+            )
         return out
 
-    def generated_views(self, fake: Dict[str, torch.Tensor],
-                        generator: Optional[torch.Generator] = None
-                        ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def generated_views(
+        self,
+        fake: Dict[str, torch.Tensor],
+        generator: Optional[torch.Generator] = None,
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Two differentiably augmented views per generated sample, in the
         encoder's input space: a single image gives two views of itself, a
         pair one view of each member (a positive pair)."""
@@ -197,8 +235,11 @@ class HardSampleGenerationMixin:
         (MMSeparateDistributedDataParallel wraps each child). Modules that
         are frozen for a pass must not run through DDP, whose reducer would
         wait for gradients that never come."""
-        wrapped = {n: self._modules[n] for n in names
-                   if is_model_wrapper(self._modules.get(n))}
+        wrapped = {
+            n: self._modules[n]
+            for n in names
+            if is_model_wrapper(self._modules.get(n))
+        }
         for n, m in wrapped.items():
             self._modules[n] = m.module
         try:
@@ -211,8 +252,9 @@ class HardSampleGenerationMixin:
     @contextlib.contextmanager
     def frozen(modules: Sequence[nn.Module]):
         """Parameters of ``modules`` need no gradient inside the block."""
-        params = [p for m in modules for p in m.parameters()
-                  if p.requires_grad]
+        params = [
+            p for m in modules for p in m.parameters() if p.requires_grad
+        ]
         for p in params:
             p.requires_grad_(False)
         try:
@@ -224,15 +266,19 @@ class HardSampleGenerationMixin:
     # ------------------------------------------------------------------
     # the algorithm-specific losses
     # ------------------------------------------------------------------
-    def encoder_loss(self, real: List[torch.Tensor],
-                     generated: Tuple[torch.Tensor, torch.Tensor]
-                     ) -> torch.Tensor:
+    def encoder_loss(
+        self,
+        real: List[torch.Tensor],
+        generated: Tuple[torch.Tensor, torch.Tensor],
+    ) -> torch.Tensor:
         """The encoder's loss on real plus generated pairs (step 4)."""
         raise NotImplementedError
 
-    def generator_reward(self, real: List[torch.Tensor],
-                         generated: Tuple[torch.Tensor, torch.Tensor]
-                         ) -> torch.Tensor:
+    def generator_reward(
+        self,
+        real: List[torch.Tensor],
+        generated: Tuple[torch.Tensor, torch.Tensor],
+    ) -> torch.Tensor:
         """The encoder's contrastive loss that the generators raise (step
         3); no side effects on queues, momentum encoders or FT state."""
         raise NotImplementedError
@@ -240,16 +286,20 @@ class HardSampleGenerationMixin:
     # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
-    def train_step(self, data, optim_wrapper: OptimWrapperDict
-                   ) -> Dict[str, torch.Tensor]:
+    def train_step(
+        self, data, optim_wrapper: OptimWrapperDict
+    ) -> Dict[str, torch.Tensor]:
         if not isinstance(optim_wrapper, OptimWrapperDict) or not {
-                'encoder', 'generator', 'discriminator'} <= set(
-                    optim_wrapper.keys()):
+            'encoder',
+            'generator',
+            'discriminator',
+        } <= set(optim_wrapper.keys()):
             raise TypeError(
                 f'{type(self).__name__} trains with three optimizers: set '
                 "optim_wrapper=dict(constructor='HSGOptimWrapperConstructor',"
                 ' encoder=..., generator=..., discriminator=...) as in '
-                'configs/selfsup/hsg_simclr_cifar10.py')
+                'configs/selfsup/hsg_simclr_cifar10.py'
+            )
         data = self.data_preprocessor(data, True)
         real = [x.detach() for x in data['inputs']]
         device = real[0].device
@@ -258,7 +308,8 @@ class HardSampleGenerationMixin:
             raise ValueError(
                 f'generator.out_size={size} must match the training crop '
                 f'({tuple(real[0].shape[-2:])}); set model.generator.out_size'
-                ' to the views\' size')
+                " to the views' size"
+            )
         rho = self.current_similarity()
         disc = self.discriminator
         encoder = list(self.group_modules('encoder').values())
@@ -272,46 +323,58 @@ class HardSampleGenerationMixin:
         d_opt = optim_wrapper['discriminator']
         with d_opt.optim_context(disc):
             # One forward (DDP: one forward per backward).
-            logits = disc(self.diff_augment(torch.cat(
-                [self.to_unit(real[0]), fake_imgs.detach()])))
-            d_real, d_fake = logits.split([real[0].size(0),
-                                           fake_imgs.size(0)])
-            loss_disc = F.softplus(-d_real).mean() + \
-                F.softplus(d_fake).mean()
+            logits = disc(
+                self.diff_augment(
+                    torch.cat([self.to_unit(real[0]), fake_imgs.detach()])
+                )
+            )
+            d_real, d_fake = logits.split([real[0].size(0), fake_imgs.size(0)])
+            loss_disc = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
         d_opt.update_params(loss_disc)
 
         # 3. generators: harder for the encoder, realistic for D
         g_opt = optim_wrapper['generator']
         frozen = self.optim_groups()['encoder'] + ['discriminator']
-        with self.bare(frozen), self.frozen(encoder + [disc]), \
-                g_opt.optim_context(self.group_modules('generator')):
+        with (
+            self.bare(frozen),
+            self.frozen(encoder + [disc]),
+            g_opt.optim_context(self.group_modules('generator')),
+        ):
             reward = self.generator_reward(real, gen_views)
             realism = F.softplus(
-                -self.discriminator(self.diff_augment(fake_imgs))).mean()
+                -self.discriminator(self.diff_augment(fake_imgs))
+            ).mean()
             loss_gen = -self.hard_weight * reward + self.adv_weight * realism
         g_opt.update_params(loss_gen)
 
         # 4. encoder on real + generated samples
         e_opt = optim_wrapper['encoder']
         with e_opt.optim_context(self):
-            loss = self.encoder_loss(real, tuple(v.detach()
-                                                 for v in gen_views))
+            loss = self.encoder_loss(
+                real, tuple(v.detach() for v in gen_views)
+            )
         e_opt.update_params(loss)
 
-        log = dict(loss=loss.detach(), loss_disc=loss_disc.detach(),
-                   gen_reward=reward.detach(), gen_realism=realism.detach(),
-                   pair_rho=torch.tensor(rho))
+        log = dict(
+            loss=loss.detach(),
+            loss_disc=loss_disc.detach(),
+            gen_reward=reward.detach(),
+            gen_realism=realism.detach(),
+            pair_rho=torch.tensor(rho),
+        )
         if 'pair_a' in fake:
             with torch.no_grad():
-                log['pair_sim'] = pair_similarity(fake['pair_a'],
-                                                  fake['pair_b']).mean()
+                log['pair_sim'] = pair_similarity(
+                    fake['pair_a'], fake['pair_b']
+                ).mean()
         # This step replaces FeatureTransformMixin.train_step: advance FT.
         self.ft.next_step()
         return log
 
 
-def _unwrapped_keys(module: nn.Module, state_dict: dict, prefix: str,
-                    local_metadata: dict) -> None:
+def _unwrapped_keys(
+    module: nn.Module, state_dict: dict, prefix: str, local_metadata: dict
+) -> None:
     """State dict hook: ``backbone.module.x`` -> ``backbone.x`` for
     children wrapped by MMSeparateDistributedDataParallel, so checkpoints
     have the same keys with and without DDP (mmengine's loader unwraps
@@ -321,8 +384,9 @@ def _unwrapped_keys(module: nn.Module, state_dict: dict, prefix: str,
             continue
         old = f'{prefix}{name}.module.'
         for key in [k for k in state_dict if k.startswith(old)]:
-            state_dict[f'{prefix}{name}.' + key[len(old):]] = \
-                state_dict.pop(key)
+            state_dict[f'{prefix}{name}.' + key[len(old) :]] = state_dict.pop(
+                key
+            )
 
 
 def pair_similarity(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

@@ -1,4 +1,5 @@
 """Hard Sample Generation on MoCo v2 (Wu et al. 2022)."""
+
 from typing import List, Tuple
 
 import torch
@@ -32,8 +33,9 @@ class HSGMoCo(HardSampleGenerationMixin, MoCoFT):
         with self.bare(['backbone', 'neck']):
             return super().encode_keys(im_k)
 
-    def _generated_loss(self, generated: Tuple[torch.Tensor, torch.Tensor]
-                        ) -> torch.Tensor:
+    def _generated_loss(
+        self, generated: Tuple[torch.Tensor, torch.Tensor]
+    ) -> torch.Tensor:
         """InfoNCE of generated pairs against the queue (no FT, no side
         effects)."""
         q = F.normalize(self.neck(self.backbone(generated[0]))[0], dim=1)
@@ -42,25 +44,33 @@ class HSGMoCo(HardSampleGenerationMixin, MoCoFT):
         l_neg = q @ self.queue.detach().clone()
         return self.head.loss(l_pos, l_neg)
 
-    def encoder_loss(self, real: List[torch.Tensor],
-                     generated: Tuple[torch.Tensor, torch.Tensor]
-                     ) -> torch.Tensor:
+    def encoder_loss(
+        self,
+        real: List[torch.Tensor],
+        generated: Tuple[torch.Tensor, torch.Tensor],
+    ) -> torch.Tensor:
         n_real, n_gen = real[0].size(0), generated[0].size(0)
         # One online forward for real and generated queries (one DDP
         # forward per backward); keys of generated views need no gradient.
-        q = F.normalize(self.neck(self.backbone(
-            torch.cat([real[0], generated[0]])))[0], dim=1)
+        q = F.normalize(
+            self.neck(self.backbone(torch.cat([real[0], generated[0]])))[0],
+            dim=1,
+        )
         q_real, q_gen = q[:n_real], q[n_real:]
         with torch.no_grad():
             k_gen = F.normalize(self.encoder_k(generated[1])[0], dim=1)
-        l_gen = self.head.loss((q_gen * k_gen).sum(1, keepdim=True),
-                               q_gen @ self.queue.detach().clone())
+        l_gen = self.head.loss(
+            (q_gen * k_gen).sum(1, keepdim=True),
+            q_gen @ self.queue.detach().clone(),
+        )
         # The real pairs as in MoCo: momentum update, ShuffleBN keys, FT,
         # enqueue.
         l_real = self.contrast(q_real, self.encode_keys(real[1]))['loss']
         return (n_real * l_real + n_gen * l_gen) / (n_real + n_gen)
 
-    def generator_reward(self, real: List[torch.Tensor],
-                         generated: Tuple[torch.Tensor, torch.Tensor]
-                         ) -> torch.Tensor:
+    def generator_reward(
+        self,
+        real: List[torch.Tensor],
+        generated: Tuple[torch.Tensor, torch.Tensor],
+    ) -> torch.Tensor:
         return self._generated_loss(generated)

@@ -1,4 +1,5 @@
 """Hard Sample Generation on SimCLR (Wu et al. 2022)."""
+
 from typing import List, Tuple
 
 import torch
@@ -24,9 +25,11 @@ class HSGSimCLR(HardSampleGenerationMixin, SimCLRFT):
             :class:`SimCLRFT` (``ft`` included).
     """
 
-    def _nt_xent(self, real: List[torch.Tensor],
-                 generated: Tuple[torch.Tensor, torch.Tensor]
-                 ) -> torch.Tensor:
+    def _nt_xent(
+        self,
+        real: List[torch.Tensor],
+        generated: Tuple[torch.Tensor, torch.Tensor],
+    ) -> torch.Tensor:
         views = [torch.cat([real[i], generated[i]]) for i in range(2)]
         return SimCLRFT.loss(self, views, None)['loss']
 

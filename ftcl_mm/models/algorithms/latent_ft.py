@@ -1,4 +1,5 @@
 """Positive FT on a latent-prediction loss (SimSiam, BYOL)."""
+
 from typing import Sequence, Tuple
 
 import torch
@@ -7,9 +8,9 @@ import torch.nn.functional as F
 from ..feature_transform import FeatureTransform
 
 
-def ft_latent_loss(head, ft: FeatureTransform, online: torch.Tensor,
-                   target: torch.Tensor
-                   ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def ft_latent_loss(
+    head, ft: FeatureTransform, online: torch.Tensor, target: torch.Tensor
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``LatentPredictHead.loss`` with positive FT between prediction and
     target (SimSiam, BYOL).
 
@@ -29,18 +30,23 @@ def ft_latent_loss(head, ft: FeatureTransform, online: torch.Tensor,
     loss = head.loss_module(pred_hat, target_hat)
     with torch.no_grad():
         before = (pred * target).sum(1)
-        after = F.cosine_similarity(pred_hat, target_hat, dim=1) \
-            if ft.pos_active else before
+        after = (
+            F.cosine_similarity(pred_hat, target_hat, dim=1)
+            if ft.pos_active
+            else before
+        )
     return loss, before, after
 
 
 def ft_symmetric_latent_loss(
-    head, ft: FeatureTransform,
-    pairs: Sequence[Tuple[torch.Tensor, torch.Tensor]]
+    head,
+    ft: FeatureTransform,
+    pairs: Sequence[Tuple[torch.Tensor, torch.Tensor]],
 ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Sum of :func:`ft_latent_loss` over ``(online, target)`` pairs (the
     two directions of SimSiam/BYOL), with all pairs' scores before and
     after FT."""
-    losses, before, after = zip(*(ft_latent_loss(head, ft, o, t)
-                                  for o, t in pairs))
+    losses, before, after = zip(
+        *(ft_latent_loss(head, ft, o, t) for o, t in pairs)
+    )
     return sum(losses), torch.cat(before), torch.cat(after)

@@ -12,6 +12,7 @@ positives of a space, then over spaces.
 LooC transfers the backbone; LooC++ (``representation='concat'``) uses the
 concatenation of all spaces downstream.
 """
+
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -28,8 +29,9 @@ from .moco_ft import MoCoFT
 REPRESENTATIONS = ('backbone', 'concat')
 
 
-def positive_masks(num_spaces: int,
-                   device: Optional[torch.device] = None) -> torch.Tensor:
+def positive_masks(
+    num_spaces: int, device: Optional[torch.device] = None
+) -> torch.Tensor:
     """``masks[j, v]``: key view ``v`` (``k_0..k_n``) is a positive of the
     query in space ``j``. Row 0 is all True; row ``i`` only ``i``."""
     masks = torch.eye(num_spaces, dtype=torch.bool, device=device)
@@ -49,36 +51,44 @@ class LooC(MoCoFT):
             ``queue_len`` is per space.
     """
 
-    def __init__(self, *args, representation: str = 'backbone',
-                 **kwargs) -> None:
+    def __init__(
+        self, *args, representation: str = 'backbone', **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not isinstance(self.neck, LooCNeck):
-            raise TypeError(f'LooC needs neck=dict(type="LooCNeck", ...), '
-                            f'got {type(self.neck).__name__}')
+            raise TypeError(
+                f'LooC needs neck=dict(type="LooCNeck", ...), '
+                f'got {type(self.neck).__name__}'
+            )
         if self.neck.output != 'spaces':
             raise ValueError("LooC trains with LooCNeck(output='spaces')")
         if representation not in REPRESENTATIONS:
-            raise ValueError(f'representation must be one of '
-                             f'{REPRESENTATIONS}, got {representation!r}')
+            raise ValueError(
+                f'representation must be one of '
+                f'{REPRESENTATIONS}, got {representation!r}'
+            )
         self.representation = representation
         self.num_spaces = self.neck.num_spaces
         feat_dim = self.queue.size(0)
         # One queue per space (replaces MoCo's single queue buffer).
         self.register_buffer(
             'queue',
-            F.normalize(torch.randn(self.num_spaces, feat_dim,
-                                    self.queue_len), dim=1))
+            F.normalize(
+                torch.randn(self.num_spaces, feat_dim, self.queue_len), dim=1
+            ),
+        )
 
     def extract_feat(self, inputs: torch.Tensor, **kwargs):
         """Backbone features (LooC) or the concatenated, L2-normalised
         embeddings of all spaces (LooC++)."""
         if self.representation == 'concat':
             spaces = self.neck(self.backbone(inputs))
-            return (torch.cat([F.normalize(z, dim=1) for z in spaces], 1), )
+            return (torch.cat([F.normalize(z, dim=1) for z in spaces], 1),)
         return super().extract_feat(inputs, **kwargs)
 
-    def encode(self, inputs: List[torch.Tensor]
-               ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+    def encode(
+        self, inputs: List[torch.Tensor]
+    ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
         """Per space: the normalised query (B x d, with grad) and the
         momentum encoder's keys of all key views (B x (n+1) x d)."""
         s = self.num_spaces
@@ -86,12 +96,15 @@ class LooC(MoCoFT):
             raise ValueError(
                 f'LooC with {s} spaces needs {s + 1} views per image (q, k_0 '
                 f'and one per factor, from LooCMultiView with {s - 1} '
-                f'factors); got {len(inputs)}')
-        qs = [F.normalize(z, dim=1)
-              for z in self.neck(self.backbone(inputs[0]))]
+                f'factors); got {len(inputs)}'
+            )
+        qs = [
+            F.normalize(z, dim=1) for z in self.neck(self.backbone(inputs[0]))
+        ]
         with torch.no_grad():
             self.encoder_k.update_parameters(
-                nn.Sequential(self.backbone, self.neck))
+                nn.Sequential(self.backbone, self.neck)
+            )
             im_k, idx_unshuffle = batch_shuffle_ddp(torch.cat(inputs[1:]))
             ks = []
             for z in self.encoder_k(im_k):
@@ -99,8 +112,12 @@ class LooC(MoCoFT):
                 ks.append(z.view(s, -1, z.size(1)).transpose(0, 1))
         return qs, ks
 
-    def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
-             **kwargs) -> Dict[str, torch.Tensor]:
+    def loss(
+        self,
+        inputs: List[torch.Tensor],
+        data_samples: List[DataSample],
+        **kwargs,
+    ) -> Dict[str, torch.Tensor]:
         qs, ks = self.encode(inputs)
         # Key-view indices per space, as host lists (no device sync).
         masks = positive_masks(self.num_spaces).tolist()
@@ -115,17 +132,25 @@ class LooC(MoCoFT):
             l_pos = (q_hat * k_hat).sum(1, keepdim=True)
             own = keys[:, neg].repeat_interleave(len(pos), 0)  # same image
             queue = self.queue[j].detach()
-            l_neg = torch.cat([
-                torch.einsum('rd,rvd->rv', q_hat, own),
-                self.queue_logits(q_hat, queue)
-            ], 1)
+            l_neg = torch.cat(
+                [
+                    torch.einsum('rd,rvd->rv', q_hat, own),
+                    self.queue_logits(q_hat, queue),
+                ],
+                1,
+            )
             losses.append(self.head.loss(l_pos, l_neg))
             if self.recording:
-                records.append(self._space_scores(q_rows, k_pos, own, queue,
-                                                  l_pos, l_neg))
+                records.append(
+                    self._space_scores(q_rows, k_pos, own, queue, l_pos, l_neg)
+                )
         if records:
-            self.record_scores(*(torch.cat([r[i].flatten() for r in records])
-                             for i in range(4)))
+            self.record_scores(
+                *(
+                    torch.cat([r[i].flatten() for r in records])
+                    for i in range(4)
+                )
+            )
         self._enqueue_spaces(ks)
         return dict(loss=torch.stack(losses).mean())
 
@@ -136,8 +161,9 @@ class LooC(MoCoFT):
         if not (self.ft.pos_active or self.ft.neg_active):
             return l_pos, l_neg, l_pos, l_neg
         pos0 = (q_rows * k_pos).sum(1)
-        neg0 = torch.cat([torch.einsum('rd,rvd->rv', q_rows, own),
-                          q_rows @ queue], 1)
+        neg0 = torch.cat(
+            [torch.einsum('rd,rvd->rv', q_rows, own), q_rows @ queue], 1
+        )
         return pos0, neg0, l_pos, l_neg
 
     @torch.no_grad()
@@ -148,8 +174,10 @@ class LooC(MoCoFT):
         for j, keys in enumerate(ks):
             new = torch.cat(all_gather(keys[:, j].contiguous()), dim=0)
             if self.queue_len % new.size(0):
-                raise ValueError(f'queue_len {self.queue_len} must be a '
-                                 f'multiple of the global batch {new.size(0)}'
-                                 ' (and drop_last=True)')
-            self.queue[j, :, ptr:ptr + new.size(0)] = new.t()
+                raise ValueError(
+                    f'queue_len {self.queue_len} must be a '
+                    f'multiple of the global batch {new.size(0)}'
+                    ' (and drop_last=True)'
+                )
+            self.queue[j, :, ptr : ptr + new.size(0)] = new.t()
         self.queue_ptr[0] = (ptr + new.size(0)) % self.queue_len

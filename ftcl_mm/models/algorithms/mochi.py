@@ -11,6 +11,7 @@ Their logits are appended after the queue's; they are never enqueued.
 Notation MoCHi(N, s, s'); the paper's ImageNet-1k setting is
 MoCHi(1024, 512, 256).
 """
+
 from typing import Optional
 
 import torch
@@ -21,10 +22,14 @@ from mmpretrain.registry import MODELS
 from .moco_ft import MoCoFT
 
 
-def mix_hard_negatives(q: torch.Tensor, negatives: torch.Tensor,
-                       num_hard: int, num_mix: int, num_query_mix: int,
-                       generator: Optional[torch.Generator] = None
-                       ) -> torch.Tensor:
+def mix_hard_negatives(
+    q: torch.Tensor,
+    negatives: torch.Tensor,
+    num_hard: int,
+    num_mix: int,
+    num_query_mix: int,
+    generator: Optional[torch.Generator] = None,
+) -> torch.Tensor:
     """Synthetic hard negatives per query, vectorised over the batch.
 
     Args:
@@ -47,21 +52,39 @@ def mix_hard_negatives(q: torch.Tensor, negatives: torch.Tensor,
         hard = (q @ negatives.t()).topk(n, dim=1).indices  # B x N, queue ids
         parts = []
         if num_mix > 0:
-            pick = torch.randint(n, (2, b, num_mix), generator=generator,
-                                 device=device)
-            n_i, n_j = negatives[hard.gather(1, pick[0])], \
-                negatives[hard.gather(1, pick[1])]  # B x s x d each
-            alpha = torch.rand(b, num_mix, 1, generator=generator,
-                               device=device, dtype=q.dtype)
+            pick = torch.randint(
+                n, (2, b, num_mix), generator=generator, device=device
+            )
+            n_i, n_j = (
+                negatives[hard.gather(1, pick[0])],
+                negatives[hard.gather(1, pick[1])],
+            )  # B x s x d each
+            alpha = torch.rand(
+                b,
+                num_mix,
+                1,
+                generator=generator,
+                device=device,
+                dtype=q.dtype,
+            )
             mixed = alpha * n_i + (1 - alpha) * n_j
             parts.append(F.normalize(mixed, dim=2))
         if num_query_mix > 0:
-            pick = torch.randint(n, (b, num_query_mix), generator=generator,
-                                 device=device)
-            beta = 0.5 * torch.rand(b, num_query_mix, 1, generator=generator,
-                                    device=device, dtype=q.dtype)
-            mixed = beta * q.unsqueeze(1) + \
-                (1 - beta) * negatives[hard.gather(1, pick)]
+            pick = torch.randint(
+                n, (b, num_query_mix), generator=generator, device=device
+            )
+            beta = 0.5 * torch.rand(
+                b,
+                num_query_mix,
+                1,
+                generator=generator,
+                device=device,
+                dtype=q.dtype,
+            )
+            mixed = (
+                beta * q.unsqueeze(1)
+                + (1 - beta) * negatives[hard.gather(1, pick)]
+            )
             parts.append(F.normalize(mixed, dim=2))
         if not parts:
             return q.new_zeros(b, 0, q.size(1))
@@ -87,13 +110,20 @@ class MoCHi(MoCoFT):
         **kwargs: Arguments of :class:`MoCoFT` (``ft`` included).
     """
 
-    def __init__(self, *args, num_hard: int = 1024, num_mix: int = 512,
-                 num_query_mix: int = 256, warmup_epochs: int = 15,
-                 **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        num_hard: int = 1024,
+        num_mix: int = 512,
+        num_query_mix: int = 256,
+        warmup_epochs: int = 15,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if num_hard < 1 or num_mix < 0 or num_query_mix < 0:
-            raise ValueError('MoCHi needs num_hard >= 1 and num_mix, '
-                             'num_query_mix >= 0')
+            raise ValueError(
+                'MoCHi needs num_hard >= 1 and num_mix, num_query_mix >= 0'
+            )
         if warmup_epochs < 0:
             raise ValueError('warmup_epochs must be >= 0')
         self.num_hard = num_hard
@@ -107,12 +137,17 @@ class MoCHi(MoCoFT):
         epoch = MessageHub.get_current_instance().get_info('epoch', 0)
         return epoch >= self.warmup_epochs
 
-    def extra_negative_logits(self, q: torch.Tensor, q_hat: torch.Tensor,
-                              queue: torch.Tensor
-                              ) -> Optional[torch.Tensor]:
+    def extra_negative_logits(
+        self, q: torch.Tensor, q_hat: torch.Tensor, queue: torch.Tensor
+    ) -> Optional[torch.Tensor]:
         if not self.mixing or self.num_mix + self.num_query_mix == 0:
             return None
         synthetic = mix_hard_negatives(
-            q, queue.t(), self.num_hard, self.num_mix, self.num_query_mix,
-            self.ft.generator(q.device))
+            q,
+            queue.t(),
+            self.num_hard,
+            self.num_mix,
+            self.num_query_mix,
+            self.ft.generator(q.device),
+        )
         return torch.einsum('nc,nmc->nm', [q_hat, synthetic.to(q_hat.dtype)])

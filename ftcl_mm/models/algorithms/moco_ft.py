@@ -1,4 +1,5 @@
 """MoCo v1/v2 + Feature Transformation."""
+
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -27,30 +28,38 @@ class MoCoFT(FeatureTransformMixin, MoCo):
         **kwargs: Arguments of :class:`mmpretrain.models.MoCo`.
     """
 
-    def encode(self, inputs: List[torch.Tensor]
-               ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def encode(
+        self, inputs: List[torch.Tensor]
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Normalised query (with grad) and key (momentum encoder) as in
         :meth:`MoCo.loss`."""
-        q = nn.functional.normalize(self.neck(self.backbone(inputs[0]))[0],
-                                    dim=1)
+        q = nn.functional.normalize(
+            self.neck(self.backbone(inputs[0]))[0], dim=1
+        )
         return q, self.encode_keys(inputs[1])
 
     @torch.no_grad()
     def encode_keys(self, im_k: torch.Tensor) -> torch.Tensor:
         """Momentum update, then normalised keys with ShuffleBN."""
         self.encoder_k.update_parameters(
-            nn.Sequential(self.backbone, self.neck))
+            nn.Sequential(self.backbone, self.neck)
+        )
         im_k, idx_unshuffle = batch_shuffle_ddp(im_k)
         k = nn.functional.normalize(self.encoder_k(im_k)[0], dim=1)
         return batch_unshuffle_ddp(k, idx_unshuffle)
 
-    def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
-             **kwargs) -> Dict[str, torch.Tensor]:
+    def loss(
+        self,
+        inputs: List[torch.Tensor],
+        data_samples: List[DataSample],
+        **kwargs,
+    ) -> Dict[str, torch.Tensor]:
         assert isinstance(inputs, list)
         return self.contrast(*self.encode(inputs))
 
-    def contrast(self, q: torch.Tensor,
-                 k: torch.Tensor) -> Dict[str, torch.Tensor]:
+    def contrast(
+        self, q: torch.Tensor, k: torch.Tensor
+    ) -> Dict[str, torch.Tensor]:
         """MoCo's loss of queries ``q`` and keys ``k`` (normalised) with FT,
         then enqueue ``k``."""
         q_hat, k_hat = self.ft.extrapolate_positives(q, k)
@@ -61,14 +70,14 @@ class MoCoFT(FeatureTransformMixin, MoCo):
         if extra is not None:  # per-query negatives of a subclass (MoCHi)
             l_neg = torch.cat([l_neg, extra], dim=1)
         if self.recording:
-            self._record(q, k, queue, l_pos, l_neg,
-                         changed=extra is not None)
+            self._record(q, k, queue, l_pos, l_neg, changed=extra is not None)
         loss = self.head.loss(l_pos, l_neg)
         self._dequeue_and_enqueue(k)  # original keys, never the mixed ones
         return dict(loss=loss)
 
-    def queue_logits(self, q_hat: torch.Tensor,
-                     queue: torch.Tensor) -> torch.Tensor:
+    def queue_logits(
+        self, q_hat: torch.Tensor, queue: torch.Tensor
+    ) -> torch.Tensor:
         """Logits of ``q_hat`` (N x d) against a queue (d x K), with
         negative interpolation when FT is on."""
         # The loss keeps a reference to the negatives for backward, and the
@@ -81,9 +90,9 @@ class MoCoFT(FeatureTransformMixin, MoCo):
         l_neg = torch.einsum('nc,ck->nk', [q_hat, queue.clone()])
         return self.ft.interpolate_negative_scores(l_neg, sample_dim=1)
 
-    def extra_negative_logits(self, q: torch.Tensor, q_hat: torch.Tensor,
-                              queue: torch.Tensor
-                              ) -> Optional[torch.Tensor]:
+    def extra_negative_logits(
+        self, q: torch.Tensor, q_hat: torch.Tensor, queue: torch.Tensor
+    ) -> Optional[torch.Tensor]:
         """Logits of additional per-query negatives (N x M), appended after
         the queue's; none in MoCo. Subclasses that synthesise negatives
         (MoCHi) override this; they are never enqueued.

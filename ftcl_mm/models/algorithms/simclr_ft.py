@@ -1,4 +1,5 @@
 """SimCLR + Feature Transformation."""
+
 from typing import Dict, List
 
 import torch
@@ -30,8 +31,12 @@ class SimCLRFT(FeatureTransformMixin, SimCLR):
         **kwargs: Arguments of :class:`mmpretrain.models.SimCLR`.
     """
 
-    def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
-             **kwargs) -> Dict[str, torch.Tensor]:
+    def loss(
+        self,
+        inputs: List[torch.Tensor],
+        data_samples: List[DataSample],
+        **kwargs,
+    ) -> Dict[str, torch.Tensor]:
         if self.ft.pos_active or self.ft.neg_active or self.recording:
             return self._ft_loss(inputs)
         return super().loss(inputs, data_samples, **kwargs)
@@ -40,7 +45,7 @@ class SimCLRFT(FeatureTransformMixin, SimCLR):
         """SimCLR's loss with the transformed pairs and negatives (also used
         with FT off while scores are recorded: same loss, scores exposed)."""
         inputs = torch.stack(inputs, 1)
-        inputs = inputs.reshape((inputs.size(0) * 2, ) + inputs.shape[2:])
+        inputs = inputs.reshape((inputs.size(0) * 2,) + inputs.shape[2:])
         z = self.neck(self.backbone(inputs))[0]
         z = z / (torch.norm(z, p=2, dim=1, keepdim=True) + 1e-10)
         z = torch.cat(GatherLayer.apply(z), dim=0)  # (2N) x d, interleaved
@@ -55,8 +60,7 @@ class SimCLRFT(FeatureTransformMixin, SimCLR):
         keep = (idx.view(1, -1) // 2) != (idx.view(-1, 1) // 2)
         neg_idx = idx.expand(n2, n2)[keep].view(n2, n2 - 2)
         if self.ft.neg_active and not self.ft.mixes_scores:
-            negatives = self.ft.interpolate_negatives(z[neg_idx],
-                                                      sample_dim=1)
+            negatives = self.ft.interpolate_negatives(z[neg_idx], sample_dim=1)
             negative = torch.einsum('ad,akd->ak', z_hat, negatives)
         else:  # plain, or the exact and cheaper mixing of scores
             negative = torch.gather(z_hat @ z.t(), 1, neg_idx)

@@ -1,4 +1,5 @@
 """SimSiam + positive Feature Transformation."""
+
 from typing import Dict, List
 
 import torch
@@ -24,14 +25,19 @@ class SimSiamFT(FeatureTransformMixin, SimSiam):
 
     has_negatives = False
 
-    def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample],
-             **kwargs) -> Dict[str, torch.Tensor]:
+    def loss(
+        self,
+        inputs: List[torch.Tensor],
+        data_samples: List[DataSample],
+        **kwargs,
+    ) -> Dict[str, torch.Tensor]:
         if not (self.ft.pos_active or self.recording):
             return super().loss(inputs, data_samples, **kwargs)
         z1 = self.neck(self.backbone(inputs[0]))[0]
         z2 = self.neck(self.backbone(inputs[1]))[0]
         loss, before, after = ft_symmetric_latent_loss(
-            self.head, self.ft, [(z1, z2), (z2, z1)])
+            self.head, self.ft, [(z1, z2), (z2, z1)]
+        )
         loss = 0.5 * loss
         self.record_scores(before, None, after)
         return dict(loss=loss)

@@ -1,4 +1,5 @@
 """LooC's projection: one shared layer, one head per embedding space."""
+
 from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -27,28 +28,37 @@ class LooCNeck(BaseModule):
         init_cfg: mmengine initialisation config.
     """
 
-    def __init__(self, in_channels: int, hid_channels: int,
-                 out_channels: int, num_spaces: int = 3,
-                 output: str = 'spaces',
-                 init_cfg: Optional[Union[dict, List[dict]]] = dict(
-                     type='Normal', std=0.01, layer='Linear')) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        hid_channels: int,
+        out_channels: int,
+        num_spaces: int = 3,
+        output: str = 'spaces',
+        init_cfg: Optional[Union[dict, List[dict]]] = dict(
+            type='Normal', std=0.01, layer='Linear'
+        ),
+    ) -> None:
         super().__init__(init_cfg)
         if num_spaces < 1:
             raise ValueError(f'num_spaces must be >= 1, got {num_spaces}')
         if output not in OUTPUTS:
-            raise ValueError(f'output must be one of {OUTPUTS}, got '
-                             f'{output!r}')
+            raise ValueError(
+                f'output must be one of {OUTPUTS}, got {output!r}'
+            )
         self.num_spaces = num_spaces
         self.output = output
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.shared = nn.Sequential(nn.Linear(in_channels, hid_channels),
-                                    nn.ReLU(inplace=True))
+        self.shared = nn.Sequential(
+            nn.Linear(in_channels, hid_channels), nn.ReLU(inplace=True)
+        )
         self.heads = nn.ModuleList(
-            nn.Linear(hid_channels, out_channels) for _ in range(num_spaces))
+            nn.Linear(hid_channels, out_channels) for _ in range(num_spaces)
+        )
 
     def forward(self, x: Sequence[torch.Tensor]) -> Tuple[torch.Tensor, ...]:
         h = self.shared(torch.flatten(self.avgpool(x[-1]), 1))
         spaces = tuple(head(h) for head in self.heads)
         if self.output == 'concat':
-            return (torch.cat([F.normalize(z, dim=1) for z in spaces], 1), )
+            return (torch.cat([F.normalize(z, dim=1) for z in spaces], 1),)
         return spaces

@@ -6,6 +6,7 @@ C4 detector cannot take a backbone pretrained at another ``base_channels``
 with the width as an argument; at ``base_channels=64`` it builds exactly
 mmdet's head (same module names, so converted checkpoints load into both).
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -37,12 +38,20 @@ class WidthResLayer(ResLayer):
             backbone; the keys are ``layer{stage + 1}.*`` as in mmdet).
     """
 
-    def __init__(self, depth: int, base_channels: int = 64, stage: int = 3,
-                 stride: int = 2, dilation: int = 1, style: str = 'pytorch',
-                 norm_cfg: dict = dict(type='BN', requires_grad=True),
-                 norm_eval: bool = True, with_cp: bool = False,
-                 dcn: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+    def __init__(
+        self,
+        depth: int,
+        base_channels: int = 64,
+        stage: int = 3,
+        stride: int = 2,
+        dilation: int = 1,
+        style: str = 'pytorch',
+        norm_cfg: dict = dict(type='BN', requires_grad=True),
+        norm_eval: bool = True,
+        with_cp: bool = False,
+        dcn: Optional[dict] = None,
+        init_cfg: Optional[dict] = None,
+    ) -> None:
         # Skip ResLayer.__init__: it would first build the 64-wide stage.
         BaseModule.__init__(self, init_cfg)
         self.norm_eval = norm_eval
@@ -51,15 +60,26 @@ class WidthResLayer(ResLayer):
         self.fp16_enabled = False
         block, stage_blocks = ResNet.arch_settings[depth]
         planes = base_channels * 2**stage
-        inplanes = base_channels * 2**(stage - 1) * block.expansion
+        inplanes = base_channels * 2 ** (stage - 1) * block.expansion
         self.add_module(
             f'layer{stage + 1}',
-            _ResLayer(block, inplanes, planes, stage_blocks[stage],
-                      stride=stride, dilation=dilation, style=style,
-                      with_cp=with_cp, norm_cfg=norm_cfg, dcn=dcn))
+            _ResLayer(
+                block,
+                inplanes,
+                planes,
+                stage_blocks[stage],
+                stride=stride,
+                dilation=dilation,
+                style=style,
+                with_cp=with_cp,
+                norm_cfg=norm_cfg,
+                dcn=dcn,
+            ),
+        )
         if init_cfg is None:  # mmdet's default for this head
             self.init_cfg = [
                 dict(type='Kaiming', layer='Conv2d'),
-                dict(type='Constant', val=1,
-                     layer=['_BatchNorm', 'GroupNorm'])
+                dict(
+                    type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm']
+                ),
             ]

@@ -1,4 +1,5 @@
 """LooCMultiView shares exactly the intended augmentation parameters."""
+
 import numpy as np
 import pytest
 from mmpretrain.registry import TRANSFORMS
@@ -7,9 +8,20 @@ import ftcl_mm  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures('mmpretrain_scope')
 
-COLOR = dict(type='RandomApply', prob=0.8, looc_factor='color',
-             transforms=[dict(type='ColorJitter', brightness=0.4,
-                              contrast=0.4, saturation=0.4, hue=0.1)])
+COLOR = dict(
+    type='RandomApply',
+    prob=0.8,
+    looc_factor='color',
+    transforms=[
+        dict(
+            type='ColorJitter',
+            brightness=0.4,
+            contrast=0.4,
+            saturation=0.4,
+            hue=0.1,
+        )
+    ],
+)
 ROT = dict(type='RandomRot90', prob=0.75, looc_factor='rotation')
 CROP = dict(type='RandomResizedCrop', scale=32, backend='pillow')
 
@@ -20,8 +32,9 @@ def _image(seed=0):
 
 
 def _build(transforms, factors=('color', 'rotation')):
-    return TRANSFORMS.build(dict(type='LooCMultiView', factors=factors,
-                                 transforms=transforms))
+    return TRANSFORMS.build(
+        dict(type='LooCMultiView', factors=factors, transforms=transforms)
+    )
 
 
 def test_views_share_the_query_draws_of_their_factor_only():
@@ -30,10 +43,12 @@ def test_views_share_the_query_draws_of_their_factor_only():
     k0_differs = {'color': 0, 'rotation': 0}
     for i in range(30):
         views, draws = t.make_views(_image(i))
-        assert len(views) == 4 and all(v['img'].shape == (32, 32, 3)
-                                       for v in views)
-        q, k0, k_color, k_rot = ({f: repr(d) for f, d in view.items()}
-                                 for view in draws)  # numpy-safe equality
+        assert len(views) == 4 and all(
+            v['img'].shape == (32, 32, 3) for v in views
+        )
+        q, k0, k_color, k_rot = (
+            {f: repr(d) for f, d in view.items()} for view in draws
+        )  # numpy-safe equality
         # The factor's draws are the query's, in every transform of it
         # (RandomApply's coin and ColorJitter's magnitudes and order).
         assert k_color['color'] == q['color']
@@ -51,7 +66,7 @@ def test_views_share_the_query_draws_of_their_factor_only():
 @pytest.mark.parametrize('factor, cfg', [('color', COLOR), ('rotation', ROT)])
 def test_key_of_a_factor_equals_the_query_by_construction(factor, cfg):
     # With the factor as the only random transform, k_factor == q exactly.
-    t = _build([cfg], factors=(factor, ))
+    t = _build([cfg], factors=(factor,))
     np.random.seed(1)
     n_k0_equal = 0
     for i in range(10):
@@ -73,13 +88,19 @@ def test_output_feeds_pack_inputs():
         assert all(not getattr(x, '_cache_enabled', False) for x in ts)
 
 
-@pytest.mark.parametrize('transforms, factors, match', [
-    ([CROP, COLOR], ('color', 'rotation'), 'no transform is marked'),
-    ([CROP, COLOR, ROT], ('color', ), "'rotation', which is not in"),
-    ([COLOR, dict(COLOR)], ('color', ), 'more than one'),
-    ([dict(type='CenterCrop', crop_size=8, looc_factor='color')],
-     ('color', ), 'cache_randomness'),
-])
+@pytest.mark.parametrize(
+    'transforms, factors, match',
+    [
+        ([CROP, COLOR], ('color', 'rotation'), 'no transform is marked'),
+        ([CROP, COLOR, ROT], ('color',), "'rotation', which is not in"),
+        ([COLOR, dict(COLOR)], ('color',), 'more than one'),
+        (
+            [dict(type='CenterCrop', crop_size=8, looc_factor='color')],
+            ('color',),
+            'cache_randomness',
+        ),
+    ],
+)
 def test_invalid_configs(transforms, factors, match):
     with pytest.raises(ValueError, match=match):
         _build(transforms, factors)

@@ -1,4 +1,5 @@
 """RotationWithLabel: the label is the rotation applied."""
+
 import numpy as np
 import pytest
 from mmpretrain.registry import TRANSFORMS

@@ -1,4 +1,5 @@
 """WidthResLayer: mmdet's C4 shared head at any ResNet width."""
+
 import torch
 from mmdet.models.roi_heads.shared_heads import ResLayer
 
@@ -26,10 +27,12 @@ def test_narrow_head_takes_narrow_c4_features():
 def test_registered_in_mmdet():
     from mmdet.registry import MODELS
     from mmengine.registry import DefaultScope
+
     assert MODELS.get('WidthResLayer') is WidthResLayer
     # As a detection config builds it (default scope mmdet, whatever scope
     # earlier code set).
     with DefaultScope.overwrite_default_scope('mmdet'):
-        head = MODELS.build(dict(type='WidthResLayer', depth=18,
-                                 base_channels=16))
+        head = MODELS.build(
+            dict(type='WidthResLayer', depth=18, base_channels=16)
+        )
     assert isinstance(head, WidthResLayer)

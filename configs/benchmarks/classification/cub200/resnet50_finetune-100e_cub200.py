@@ -11,7 +11,13 @@ custom_imports = dict(imports=['ftcl_mm'], allow_failed_imports=False)
 default_scope = 'mmpretrain'
 
 # tools/convert_ckpt.py writes backbone keys without a prefix.
-model = dict(backbone=dict(init_cfg=dict(
-    _delete_=True, type='Pretrained',
-    checkpoint='work_dirs/selfsup_backbone.pth')))
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            _delete_=True,
+            type='Pretrained',
+            checkpoint='work_dirs/selfsup_backbone.pth',
+        )
+    )
+)
 randomness = dict(seed=0)

@@ -3,4 +3,4 @@
 _base_ = 'resnet50_finetune-100e_cub200.py'
 
 model = dict(backbone=dict(frozen_stages=4))
-optim_wrapper = dict(optimizer=dict(lr=1.0, weight_decay=0.))
+optim_wrapper = dict(optimizer=dict(lr=1.0, weight_decay=0.0))

@@ -6,12 +6,17 @@ _base_ = '../imagenet/resnet50_linear-100e_in1k.py'
 data_root = '{{$FTCL_DEMO_DATA:data/demo}}/imagenet/'
 model = dict(
     backbone=dict(depth=18),
-    head=dict(num_classes=10, in_channels=512, topk=(1, )))
+    head=dict(num_classes=10, in_channels=512, topk=(1,)),
+)
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.5, 1.0),
-         backend='pillow'),
+    dict(
+        type='RandomResizedCrop',
+        scale=64,
+        crop_ratio_range=(0.5, 1.0),
+        backend='pillow',
+    ),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackInputs'),
 ]
@@ -22,17 +27,33 @@ test_pipeline = [
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=32, num_workers=0, persistent_workers=False,
-    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root,
-                 ann_file='meta/train.txt', data_prefix='train',
-                 pipeline=train_pipeline))
+    batch_size=32,
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        _delete_=True,
+        type='CustomDataset',
+        data_root=data_root,
+        ann_file='meta/train.txt',
+        data_prefix='train',
+        pipeline=train_pipeline,
+    ),
+)
 val_dataloader = dict(
-    batch_size=32, num_workers=0, persistent_workers=False,
-    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root,
-                 ann_file='meta/val.txt', data_prefix='val',
-                 pipeline=test_pipeline))
+    batch_size=32,
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        _delete_=True,
+        type='CustomDataset',
+        data_root=data_root,
+        ann_file='meta/val.txt',
+        data_prefix='val',
+        pipeline=test_pipeline,
+    ),
+)
 test_dataloader = val_dataloader
-val_evaluator = dict(type='Accuracy', topk=(1, ))
+val_evaluator = dict(type='Accuracy', topk=(1,))
 test_evaluator = val_evaluator
 
 max_epochs = 10
@@ -41,6 +62,7 @@ param_scheduler = [
     dict(type='MultiStepLR', by_epoch=True, milestones=[7], gamma=0.1)
 ]
 optim_wrapper = dict(optimizer=dict(lr=0.1))
-default_hooks = dict(logger=dict(interval=5),
-                     checkpoint=dict(interval=max_epochs))
+default_hooks = dict(
+    logger=dict(interval=5), checkpoint=dict(interval=max_epochs)
+)
 auto_scale_lr = dict(enable=False)

@@ -26,14 +26,31 @@ test_pipeline = [
 ]
 # 1 process x 32 images: 510 (5-shot) or 1020 (10-shot) training images.
 train_dataloader = dict(
-    batch_size=32, drop_last=False,
-    dataset=dict(_delete_=True, type='FewShotDataset', shots=shots, seed=0,
-                 dataset=dict(type='Flowers102', data_root=data_root,
-                              split='trainval', pipeline=train_pipeline)))
+    batch_size=32,
+    drop_last=False,
+    dataset=dict(
+        _delete_=True,
+        type='FewShotDataset',
+        shots=shots,
+        seed=0,
+        dataset=dict(
+            type='Flowers102',
+            data_root=data_root,
+            split='trainval',
+            pipeline=train_pipeline,
+        ),
+    ),
+)
 val_dataloader = dict(
     batch_size=64,
-    dataset=dict(_delete_=True, type='Flowers102', data_root=data_root,
-                 split='test', pipeline=test_pipeline))
+    dataset=dict(
+        _delete_=True,
+        type='Flowers102',
+        data_root=data_root,
+        split='test',
+        pipeline=test_pipeline,
+    ),
+)
 test_dataloader = val_dataloader
 val_evaluator = dict(type='Accuracy', topk=(1, 5))
 test_evaluator = val_evaluator
@@ -41,8 +58,13 @@ test_evaluator = val_evaluator
 max_epochs = 100
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=max_epochs, by_epoch=True, begin=0,
-         end=max_epochs)
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_epochs,
+        by_epoch=True,
+        begin=0,
+        end=max_epochs,
+    )
 ]
-optim_wrapper = dict(optimizer=dict(lr=10.0, weight_decay=0.))
+optim_wrapper = dict(optimizer=dict(lr=10.0, weight_decay=0.0))
 auto_scale_lr = dict(enable=False)

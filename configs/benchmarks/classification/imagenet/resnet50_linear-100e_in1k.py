@@ -5,13 +5,21 @@
 #   tools/dist_train.sh configs/benchmarks/classification/imagenet/\
 #       resnet50_linear-100e_in1k.py 8 --pretrained r50.pth
 # Layout: data/imagenet/{train,val}/ (+ meta/{train,val}.txt), as mmpretrain.
-_base_ = 'mmpretrain::mocov2/benchmarks/resnet50_8xb32-linear-steplr-100e_in1k.py'
+_base_ = (
+    'mmpretrain::mocov2/benchmarks/resnet50_8xb32-linear-steplr-100e_in1k.py'
+)
 
 custom_imports = dict(imports=['ftcl_mm'], allow_failed_imports=False)
 default_scope = 'mmpretrain'
 
 # tools/convert_ckpt.py writes backbone keys without a 'backbone.' prefix.
-model = dict(backbone=dict(init_cfg=dict(
-    _delete_=True, type='Pretrained',
-    checkpoint='work_dirs/selfsup_backbone.pth')))
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            _delete_=True,
+            type='Pretrained',
+            checkpoint='work_dirs/selfsup_backbone.pth',
+        )
+    )
+)
 randomness = dict(seed=0)

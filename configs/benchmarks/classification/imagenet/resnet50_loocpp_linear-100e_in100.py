@@ -11,12 +11,23 @@ _base_ = 'resnet50_linear-100e_in100.py'
 num_spaces = 3
 model = dict(
     backbone=dict(init_cfg=dict(prefix='backbone.')),
-    neck=dict(_delete_=True, type='LooCNeck', in_channels=2048,
-              hid_channels=2048, out_channels=128, num_spaces=num_spaces,
-              output='concat',
-              init_cfg=dict(type='Pretrained', prefix='neck.',
-                            checkpoint='work_dirs/selfsup_backbone.pth')),
-    head=dict(in_channels=128 * num_spaces))
+    neck=dict(
+        _delete_=True,
+        type='LooCNeck',
+        in_channels=2048,
+        hid_channels=2048,
+        out_channels=128,
+        num_spaces=num_spaces,
+        output='concat',
+        init_cfg=dict(
+            type='Pretrained',
+            prefix='neck.',
+            checkpoint='work_dirs/selfsup_backbone.pth',
+        ),
+    ),
+    head=dict(in_channels=128 * num_spaces),
+)
 # The neck is frozen like the backbone (it has no BN, so lr 0 suffices).
-optim_wrapper = dict(paramwise_cfg=dict(
-    custom_keys={'neck': dict(lr_mult=0., decay_mult=0.)}))
+optim_wrapper = dict(
+    paramwise_cfg=dict(custom_keys={'neck': dict(lr_mult=0.0, decay_mult=0.0)})
+)

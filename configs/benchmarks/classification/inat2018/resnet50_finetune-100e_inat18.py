@@ -6,18 +6,28 @@
 _base_ = '../imagenet/resnet50_linear-100e_in1k.py'
 
 data_root = 'data/inat2018'
-model = dict(backbone=dict(frozen_stages=-1),
-             head=dict(num_classes=8142))
+model = dict(backbone=dict(frozen_stages=-1), head=dict(num_classes=8142))
 data_preprocessor = dict(num_classes=8142)
-train_dataloader = dict(dataset=dict(
-    _delete_=True, type='INaturalist2018', data_root=data_root,
-    split='train', pipeline=_base_.train_pipeline))
-val_dataloader = dict(dataset=dict(
-    _delete_=True, type='INaturalist2018', data_root=data_root, split='val',
-    pipeline=_base_.test_pipeline))
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='INaturalist2018',
+        data_root=data_root,
+        split='train',
+        pipeline=_base_.train_pipeline,
+    )
+)
+val_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='INaturalist2018',
+        data_root=data_root,
+        split='val',
+        pipeline=_base_.test_pipeline,
+    )
+)
 test_dataloader = val_dataloader
 optim_wrapper = dict(optimizer=dict(lr=0.1, weight_decay=1e-4))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=100, by_epoch=True, begin=0,
-         end=100)
+    dict(type='CosineAnnealingLR', T_max=100, by_epoch=True, begin=0, end=100)
 ]

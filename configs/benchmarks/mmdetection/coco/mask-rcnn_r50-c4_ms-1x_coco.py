@@ -15,8 +15,10 @@ default_scope = 'mmdet'
 model = dict(
     data_preprocessor=_base_.det_data_preprocessor,
     backbone=_base_.det_c4_backbone,
-    roi_head=dict(shared_head=_base_.det_c4_shared_head))
+    roi_head=dict(shared_head=_base_.det_c4_shared_head),
+)
 
 train_dataloader = dict(
-    dataset=dict(pipeline=_base_.det_coco_ms_train_pipeline))
+    dataset=dict(pipeline=_base_.det_coco_ms_train_pipeline)
+)
 randomness = dict(seed=0)

@@ -10,10 +10,16 @@ default_scope = 'mmdet'
 
 model = dict(
     data_preprocessor=_base_.det_data_preprocessor,
-    backbone=dict(frozen_stages=-1, norm_cfg=_base_.det_norm_cfg,
-                  norm_eval=False, init_cfg=_base_.det_init_cfg),
-    neck=dict(norm_cfg=_base_.det_norm_cfg))
+    backbone=dict(
+        frozen_stages=-1,
+        norm_cfg=_base_.det_norm_cfg,
+        norm_eval=False,
+        init_cfg=_base_.det_init_cfg,
+    ),
+    neck=dict(norm_cfg=_base_.det_norm_cfg),
+)
 
 train_dataloader = dict(
-    dataset=dict(pipeline=_base_.det_coco_ms_train_pipeline))
+    dataset=dict(pipeline=_base_.det_coco_ms_train_pipeline)
+)
 randomness = dict(seed=0)

@@ -11,20 +11,27 @@ model = dict(
     roi_head=dict(
         shared_head=dict(depth=18),
         bbox_roi_extractor=dict(out_channels=256),
-        bbox_head=dict(in_channels=512, num_classes=4)),
+        bbox_head=dict(in_channels=512, num_classes=4),
+    ),
     train_cfg=dict(
         rpn_proposal=dict(nms_pre=1000, max_per_img=300),
-        rcnn=dict(sampler=dict(num=32))),
+        rcnn=dict(sampler=dict(num=32)),
+    ),
     # Keep every detection: after a short CPU schedule scores are low, and
     # AP only needs their ranking.
-    test_cfg=dict(rpn=dict(nms_pre=600, max_per_img=100),
-                  rcnn=dict(score_thr=0.0)))
+    test_cfg=dict(
+        rpn=dict(nms_pre=600, max_per_img=100), rcnn=dict(score_thr=0.0)
+    ),
+)
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='RandomChoiceResize',
-         scales=[(320, 160), (320, 176), (320, 192)], keep_ratio=True),
+    dict(
+        type='RandomChoiceResize',
+        scales=[(320, 160), (320, 176), (320, 192)],
+        keep_ratio=True,
+    ),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackDetInputs'),
 ]
@@ -32,33 +39,58 @@ test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(320, 192), keep_ratio=True),
     dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor')),
+    dict(
+        type='PackDetInputs',
+        meta_keys=(
+            'img_id',
+            'img_path',
+            'ori_shape',
+            'img_shape',
+            'scale_factor',
+        ),
+    ),
 ]
 train_dataloader = dict(
-    num_workers=0, persistent_workers=False,
-    dataset=dict(datasets=[
-        dict(type='VOCDataset', data_root=data_root, metainfo=metainfo,
-             ann_file=f'VOC{year}/ImageSets/Main/trainval.txt',
-             data_prefix=dict(sub_data_root=f'VOC{year}/'),
-             filter_cfg=dict(filter_empty_gt=True, min_size=8),
-             pipeline=train_pipeline) for year in ('2007', '2012')
-    ]))
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        datasets=[
+            dict(
+                type='VOCDataset',
+                data_root=data_root,
+                metainfo=metainfo,
+                ann_file=f'VOC{year}/ImageSets/Main/trainval.txt',
+                data_prefix=dict(sub_data_root=f'VOC{year}/'),
+                filter_cfg=dict(filter_empty_gt=True, min_size=8),
+                pipeline=train_pipeline,
+            )
+            for year in ('2007', '2012')
+        ]
+    ),
+)
 val_dataloader = dict(
-    num_workers=0, persistent_workers=False,
-    dataset=dict(data_root=data_root, metainfo=metainfo,
-                 pipeline=test_pipeline))
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        data_root=data_root, metainfo=metainfo, pipeline=test_pipeline
+    ),
+)
 test_dataloader = val_dataloader
 
 max_iter = 30
 train_cfg = dict(max_iters=max_iter, val_interval=max_iter)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
-         end=10),
-    dict(type='MultiStepLR', begin=0, end=max_iter, by_epoch=False,
-         milestones=[24], gamma=0.1)
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=10),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=max_iter,
+        by_epoch=False,
+        milestones=[24],
+        gamma=0.1,
+    ),
 ]
 optim_wrapper = dict(optimizer=dict(lr=0.01))
-default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=max_iter))
+default_hooks = dict(
+    logger=dict(interval=10), checkpoint=dict(interval=max_iter)
+)
