@@ -6,17 +6,15 @@
 # Environment:
 #   FTCL_VENV      virtualenv path (default: <repo>/.venv)
 #   FTCL_PYTHON    interpreter used to create it (default: python3; 3.10/3.11)
-#   PIP_FIND_LINKS extra wheel folders; a prebuilt mmcv 2.1.0 wheel found
-#                  there is used instead of the ~11-minute source build
+#   PIP_FIND_LINKS extra wheel folders; a prebuilt mmcv wheel found there
+#                  is used instead of the ~11-minute source build
+#   FTCL_WHEEL_CACHE  where an mmcv wheel built from source is kept and
+#                  found again by the next virtualenv or clone (default:
+#                  ${XDG_CACHE_HOME:-~/.cache}/ftcl_mm/wheels)
 #   FTCL_FORCE_SETUP=1  redo every step even if the stamp says up to date
 #
-# Pins and why (measured, see README "Environment"):
-#   torch 2.14.1 + torchvision 0.29.1 (default build; runs on CPU too),
-#   mmengine 0.10.7, mmcv 2.1.0 with compiled ops (mmdet 3.3 needs
-#   mmcv.ops and mmcv<2.2), mmpretrain 1.2.0, mmdet 3.3.0, numpy<2 (mmcv 2.1
-#   ColorJitter overflows on numpy 2), opencv-python<4.11 (newer needs
-#   numpy 2), setuptools 80.9.0 (mmengine/mmcv import pkg_resources, which
-#   setuptools >= 81 no longer ships).
+# Versions: constraints.txt (the one place they are written; why each pin:
+# README "Environment"). Every pip call below is constrained by it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,18 +22,21 @@ VENV="${FTCL_VENV:-$ROOT/.venv}"
 PYTHON="${FTCL_PYTHON:-python3}"
 STAMP="$VENV/.ftcl_env_stamp"
 
-TORCH_PINS=(torch==2.14.1 torchvision==0.29.1)
-BUILD_PINS=(setuptools==80.9.0 wheel "numpy<2")
-MM_PINS=(mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 "numpy<2"
-         "opencv-python<4.11" pycocotools matplotlib tensorboard pytest)
-MMCV_VERSION=2.1.0
+CONSTRAINTS="$ROOT/constraints.txt"
+MMCV_VERSION=$(sed -n 's/^mmcv==//p' "$CONSTRAINTS")
+[ -n "$MMCV_VERSION" ] || { echo "setup_env: error: constraints.txt has no mmcv==VERSION line" >&2; exit 1; }
+TORCH_PKGS=(torch torchvision)
+BUILD_PKGS=(setuptools wheel numpy)
+MM_PKGS=(mmengine mmpretrain mmdet numpy opencv-python pycocotools matplotlib
+         tensorboard pytest ruff)
+CACHE_ROOT="${FTCL_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftcl_mm/wheels}"
 
 log() { printf '[setup_env %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { printf 'setup_env: error: %s\n' "$*" >&2; exit 1; }
 
 # The stamp covers everything that decides what gets installed.
 want_stamp() {
-    cat "$ROOT/tools/setup_env.sh" "$ROOT/setup.py" | sha256sum | cut -c1-16
+    cat "$ROOT/tools/setup_env.sh" "$ROOT/setup.py" "$CONSTRAINTS" | sha256sum | cut -c1-16
 }
 
 check_python() {
@@ -72,17 +73,20 @@ fi
 check_python "$VENV/bin/python"
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
 # pip warns about every unreachable extra index folder; keep the log readable.
-pip_q() { "${PIP[@]}" install -q "$@" 2> >(grep -v 'is ignored: it is neither' >&2); }
+pip_q() { "${PIP[@]}" install -q -c "$CONSTRAINTS" "$@" 2> >(grep -v 'is ignored: it is neither' >&2); }
 
-log "step 1/5: build tools (${BUILD_PINS[*]})"
-pip_q "${BUILD_PINS[@]}" || die "installing build tools failed"
+log "step 1/5: build tools (${BUILD_PKGS[*]})"
+pip_q "${BUILD_PKGS[@]}" || die "installing build tools failed"
 
-log "step 2/5: ${TORCH_PINS[*]} (a few GB on a fresh machine; ~3 min)"
-pip_q "${TORCH_PINS[@]}" || die "installing torch/torchvision failed"
+log "step 2/5: ${TORCH_PKGS[*]} (a few GB on a fresh machine; ~3 min)"
+pip_q "${TORCH_PKGS[@]}" || die "installing torch/torchvision failed"
 # mmcv imports mmengine and cv2: install them first so a wheel can be
 # checked with 'import mmcv.ops' and a source build finds them.
-pip_q "mmengine==0.10.7" "opencv-python<4.11" addict yapf packaging pyyaml \
+pip_q mmengine opencv-python addict yapf packaging pyyaml \
     || die "installing mmcv's dependencies failed"
+# A built mmcv links against this exact torch and Python: cache per pair.
+TORCH_TAG=$("$VENV/bin/python" -c 'import sys, torch; print("torch%s-py%d%d" % (torch.__version__.split("+")[0], *sys.version_info[:2]))')
+WHEEL_CACHE="$CACHE_ROOT/$TORCH_TAG"
 
 mmcv_ok() { "$VENV/bin/python" -c "import mmcv, mmcv.ops; assert mmcv.__version__ == '$MMCV_VERSION'" >/dev/null 2>&1; }
 
@@ -91,6 +95,9 @@ if mmcv_ok; then
 elif "${PIP[@]}" install -q --only-binary=mmcv --no-deps "mmcv==$MMCV_VERSION" \
         >/dev/null 2>&1 && mmcv_ok; then
     log "step 3/5: mmcv $MMCV_VERSION installed from a prebuilt wheel"
+elif [ -d "$WHEEL_CACHE" ] && "${PIP[@]}" install -q --no-index --no-deps \
+        --find-links "$WHEEL_CACHE" "mmcv==$MMCV_VERSION" >/dev/null 2>&1 && mmcv_ok; then
+    log "step 3/5: mmcv $MMCV_VERSION installed from the wheel cache $WHEEL_CACHE"
 else
     log "step 3/5: no usable mmcv $MMCV_VERSION wheel; building from source (~11 min on 2 cores)"
     "${PIP[@]}" uninstall -y -q mmcv >/dev/null 2>&1 || true
@@ -105,8 +112,11 @@ else
     sed -i 's/-std=c++17/-std=c++20/g' "$SRC/setup.py"
     grep -q 'c++20' "$SRC/setup.py" || die "mmcv setup.py no longer has the -std flag to patch"
     BUILD_LOG="$BUILD_DIR/build.log"
+    # Build a wheel (kept in the cache for the next virtualenv), then
+    # install it.
     ( cd "$SRC" && MMCV_WITH_OPS=1 MAX_JOBS="$(nproc)" \
-      "${PIP[@]}" install -v --no-build-isolation --no-deps . >"$BUILD_LOG" 2>&1 ) &
+      "${PIP[@]}" wheel -v --no-build-isolation --no-deps -w "$BUILD_DIR/wheel" . \
+      >"$BUILD_LOG" 2>&1 ) &
     BUILD_PID=$!
     BUILD_START=$(date +%s)
     while kill -0 "$BUILD_PID" 2>/dev/null; do
@@ -118,12 +128,23 @@ else
         tail -n 30 "$BUILD_LOG" >&2
         die "mmcv source build failed (log above)"
     fi
+    "${PIP[@]}" install -q --no-deps "$BUILD_DIR"/wheel/mmcv-*.whl \
+        || die "installing the built mmcv wheel failed"
     mmcv_ok || die "mmcv built but 'import mmcv.ops' fails"
-    log "  mmcv $MMCV_VERSION built from source"
+    # Into the cache atomically (a half-copied wheel is never found).
+    if mkdir -p "$WHEEL_CACHE" 2>/dev/null; then
+        for w in "$BUILD_DIR"/wheel/mmcv-*.whl; do
+            cp "$w" "$WHEEL_CACHE/.$(basename "$w").tmp$$" &&
+                mv "$WHEEL_CACHE/.$(basename "$w").tmp$$" "$WHEEL_CACHE/$(basename "$w")"
+        done
+        log "  mmcv $MMCV_VERSION built from source; wheel cached in $WHEEL_CACHE"
+    else
+        log "  mmcv $MMCV_VERSION built from source (cache $WHEEL_CACHE not writable: not cached)"
+    fi
 fi
 
-log "step 4/5: ${MM_PINS[*]}"
-pip_q "${MM_PINS[@]}" "mmcv==$MMCV_VERSION" || die "installing the OpenMMLab stack failed"
+log "step 4/5: ${MM_PKGS[*]} mmcv"
+pip_q "${MM_PKGS[@]}" mmcv || die "installing the OpenMMLab stack failed"
 
 log "step 5/5: ftcl_mm (editable)"
 pip_q --no-deps --no-build-isolation -e "$ROOT" || die "installing ftcl_mm failed"

@@ -2,9 +2,10 @@
 
 Pure torch. An algorithm that reports scores owns a :class:`ScoreRecorder`
 slot; whoever wants the statistics (``ScoreStatsHook``, the benchmark)
-puts a recorder there and takes one row per step. Everything stays on the features' device as one small tensor
-per step (no host sync, memory independent of the queue length); the
-``ScoreStatsHook`` batches the host transfer at its logging interval.
+puts a recorder there and takes one row per step. Everything stays on the
+features' device as one small tensor per step (no host sync, memory
+independent of the queue length); the ``ScoreStatsHook`` batches the host
+transfer at its logging interval.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 mean +- std of every final metric (the paper averages 5 detection runs).
 
 Example:
+    C=configs/benchmarks/mmdetection/voc0712
     python tools/benchmarks/run_seeds.py \\
-        configs/benchmarks/mmdetection/voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py \\
+        $C/faster-rcnn_r50-c4_ms-24k_voc0712.py \\
         --pretrained r50.pth --seeds 0 1 2 3 4 --gpus 8 \\
         --work-dir work_dirs/voc_mocov2_ft
 Writes WORK_DIR/results.md and results.json; finished seeds are reused

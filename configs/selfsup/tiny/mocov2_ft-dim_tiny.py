@@ -1,4 +1,5 @@
-# mocov2_tiny.py + Feature Transformation: both, with dimension-level mixing (Table 7).
+# mocov2_tiny.py + Feature Transformation: both, with dimension-level
+# mixing (Table 7).
 _base_ = ['mocov2_tiny.py', '../../_base_/ft_default.py']
 
 model = dict(type='MoCoFT', ft=_base_.ft_dim)

@@ -1,4 +1,5 @@
-# simclr_tiny.py + Feature Transformation: both, with dimension-level mixing (Table 7).
+# simclr_tiny.py + Feature Transformation: both, with dimension-level
+# mixing (Table 7).
 _base_ = ['simclr_tiny.py', '../../_base_/ft_default.py']
 
 model = dict(type='SimCLRFT', ft=_base_.ft_dim)

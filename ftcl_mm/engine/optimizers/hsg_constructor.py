@@ -57,7 +57,7 @@ class HSGOptimWrapperConstructor:
         if cfgs or paramwise_cfg:
             raise ValueError(
                 f'HSGOptimWrapperConstructor: unknown optim_wrapper keys '
-                f'{sorted(cfgs) + (["paramwise_cfg"] if paramwise_cfg else [])}'
+                f'{sorted(cfgs) + (["paramwise_cfg"] * bool(paramwise_cfg))}'
                 f' beside an explicit encoder; put them in a group'
             )
         self.cfgs = groups

@@ -34,7 +34,8 @@ def mix_hard_negatives(
 
     Args:
         q: L2-normalised queries, B x d (used detached).
-        negatives: L2-normalised negatives, K x d (the MoCo queue, ``queue.t()``).
+        negatives: L2-normalised negatives, K x d (the MoCo queue,
+            ``queue.t()``).
         num_hard: N, the number of hardest negatives to mix from (capped at K).
         num_mix: s, mixes of two hard negatives.
         num_query_mix: s', mixes of the query with one hard negative.
