@@ -44,6 +44,25 @@ def pytest_configure(config) -> None:
     configure_threads()
 
 
+#: Fixtures that train or run tools: a test using one is in the slow tier.
+SLOW_FIXTURES = {
+    'demo_data',
+    'pretrain_ckpt',
+    'r50_train_ckpt',
+    'r18_backbone',
+    'tiny_backbone',
+}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the slow tier: tests of the command-line tools and tests that
+    use a training fixture (others carry ``@pytest.mark.slow``)."""
+    for item in items:
+        fixtures = set(getattr(item, 'fixturenames', ()))
+        if 'test_tools' in item.path.parts or fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
 def run_cli(
     args: List[str], timeout: int = 600, env: dict = None
 ) -> subprocess.CompletedProcess:

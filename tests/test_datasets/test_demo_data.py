@@ -100,6 +100,7 @@ def test_classification_names_and_polarity(demo_data):
         assert lum[bright].mean() > lum[dark].mean() + 80, rel
 
 
+@pytest.mark.slow
 def test_cli_help_and_error(tmp_path):
     assert python_cli('tools/make_demo_data.py', '--help').returncode == 0
     bad = tmp_path / 'occupied'

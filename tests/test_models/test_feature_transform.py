@@ -174,6 +174,7 @@ def _rank_worker(rank, world, port, out):
     dist.destroy_process_group()
 
 
+@pytest.mark.slow
 def test_same_lambdas_on_two_gloo_ranks():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))

@@ -69,6 +69,7 @@ def test_missing_stats(tmp_path):
         load_run(str(tmp_path))
 
 
+@pytest.mark.slow
 def test_cli(tmp_path):
     run = _fake_run(tmp_path / 'r')
     r = python_cli(
