@@ -11,6 +11,12 @@ Examples:
     tools/dist_train.sh configs/selfsup/mocov2_ft.py 8
 """
 
+import warnings
+
+# This process only: mmengine/mmcv import pkg_resources (kept by the
+# setuptools pin), whose deprecation warning is noise to a user.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
 import argparse
 import os
 import os.path as osp
@@ -19,7 +25,8 @@ import sys
 from mmengine.config import DictAction
 
 import ftcl_mm  # noqa: F401  (compat layer + registrations)
-from ftcl_mm.engine import setup_cpu_distributed
+from ftcl_mm.engine import check_config, setup_cpu_distributed
+from ftcl_mm.utils.cli import run_main
 from ftcl_mm.utils.train_setup import ConfigError, prepare_config
 
 
@@ -78,6 +85,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         default='none',
         help='job launcher',
     )
+    parser.add_argument(
+        '--debug',
+        action='store_true',
+        help='show the full traceback of a configuration or data error '
+        '(also: FTCL_DEBUG=1)',
+    )
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -93,37 +106,38 @@ def main(argv=None) -> int:
     from ftcl_mm.utils.threads import configure_threads
 
     try:
-        try:
-            # One process per rank shares the cores (torchrun sets
-            # LOCAL_WORLD_SIZE); see ftcl_mm/utils/threads.py.
-            threads = configure_threads()
-        except ValueError as e:
-            raise ConfigError(str(e)) from None
-        if not osp.isfile(args.config):
-            raise ConfigError(f'config file {args.config} does not exist')
+        # One process per rank shares the cores (torchrun sets
+        # LOCAL_WORLD_SIZE); see ftcl_mm/utils/threads.py.
+        threads = configure_threads()
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
+    if not osp.isfile(args.config):
+        raise ConfigError(f'config file {args.config} does not exist')
+    try:
         cfg = Config.fromfile(args.config)
-        cfg.merge_from_dict(args.cfg_options)
-        cfg.launcher = args.launcher
-        cfg.work_dir = (
-            args.work_dir
-            or cfg.get('work_dir')
-            or osp.join(
-                'work_dirs', osp.splitext(osp.basename(args.config))[0]
-            )
-        )
-        prepare_config(
-            cfg,
-            amp=args.amp,
-            resume=args.resume,
-            auto_scale_lr=args.auto_scale_lr,
-            no_validate=args.no_validate,
-            pretrained=args.pretrained,
-        )
-        if args.launcher == 'pytorch':
-            setup_cpu_distributed(cfg)
-    except ConfigError as e:
-        print(f'train.py: error: {e}', file=sys.stderr)
-        return 2
+    except Exception as e:  # syntax errors, missing _base_ files, ...
+        raise ConfigError(
+            f'cannot load config {args.config} ({type(e).__name__}: {e})'
+        ) from e
+    cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    cfg.work_dir = (
+        args.work_dir
+        or cfg.get('work_dir')
+        or osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
+    )
+    prepare_config(
+        cfg,
+        amp=args.amp,
+        resume=args.resume,
+        auto_scale_lr=args.auto_scale_lr,
+        no_validate=args.no_validate,
+        pretrained=args.pretrained,
+    )
+    # Mistakes cost seconds: checked before datasets/models are built.
+    check_config(cfg)
+    if args.launcher == 'pytorch':
+        setup_cpu_distributed(cfg)
 
     runner = Runner.from_cfg(cfg)
     runner.logger.info(
@@ -134,4 +148,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('train.py', main))

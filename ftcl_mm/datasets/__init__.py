@@ -4,6 +4,11 @@ from .demo_data import DEMO_CLASSES, DemoDataSpec, generate_demo_data
 from .few_shot import FewShotDataset
 from .imagenet100 import ImageNet100, load_wnids
 from .inaturalist import INaturalist2018
+from .reproducible import (
+    EpochSeededSampler,
+    ReproducibleDataset,
+    UnreadableImageError,
+)
 from .transforms import LooCMultiView, RandomRot90, RotationWithLabel
 
 __all__ = [
@@ -17,4 +22,7 @@ __all__ = [
     'LooCMultiView',
     'RandomRot90',
     'RotationWithLabel',
+    'EpochSeededSampler',
+    'ReproducibleDataset',
+    'UnreadableImageError',
 ]

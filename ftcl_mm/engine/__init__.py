@@ -1,6 +1,7 @@
 """mmengine extensions: hooks, optimizer wrapper constructors and CPU
 model wrappers."""
 
+from .config_check import check_config
 from .hooks import (
     FeatureTransformHook,
     HSGSamplesHook,
@@ -15,6 +16,7 @@ from .model_wrappers import (
 from .optimizers import HSGOptimWrapperConstructor
 
 __all__ = [
+    'check_config',
     'FeatureTransformHook',
     'ScoreStatsHook',
     'ScoreStatsCollector',

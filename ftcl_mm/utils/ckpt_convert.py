@@ -27,6 +27,7 @@ from typing import Dict, Tuple
 
 import torch
 
+from .errors import UserInputError
 from .fileio import atomic_open
 
 FORMATS = ('mmdet', 'torchvision', 'detectron2')
@@ -40,7 +41,7 @@ ENCODER_PREFIXES = {
 }
 
 
-class ConvertError(Exception):
+class ConvertError(UserInputError):
     """Input the converter cannot use; the message says what to do."""
 
 

@@ -14,8 +14,11 @@ from typing import Iterator, Optional, Tuple
 import torch
 from mmengine.config import Config
 
+from .ckpt_convert import ConvertError, load_source
+from .errors import UserInputError
 
-class ConfigError(Exception):
+
+class ConfigError(UserInputError):
     """A config or command-line problem the user can fix; one-line message."""
 
 
@@ -109,6 +112,47 @@ def set_pretrained(cfg: Config, checkpoint: str) -> int:
     return len(owners)
 
 
+#: Children of a detector that a backbone checkpoint never holds.
+_DETECTOR_PARTS = ('rpn_head.', 'roi_head.', 'bbox_head.', 'mask_head.')
+
+
+def check_checkpoint(path: str, option: str, backbone: bool = False) -> None:
+    """Load ``path`` safely (weights only) before training starts, so a bad
+    file costs seconds and one line, not a traceback after the datasets
+    and model are built.
+
+    Args:
+        path: The checkpoint file.
+        option: How the user passed it (``--pretrained``, ``--resume``,
+            ``load_from``), for the message.
+        backbone: A backbone is expected (``--pretrained``): a detector
+            checkpoint is refused.
+
+    Raises:
+        ConfigError: missing, truncated, not a checkpoint, holding foreign
+            objects (never loaded with ``weights_only=False``), or a
+            detector where a backbone is expected.
+    """
+    if '://' in path:
+        return  # remote: mmengine downloads it
+    try:
+        ckpt = load_source(path)
+    except ConvertError as e:
+        raise ConfigError(
+            f'{option} {e}; pass a checkpoint written by ftcl_mm/mmengine '
+            '(backbones: tools/convert_ckpt.py)'
+        ) from None
+    if backbone:
+        state = ckpt.get('state_dict', ckpt)
+        if any(str(k).startswith(_DETECTOR_PARTS) for k in state):
+            raise ConfigError(
+                f'{option} {path} is a detector checkpoint, but a backbone is '
+                'expected; extract the backbone of a pretraining checkpoint '
+                'with tools/convert_ckpt.py (or use load_from for a whole '
+                'detector)'
+            )
+
+
 def _check_pretrained(cfg: Config) -> None:
     for path, owner in _pretrained_owners(cfg.get('model', {})):
         ckpt = str(owner['init_cfg'].get('checkpoint', ''))
@@ -119,6 +163,49 @@ def _check_pretrained(cfg: Config) -> None:
                 'and pass --pretrained PATH (or --pretrained none for random '
                 'initialisation)'
             )
+        if ckpt:
+            check_checkpoint(ckpt, '--pretrained', backbone=True)
+
+
+def make_augmentation_reproducible(cfg: Config) -> bool:
+    """Seed every training sample's augmentation from (seed, epoch, index).
+
+    For mmpretrain configs whose training loader uses ``DefaultSampler``:
+    the sampler becomes ``EpochSeededSampler`` and the dataset is wrapped
+    in ``ReproducibleDataset`` (see :mod:`ftcl_mm.datasets.reproducible`),
+    so a resumed run repeats the straight run with persistent workers.
+    ``reproducible_augmentation=False`` in the config keeps mmengine's
+    per-worker streams. ``skip_unreadable_images=True`` skips unreadable
+    images (listed in ``<work_dir>/skipped_images.txt``, counted per epoch)
+    instead of stopping at the first.
+
+    Returns:
+        Whether the loader was changed.
+    """
+    loader = cfg.get('train_dataloader')
+    if (
+        not cfg.get('reproducible_augmentation', True)
+        or cfg.get('default_scope') != 'mmpretrain'
+        or not loader
+        or loader.get('batch_sampler')
+        or (loader.get('sampler') or {}).get('type') != 'DefaultSampler'
+        or loader.dataset.get('type') == 'ReproducibleDataset'
+    ):
+        return False
+    loader.sampler.type = 'EpochSeededSampler'
+    skip = bool(cfg.get('skip_unreadable_images', False))
+    skipped = osp.join(cfg.work_dir, 'skipped_images.txt') if skip else None
+    loader.dataset = dict(
+        type='ReproducibleDataset',
+        dataset=loader.dataset,
+        skip_unreadable=skip,
+        skipped_file=skipped,
+    )
+    if skip:
+        cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
+            dict(type='SkippedImagesHook', path=skipped)
+        ]
+    return True
 
 
 def prepare_config(
@@ -170,6 +257,10 @@ def prepare_config(
                 '--resume alone for the latest in the work dir'
             )
         cfg.resume, cfg.load_from = True, resume
+    if cfg.get('load_from') and osp.isfile(cfg.load_from):
+        check_checkpoint(
+            cfg.load_from, '--resume' if resume is not None else 'load_from'
+        )
     if auto_scale_lr:
         if (
             'auto_scale_lr' not in cfg
@@ -192,4 +283,5 @@ def prepare_config(
         if cfg.get('val_cfg') is None
         else ('train_dataloader', 'val_dataloader'),
     )
+    make_augmentation_reproducible(cfg)
     return cfg

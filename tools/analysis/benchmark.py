@@ -5,8 +5,9 @@ process, and report the ratio.
 ``--compare ft`` (default): FT on vs off. With FT disabled, an FT
 algorithm computes exactly its mmpretrain parent's loss
 (tests/test_models/test_algorithms.py checks this).
-``--compare record``: score-statistics recording (ScoreStatsCollector, as used by
-ScoreStatsHook, host transfer every 10 steps) on vs off, FT on in both.
+``--compare record``: score-statistics recording (ScoreStatsCollector, as
+used by ScoreStatsHook, host transfer every 10 steps) on vs off, FT on in
+both.
 ``--compare none``: two identical variants (FT on), i.e. the A/A noise
 floor of the machine, to read the other ratios against.
 ``--compare baseline --baseline CONFIG``: two *different* models, the
@@ -38,6 +39,12 @@ Examples:
         --compare baseline --baseline configs/selfsup/simclr_cifar10.py \\
         --batch 128 --on-options model.num_single=16 model.num_pairs=16
 """
+
+import warnings
+
+# This process only: mmengine/mmcv import pkg_resources (kept by the
+# setuptools pin), whose deprecation warning is noise to a user.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import argparse
 import json

@@ -7,10 +7,17 @@ the converted backbone on the *test* pipeline of a classification config
 images weighted by exp(cos / T). Reports top-1 for several k.
 
 Example:
+    C=configs/benchmarks/classification/imagenet
     python tools/benchmarks/knn_eval.py \\
-        configs/benchmarks/classification/imagenet/resnet50_linear-100e_in100.py \\
+        $C/resnet50_linear-100e_in100.py \\
         --pretrained r50.pth --k 10 20 100 --out work_dirs/knn_in100.json
 """
+
+import warnings
+
+# This process only: mmengine/mmcv import pkg_resources (kept by the
+# setuptools pin), whose deprecation warning is noise to a user.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import argparse
 import os.path as osp

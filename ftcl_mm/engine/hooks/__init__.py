@@ -1,10 +1,12 @@
 from .feature_transform_hook import FeatureTransformHook
 from .hsg_samples_hook import HSGSamplesHook
 from .score_stats_hook import ScoreStatsCollector, ScoreStatsHook
+from .skipped_images_hook import SkippedImagesHook
 
 __all__ = [
     'FeatureTransformHook',
     'ScoreStatsHook',
     'ScoreStatsCollector',
     'HSGSamplesHook',
+    'SkippedImagesHook',
 ]

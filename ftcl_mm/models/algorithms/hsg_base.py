@@ -73,6 +73,8 @@ class HardSampleGenerationMixin:
         'hard_weight',
         'adv_weight',
     )
+    #: Keys __init__ takes out of **kwargs (checked by config_check).
+    init_kwargs = HSG_ARGS
 
     def __init__(self, *args, **kwargs) -> None:
         hsg = {k: kwargs.pop(k) for k in self.HSG_ARGS if k in kwargs}

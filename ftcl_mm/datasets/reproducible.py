@@ -1,0 +1,159 @@
+"""Per-sample augmentation seeds, so a resumed run repeats the straight one.
+
+With persistent DataLoader workers, each worker's random stream runs on
+across epochs; a resumed run starts fresh workers (mmengine seeds them from
+seed + worker id + rank, not the epoch), so its crops, jitter and flips
+differ from the straight run's. Here the randomness of each sample is a
+function of ``(seed, epoch, index)`` instead:
+
+* :class:`EpochSeededSampler` is mmengine's ``DefaultSampler`` (same
+  order, same sharding) yielding ``(seed, epoch, index)`` keys;
+* :class:`ReproducibleDataset` wraps the training dataset; for such a key
+  it seeds ``random``, ``numpy`` and ``torch`` from a mix of the three,
+  runs the wrapped dataset's pipeline, and restores the previous states
+  (so the main process's RNGs are untouched with ``num_workers=0``).
+
+The result does not depend on the number of workers or on when a worker
+started, and every epoch draws new augmentations. ``tools/train.py``
+installs both for mmpretrain training configs (``prepare_config``).
+
+The wrapper also owns what happens to an image that cannot be read: by
+default one :class:`UnreadableImageError` line naming the file; with
+``skip_unreadable=True`` a warning, the next sample instead, and the path
+appended to ``skipped_file`` (counted per epoch by
+:class:`~ftcl_mm.engine.SkippedImagesHook`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import warnings
+from typing import Any, Iterator, Optional, Tuple
+
+import numpy as np
+import torch
+from mmengine.dataset import DefaultSampler
+from mmpretrain.registry import DATA_SAMPLERS, DATASETS
+
+from ..utils.errors import UserInputError
+from .image_check import is_unreadable
+
+SampleKey = Tuple[int, int, int]
+
+
+class UnreadableImageError(UserInputError):
+    """A training image could not be loaded; the message names it."""
+
+
+def sample_seed(seed: int, epoch: int, index: int) -> int:
+    """A 63-bit seed mixed from ``(seed, epoch, index)`` (splitmix64)."""
+    x = (seed * 0x9E3779B97F4A7C15 + epoch * 0xBF58476D1CE4E5B9 + index) & (
+        (1 << 64) - 1
+    )
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & ((1 << 64) - 1)
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & ((1 << 64) - 1)
+    return (x ^ (x >> 31)) >> 1
+
+
+@DATA_SAMPLERS.register_module()
+class EpochSeededSampler(DefaultSampler):
+    """``DefaultSampler`` whose items are ``(seed, epoch, index)`` keys for
+    :class:`ReproducibleDataset` (same indices in the same order)."""
+
+    def __iter__(self) -> Iterator[SampleKey]:
+        seed, epoch = int(self.seed), int(self.epoch)
+        return ((seed, epoch, int(i)) for i in super().__iter__())
+
+
+@DATASETS.register_module()
+class ReproducibleDataset:
+    """Seeds each sample's augmentation from its ``(seed, epoch, index)``.
+
+    Args:
+        dataset: The wrapped dataset or its config.
+        skip_unreadable: Replace a sample whose image cannot be read by the
+            next readable one (with a warning) instead of stopping.
+        skipped_file: With ``skip_unreadable``, append the path of every
+            skipped image here (one per line; readable by all workers).
+    """
+
+    def __init__(
+        self,
+        dataset: Any,
+        skip_unreadable: bool = False,
+        skipped_file: Optional[str] = None,
+    ) -> None:
+        self.dataset = (
+            DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
+        )
+        self.skip_unreadable = skip_unreadable
+        self.skipped_file = skipped_file
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getattr__(self, name: str) -> Any:
+        # metainfo, get_data_info, ... of the wrapped dataset (guarded:
+        # unpickling looks attributes up before ``dataset`` exists).
+        if name == 'dataset':
+            raise AttributeError(name)
+        return getattr(self.dataset, name)
+
+    def __getitem__(self, key):
+        if not isinstance(key, tuple):
+            return self._load(int(key))
+        seed, epoch, index = key
+        states = (
+            random.getstate(),
+            np.random.get_state(),
+            torch.get_rng_state(),
+        )
+        s = sample_seed(seed, epoch, index)
+        random.seed(s)
+        np.random.seed(s % (1 << 32))
+        torch.manual_seed(s)
+        try:
+            return self._load(index)
+        finally:
+            random.setstate(states[0])
+            np.random.set_state(states[1])
+            torch.set_rng_state(states[2])
+
+    def _image_path(self, index: int) -> str:
+        try:
+            info = self.dataset.get_data_info(index)
+            return str(info.get('img_path') or info.get('filename'))
+        except Exception:  # a dataset without paths: nothing to check
+            return ''
+
+    def _load(self, index: int):
+        for attempt in range(len(self)):
+            i = (index + attempt) % len(self)
+            try:
+                return self.dataset[i]
+            except Exception as e:
+                path = self._image_path(i)
+                if not is_unreadable(path):
+                    raise  # not the image: a bug to see with its traceback
+                if not self.skip_unreadable:
+                    raise UnreadableImageError(
+                        f'cannot read training image {path} '
+                        f'({type(e).__name__}: {str(e)[:120]}); list all bad '
+                        'files with tools/check_data.py CONFIG, or pass '
+                        '--cfg-options skip_unreadable_images=True to skip '
+                        'them'
+                    ) from e
+                warnings.warn(f'skipping unreadable image {path}: {e}')
+                if self.skipped_file:
+                    with open(self.skipped_file, 'a') as f:
+                        f.write(f'{path}\n')
+        raise UnreadableImageError('no readable image in the dataset')
+
+
+def skipped_count(path: Optional[str]) -> int:
+    """Lines in a ``skipped_file`` (0 if absent)."""
+    if not path or not os.path.isfile(path):
+        return 0
+    with open(path) as f:
+        return sum(1 for _ in f)

@@ -1,0 +1,54 @@
+"""How the command-line tools end: one line for a user's mistake.
+
+``run_main`` calls a tool's ``main``; a :class:`UserInputError` (also when
+a DataLoader worker raised it) becomes ``<tool>: error: <message>`` on
+stderr and exit code 2, without a traceback. ``--debug`` on the command
+line or ``FTCL_DEBUG=1`` in the environment re-raises it instead, with the
+full traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable, List, Optional
+
+from .errors import UserInputError
+
+
+def debug_requested(argv: Optional[List[str]] = None) -> bool:
+    argv = sys.argv[1:] if argv is None else argv
+    return '--debug' in argv or os.environ.get('FTCL_DEBUG', '') not in (
+        '',
+        '0',
+    )
+
+
+def one_line(error: BaseException) -> str:
+    """The user-facing line of ``error``.
+
+    An exception re-raised by a DataLoader worker carries the worker's
+    whole traceback in its message; its last line holds the original
+    message.
+    """
+    text = str(error).strip()
+    name = type(error).__name__
+    if text.startswith(f'Caught {name}'):
+        last = text.splitlines()[-1]
+        text = last.split(f'{name}: ', 1)[-1]
+    return ' '.join(text.split())
+
+
+def run_main(
+    prog: str,
+    main: Callable[[Optional[List[str]]], int],
+    argv: Optional[List[str]] = None,
+) -> int:
+    """Run ``main(argv)``; turn a user's mistake into one line, exit 2."""
+    try:
+        return main(argv)
+    except UserInputError as e:
+        if debug_requested(argv):
+            raise
+        print(f'{prog}: error: {one_line(e)}', file=sys.stderr)
+        return 2

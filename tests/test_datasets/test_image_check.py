@@ -1,0 +1,41 @@
+"""check_image: each kind of bad image file, and a good one."""
+
+import numpy as np
+from PIL import Image
+
+from ftcl_mm.datasets.image_check import check_image, is_unreadable
+
+
+def _jpeg(path, mode='RGB'):
+    img = Image.fromarray(
+        np.random.default_rng(0).integers(0, 255, (32, 32, 3), np.uint8)
+    )
+    img.convert(mode).save(path, format='JPEG')
+    return str(path)
+
+
+def test_good_and_bad_images(tmp_path):
+    good = _jpeg(tmp_path / 'good.jpg')
+    assert check_image(good) is None and not is_unreadable(good)
+
+    truncated = _jpeg(tmp_path / 'truncated.jpg')
+    with open(truncated, 'r+b') as f:
+        f.truncate(200)
+    empty = tmp_path / 'empty.jpg'
+    empty.write_bytes(b'')
+    text = tmp_path / 'text.jpg'
+    text.write_text('not an image')
+    cases = {
+        str(tmp_path / 'missing.jpg'): 'missing',
+        str(empty): 'empty',
+        truncated: 'unreadable',
+        str(text): 'unreadable',
+    }
+    for path, kind in cases.items():
+        assert check_image(path)[0] == kind, path
+        assert is_unreadable(path)
+
+    for mode in ('CMYK', 'L'):
+        odd = _jpeg(tmp_path / f'{mode}.jpg', mode)
+        assert check_image(odd) == ('mode', f'{mode} (expected RGB)')
+        assert not is_unreadable(odd)  # decoders convert these

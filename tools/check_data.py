@@ -1,0 +1,191 @@
+#!/usr/bin/env python
+"""List the images of a config's datasets that training cannot use.
+
+Builds the train/val/test datasets a config reads (classification,
+self-supervised or detection; the annotation files decide which images),
+checks every image in parallel with a progress bar, and lists:
+
+* fatal: missing file (also an annotation pointing to a missing image),
+  0 bytes, truncated or not decodable;
+* odd: a colour mode other than RGB (CMYK, grayscale, palette, alpha):
+  decoders convert these, but they often mark files from another source.
+
+Exit code: 0 if nothing was found, 1 if any image is listed (with
+``--fatal-only``: any fatal one), 2 for a configuration mistake.
+
+Examples:
+    python tools/check_data.py configs/selfsup/demo/mocov2_ft_demo.py
+    python tools/check_data.py configs/selfsup/mocov2_ft.py --jobs 16 \\
+        --cfg-options train_dataloader.dataset.data_root=data/imagenet/ \\
+        --out work_dirs/bad_images.tsv
+"""
+
+import warnings
+
+# This process only: mmengine/mmcv import pkg_resources (kept by the
+# setuptools pin), whose deprecation warning is noise to a user.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+import argparse
+import os
+import os.path as osp
+import sys
+from typing import Dict, List, Tuple
+
+from mmengine.config import DictAction
+
+from ftcl_mm.utils.cli import run_main
+from ftcl_mm.utils.train_setup import ConfigError
+
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description='Check every image of the datasets a config reads and '
+        'list those that are missing, empty, truncated/undecodable or not '
+        'RGB.'
+    )
+    p.add_argument('config', help='a training or benchmark config')
+    p.add_argument(
+        '--splits',
+        nargs='+',
+        choices=['train', 'val', 'test'],
+        default=['train', 'val', 'test'],
+        help='which dataloaders to check (default: all the config has)',
+    )
+    p.add_argument(
+        '--jobs',
+        type=int,
+        default=os.cpu_count() or 1,
+        help='parallel processes (default: all cores)',
+    )
+    p.add_argument(
+        '--fatal-only',
+        action='store_true',
+        help='list and count only images that cannot be read',
+    )
+    p.add_argument('--out', help='also write the list here (TSV)')
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
+        help='config overrides key=value, e.g. '
+        'train_dataloader.dataset.data_root=PATH',
+    )
+    p.add_argument('--debug', action='store_true', help='traceback on errors')
+    return p.parse_args(argv)
+
+
+def image_paths(cfg, splits) -> Dict[str, List[str]]:
+    """Image paths of each split's dataset, as its annotations list them."""
+    from mmengine.registry import DATASETS, init_default_scope
+
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    out = {}
+    for split in splits:
+        loader = cfg.get(f'{split}_dataloader')
+        if (
+            not loader
+            or split in ('val', 'test')
+            and not loader.get('dataset')
+        ):
+            continue
+        try:
+            dataset = DATASETS.build(loader.dataset)
+            if hasattr(dataset, 'full_init'):
+                dataset.full_init()
+        except Exception as e:
+            raise ConfigError(
+                f'{split}_dataloader.dataset cannot be built '
+                f'({type(e).__name__}: {e}); check its data_root/ann_file'
+            ) from e
+        paths = []
+        for i in range(len(dataset)):
+            info = dataset.get_data_info(i)
+            path = info.get('img_path') or info.get('filename')
+            if path:
+                paths.append(str(path))
+        out[split] = paths
+    return out
+
+
+#: Images per task: the progress bar advances per chunk (a line per
+#: update when stderr is not a terminal).
+CHUNK = 256
+
+
+def check(paths: List[str]) -> List[Tuple[str, object]]:
+    from ftcl_mm.datasets.image_check import check_image
+
+    return [(path, check_image(path)) for path in paths]
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from mmengine.config import Config
+    from mmengine.utils import track_parallel_progress
+
+    import ftcl_mm  # noqa: F401  (registers the datasets)
+    from ftcl_mm.datasets.image_check import FATAL
+    from ftcl_mm.utils.fileio import write_text
+    from ftcl_mm.utils.train_setup import check_data_paths
+
+    if args.jobs < 1:
+        raise ConfigError(f'--jobs must be >= 1, got {args.jobs}')
+    if not osp.isfile(args.config):
+        raise ConfigError(f'config file {args.config} does not exist')
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options)
+    wanted = [f'{s}_dataloader' for s in args.splits]
+    check_data_paths(cfg, [loader for loader in LOADERS if loader in wanted])
+    per_split = image_paths(cfg, args.splits)
+    paths = sorted({p for ps in per_split.values() for p in ps})
+    counts = ', '.join(f'{s} {len(p)}' for s, p in per_split.items())
+    print(
+        f'[check_data] {len(paths)} images ({counts}) with '
+        f'{args.jobs} processes',
+        flush=True,
+    )
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    results = [
+        r
+        for part in (
+            track_parallel_progress(
+                check, chunks, nproc=args.jobs, file=sys.stderr
+            )
+            if chunks
+            else []
+        )
+        for r in part
+    ]
+    problems = [
+        (path, kind, detail)
+        for path, found in results
+        if found is not None
+        for kind, detail in [found]
+        if kind in FATAL or not args.fatal_only
+    ]
+    for path, kind, detail in problems:
+        level = 'fatal' if kind in FATAL else 'odd'
+        print(f'{level}\t{kind}\t{path}\t{detail}')
+    if args.out:
+        write_text(
+            args.out,
+            'level\tkind\tpath\tdetail\n'
+            + ''.join(
+                f'{"fatal" if k in FATAL else "odd"}\t{k}\t{p}\t{d}\n'
+                for p, k, d in problems
+            ),
+        )
+    fatal = sum(k in FATAL for _, k, _ in problems)
+    print(
+        f'[check_data] {fatal} unreadable, {len(problems) - fatal} odd, '
+        f'{len(paths) - len(problems)} fine'
+    )
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(run_main('check_data.py', main))
