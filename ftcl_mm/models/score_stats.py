@@ -77,17 +77,9 @@ class ScoreRecorder:
     def __init__(self) -> None:
         self._latest: Optional[torch.Tensor] = None
 
-    @torch.no_grad()
-    def record(
-        self,
-        pos: torch.Tensor,
-        neg: Optional[torch.Tensor],
-        pos_ft: Optional[torch.Tensor] = None,
-        neg_ft: Optional[torch.Tensor] = None,
-        lambdas: Optional[Dict[str, torch.Tensor]] = None,
-    ) -> None:
-        """Store this step's statistics (see :func:`step_stats`)."""
-        self._latest = step_stats(pos, neg, pos_ft, neg_ft, lambdas)
+    def record(self, stats: torch.Tensor) -> None:
+        """Store this step's statistics (a :func:`step_stats` tensor)."""
+        self._latest = stats
 
     def take(self) -> Optional[torch.Tensor]:
         """The latest step's statistics (None if the step recorded none);

@@ -30,6 +30,9 @@ from mpl_toolkits.mplot3d import Axes3D  # noqa: F401  (registers '3d')
 from ..utils.fileio import atomic_path
 from ..utils.score_csv import read_rows
 
+#: One run's statistics: column name -> values per iteration.
+Run = Dict[str, np.ndarray]
+
 STATS_FILE = 'score_stats.csv'
 PANELS = (
     ('neg_var', 'variance of negative scores'),
@@ -92,7 +95,7 @@ def _colors(n: int):
 
 
 def plot_curves(
-    runs: Sequence[Dict[str, np.ndarray]],
+    runs: Sequence[Run],
     labels: Sequence[str],
     out_prefix: str,
     window: int = 1,
@@ -128,7 +131,7 @@ def plot_curves(
 
 
 def plot_waterfall(
-    runs: Sequence[Dict[str, np.ndarray]],
+    runs: Sequence[Run],
     labels: Sequence[str],
     out_prefix: str,
     window: int = 1,
@@ -148,7 +151,7 @@ def plot_waterfall(
 
 
 def plot_grad_landscape(
-    runs: Sequence[Dict[str, np.ndarray]],
+    runs: Sequence[Run],
     labels: Sequence[str],
     out_prefix: str,
     window: int = 1,

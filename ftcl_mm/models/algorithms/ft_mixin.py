@@ -9,7 +9,7 @@ from typing import Iterator, Optional
 import torch
 
 from ..feature_transform import FeatureTransform
-from ..score_stats import ScoreRecorder
+from ..score_stats import ScoreRecorder, step_stats
 
 
 def build_feature_transform(
@@ -85,7 +85,7 @@ class FeatureTransformMixin:
         lambdas FT drew this step, to the attached recorder (if any)."""
         if self.score_recorder is not None:
             self.score_recorder.record(
-                pos, neg, pos_ft, neg_ft, self.ft.last_lambdas
+                step_stats(pos, neg, pos_ft, neg_ft, self.ft.last_lambdas)
             )
         self.ft.last_lambdas = {}  # a step without FT records NaN lambdas
 
