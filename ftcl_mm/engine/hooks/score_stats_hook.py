@@ -3,7 +3,8 @@
 The FT paper found its method by watching, per iteration, the mean and
 variance of the negative scores, the mean of the positive scores and the
 gradient norm. :class:`ScoreStatsHook` records them for every algorithm
-here (through its :class:`~ftcl_mm.models.FeatureTransform`), before and
+here (each reports to the :class:`~ftcl_mm.models.ScoreRecorder` this hook
+attaches; see ``FeatureTransformMixin``), before and
 after FT, cheaply enough to leave on:
 
 * statistics are reduced on the device each step (one small tensor, no
