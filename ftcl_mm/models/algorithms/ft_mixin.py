@@ -47,9 +47,9 @@ class FeatureTransformMixin:
       None, so the algorithm then trains exactly like its parent);
     * the step: :class:`~ftcl_mm.engine.FeatureTransformHook` sets
       ``ft.step`` from the runner's iteration before every iteration (so a
-      resumed run needs no counting); :meth:`train_step` also advances it,
-      which keeps runs without the hook (tests, notebooks) drawing fresh
-      lambdas every step;
+      resumed run needs no counting); :meth:`forward` in ``'loss'`` mode
+      also advances it, which keeps runs without the hook (MoCHi alone,
+      tests, notebooks) drawing fresh lambdas every step, also under DDP;
     * ``self.score_recorder``: None unless a watcher (``ScoreStatsHook``)
       attaches a :class:`ScoreRecorder`; algorithms report their scores
       with :meth:`record_scores` and compute them only if
@@ -99,8 +99,12 @@ class FeatureTransformMixin:
         finally:
             self.score_recorder = recorder
 
-    def train_step(self, data, optim_wrapper) -> dict:
-        """The parent's training step, then FT's next step."""
-        log_vars = super().train_step(data, optim_wrapper)
-        self.ft.next_step()
-        return log_vars
+    def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
+        """The parent's forward; a ``'loss'`` forward (one per training
+        step: the model's own ``train_step`` and DDP's, which calls
+        ``forward`` and not the module's ``train_step``) then advances FT's
+        step. A bare ``loss()`` call does not."""
+        out = super().forward(inputs, data_samples, mode=mode)
+        if mode == 'loss':
+            self.ft.next_step()
+        return out

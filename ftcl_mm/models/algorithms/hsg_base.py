@@ -369,7 +369,8 @@ class HardSampleGenerationMixin:
                 log['pair_sim'] = pair_similarity(
                     fake['pair_a'], fake['pair_b']
                 ).mean()
-        # This step replaces FeatureTransformMixin.train_step: advance FT.
+        # This step calls no loss forward (FeatureTransformMixin.forward
+        # advances FT there): advance FT here.
         self.ft.next_step()
         return log
 
