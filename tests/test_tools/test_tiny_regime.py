@@ -31,9 +31,12 @@ LINEAR_CONFIG = (
 WIDTH, SIZE, EPOCHS = 8, 32, 10
 #: Final (last 10 % of steps) positive - negative mean score, and kNN
 #: top-1 (k=20, 300 val images, 10 classes) a learning run must reach;
-#: random init starts at a gap of ~0.07 and 22 % kNN; this run measured
-#: 32.0 % (20 epochs: 46.0).
-MIN_GAP = 0.15
+#: random init starts at a gap of ~0.07 and 22 % kNN. Measured (gap / kNN):
+#: per-sample augmentation seeds (now) seed 0: 0.131 / 31.3, seed 1:
+#: 0.123 / 34.0; mmengine's per-worker streams seed 0: 0.189 / 32.0, seed
+#: 1: 0.133 / 35.3 (20 epochs: 0.27 / 46.0). The gap spreads more over
+#: seeds than kNN does, hence the lower bar.
+MIN_GAP = 0.10
 MIN_KNN = 28.0
 
 

@@ -52,9 +52,12 @@ def test_resume_flags(cfg, tmp_path):
     prepare_config(cfg, resume='auto')
     assert cfg.resume is True and cfg.load_from is None
     ckpt = tmp_path / 'x.pth'
-    ckpt.write_bytes(b'')
+    torch.save({'state_dict': {}, 'meta': {}}, ckpt)
     prepare_config(cfg, resume=str(ckpt))
     assert cfg.load_from == str(ckpt)
+    ckpt.write_bytes(b'')  # loaded safely up front: refused in seconds
+    with pytest.raises(ConfigError, match='is not a PyTorch checkpoint'):
+        prepare_config(cfg, resume=str(ckpt))
     with pytest.raises(ConfigError, match='does not exist'):
         prepare_config(cfg, resume=str(tmp_path / 'missing.pth'))
 
