@@ -32,9 +32,7 @@ import os.path as osp
 import sys
 from typing import Dict, List, Tuple
 
-from mmengine.config import DictAction
-
-from ftcl_mm.utils.cli import run_main
+from ftcl_mm.utils.cli import add_cfg_options, run_main
 from ftcl_mm.utils.train_setup import ConfigError
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -66,12 +64,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='list and count only images that cannot be read',
     )
     p.add_argument('--out', help='also write the list here (TSV)')
-    p.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='config overrides key=value, e.g. '
+    add_cfg_options(
+        p,
+        'config overrides key=value, e.g. '
         'train_dataloader.dataset.data_root=PATH',
     )
     p.add_argument('--debug', action='store_true', help='traceback on errors')

@@ -22,11 +22,9 @@ import os
 import os.path as osp
 import sys
 
-from mmengine.config import DictAction
-
 import ftcl_mm  # noqa: F401  (compat layer + registrations)
 from ftcl_mm.engine import check_config, setup_cpu_distributed
-from ftcl_mm.utils.cli import run_main
+from ftcl_mm.utils.cli import add_cfg_options, run_main
 from ftcl_mm.utils.train_setup import ConfigError, prepare_config
 
 
@@ -71,12 +69,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         'backbone and, for C4 detectors, the res5 shared head), e.g. from '
         'tools/convert_ckpt.py; "none" for random initialisation',
     )
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='override config entries, e.g. '
+    add_cfg_options(
+        parser,
+        'override config entries, e.g. '
         'train_dataloader.batch_size=8 model.backbone.depth=18',
     )
     parser.add_argument(

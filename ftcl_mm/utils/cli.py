@@ -9,6 +9,7 @@ full traceback.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from typing import Callable, List, Optional
@@ -52,3 +53,18 @@ def run_main(
             raise
         print(f'{prog}: error: {one_line(e)}', file=sys.stderr)
         return 2
+
+
+def add_cfg_options(
+    parser: argparse.ArgumentParser,
+    help: str = 'override config entries, e.g. '
+    'train_dataloader.batch_size=8 model.backbone.depth=18',
+    flag: str = '--cfg-options',
+) -> None:
+    """The ``--cfg-options key=value ...`` argument, parsed by mmengine's
+    ``DictAction`` into a dict for ``Config.merge_from_dict``."""
+    from mmengine.config import DictAction
+
+    parser.add_argument(
+        flag, nargs='+', action=DictAction, default={}, help=help
+    )

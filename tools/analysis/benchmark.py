@@ -55,7 +55,7 @@ import sys
 import time
 from typing import Dict, List
 
-from mmengine.config import DictAction
+from ftcl_mm.utils.cli import add_cfg_options
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -117,20 +117,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='torch CPU threads (default: $FTCL_THREADS, else cores)',
     )
     p.add_argument('--json', help='append the result as a JSON line here')
-    p.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='config overrides key=value (both variants)',
+    add_cfg_options(
+        p,
+        'config overrides key=value (both variants)',
     )
-    p.add_argument(
-        '--on-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='with --compare baseline: overrides of the "on" '
+    add_cfg_options(
+        p,
+        'with --compare baseline: overrides of the "on" '
         'config only, e.g. model.num_single=16',
+        flag='--on-options',
     )
     return p.parse_args(argv)
 

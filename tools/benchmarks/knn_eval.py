@@ -24,7 +24,7 @@ import os.path as osp
 import sys
 import time
 
-from mmengine.config import DictAction
+from ftcl_mm.utils.cli import add_cfg_options
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -49,12 +49,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--device', default=None)
     p.add_argument('--out', help='write the result as JSON here')
-    p.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='config overrides key=value',
+    add_cfg_options(
+        p,
+        'config overrides key=value',
     )
     return p.parse_args(argv)
 
