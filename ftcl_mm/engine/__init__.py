@@ -1,5 +1,5 @@
-"""mmengine extensions: hooks, optimizer wrapper constructors and CPU
-model wrappers."""
+"""mmengine extensions: the runner with atomic checkpoints, hooks, optimizer
+wrapper constructors and CPU model wrappers."""
 
 from .config_check import check_config
 from .hooks import (
@@ -14,8 +14,10 @@ from .model_wrappers import (
     setup_cpu_distributed,
 )
 from .optimizers import HSGOptimWrapperConstructor
+from .runner import AtomicCheckpointRunner
 
 __all__ = [
+    'AtomicCheckpointRunner',
     'check_config',
     'FeatureTransformHook',
     'ScoreStatsHook',

@@ -16,6 +16,46 @@ from contextlib import contextmanager
 from typing import IO, Any, Iterator
 
 
+def temp_name(path: str) -> str:
+    """The temporary sibling :func:`atomic_path` writes ``path`` to:
+    hidden, with the writer's pid and ``path``'s extension."""
+    root, ext = osp.splitext(osp.basename(path))
+    return osp.join(
+        osp.dirname(osp.abspath(path)), f'.{root}.tmp{os.getpid()}{ext}'
+    )
+
+
+def is_temp_name(path: str) -> bool:
+    """Whether ``path`` is such a temporary file (e.g. left by a writer
+    killed mid-write); never a finished output."""
+    base = osp.basename(path)
+    return base.startswith('.') and '.tmp' in base
+
+
+def fsync_file(path: str) -> None:
+    """Flush ``path``'s data to disk (for files written by other code)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: str) -> None:
+    """Make a rename in directory ``path`` durable (no-op where
+    directories cannot be opened, e.g. Windows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def atomic_path(path: str) -> Iterator[str]:
     """Yield a temporary sibling of ``path``; rename it onto ``path`` when
@@ -30,13 +70,13 @@ def atomic_path(path: str) -> Iterator[str]:
     """
     parent = osp.dirname(osp.abspath(path))
     os.makedirs(parent, exist_ok=True)
-    root, ext = osp.splitext(osp.basename(path))
-    tmp = osp.join(parent, f'.{root}.tmp{os.getpid()}{ext}')
+    tmp = temp_name(path)
     try:
         yield tmp
         if osp.isdir(tmp) and osp.isdir(path):
             shutil.rmtree(path)
         os.replace(tmp, path)
+        fsync_dir(parent)
     except BaseException:
         if osp.isdir(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
