@@ -2,7 +2,9 @@
 
 Shared by ``tools/check_data.py`` (scans whole datasets) and
 :class:`~ftcl_mm.datasets.ReproducibleDataset` (tells an unreadable image
-from a bug elsewhere in the pipeline when loading fails).
+from a bug elsewhere in the pipeline when loading fails, and catches the
+truncated JPEGs that cv2 decodes without an error), so both agree on what
+is unreadable.
 """
 
 from __future__ import annotations
@@ -41,6 +43,47 @@ def check_image(path: str) -> Optional[Tuple[str, str]]:
     if mode != 'RGB':
         return 'mode', f'{mode} (expected RGB)'
     return None
+
+
+#: How far from the end a JPEG's end-of-image marker may sit (a few bytes
+#: of padding after it are common).
+_TAIL = 64
+_PNG_END = b'IEND\xaeB`\x82'
+
+
+def looks_truncated(path: str) -> bool:
+    """Whether a JPEG or PNG file lacks its end marker, reading only its
+    first and last bytes (no decode).
+
+    cv2 (mmcv's default decoder) decodes a truncated JPEG partially and
+    returns the grey-filled rest without an error, so training would use
+    it; a file cut short lacks the JPEG end-of-image marker ``FF D9``
+    (which cannot occur inside entropy-coded data) or PNG's ``IEND``
+    chunk. A file with more trailing bytes than usual after its marker
+    also lands here: confirm with :func:`check_image`.
+    """
+    try:
+        with open(path, 'rb') as f:
+            head = f.read(8)
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - _TAIL))
+            tail = f.read()
+    except OSError:
+        return True
+    if head[:2] == b'\xff\xd8':
+        return b'\xff\xd9' not in tail
+    if head == b'\x89PNG\r\n\x1a\n':
+        return _PNG_END not in tail
+    return False
+
+
+def loaded_but_unreadable(path: str) -> bool:
+    """For an image the pipeline *did* load: whether it is in fact
+    truncated, as :func:`check_image` would say. Costs two small reads
+    per image; the full check (a second decode) runs only for files
+    without their end marker."""
+    return bool(path) and looks_truncated(path) and is_unreadable(path)
 
 
 def is_unreadable(path: str) -> bool:

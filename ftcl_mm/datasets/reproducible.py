@@ -19,9 +19,11 @@ installs both for mmpretrain training configs (``prepare_config``).
 
 The wrapper also owns what happens to an image that cannot be read: by
 default one :class:`UnreadableImageError` line naming the file; with
-``skip_unreadable=True`` a warning, the next sample instead, and the path
-appended to ``skipped_file`` (counted per epoch by
-:class:`~ftcl_mm.engine.SkippedImagesHook`).
+``skip_unreadable=True`` a warning, the next sample instead, and
+``epoch<TAB>path`` appended to ``skipped_file`` (each image counted once
+per epoch by :class:`~ftcl_mm.engine.SkippedImagesHook`). A truncated
+JPEG/PNG, which cv2 decodes partially without an error, is unreadable here
+as in ``tools/check_data.py``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 import os
 import random
 import warnings
-from typing import Any, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -37,7 +39,7 @@ from mmengine.dataset import DefaultSampler
 from mmpretrain.registry import DATA_SAMPLERS, DATASETS
 
 from ..utils.errors import UserInputError
-from .image_check import is_unreadable
+from .image_check import is_unreadable, loaded_but_unreadable
 
 SampleKey = Tuple[int, int, int]
 
@@ -74,8 +76,8 @@ class ReproducibleDataset:
         dataset: The wrapped dataset or its config.
         skip_unreadable: Replace a sample whose image cannot be read by the
             next readable one (with a warning) instead of stopping.
-        skipped_file: With ``skip_unreadable``, append the path of every
-            skipped image here (one per line; readable by all workers).
+        skipped_file: With ``skip_unreadable``, append ``epoch<TAB>path``
+            for every failed attempt here (readable by all workers).
     """
 
     def __init__(
@@ -114,7 +116,7 @@ class ReproducibleDataset:
         np.random.seed(s % (1 << 32))
         torch.manual_seed(s)
         try:
-            return self._load(index)
+            return self._load(index, epoch)
         finally:
             random.setstate(states[0])
             np.random.set_state(states[1])
@@ -123,37 +125,57 @@ class ReproducibleDataset:
     def _image_path(self, index: int) -> str:
         try:
             info = self.dataset.get_data_info(index)
-            return str(info.get('img_path') or info.get('filename'))
+            return str(info.get('img_path') or info.get('filename') or '')
         except Exception:  # a dataset without paths: nothing to check
             return ''
 
-    def _load(self, index: int):
+    def _load(self, index: int, epoch: int = -1):
         for attempt in range(len(self)):
             i = (index + attempt) % len(self)
+            path = self._image_path(i)
             try:
-                return self.dataset[i]
+                sample = self.dataset[i]
             except Exception as e:
-                path = self._image_path(i)
                 if not is_unreadable(path):
                     raise  # not the image: a bug to see with its traceback
-                if not self.skip_unreadable:
-                    raise UnreadableImageError(
-                        f'cannot read training image {path} '
-                        f'({type(e).__name__}: {str(e)[:120]}); list all bad '
-                        'files with tools/check_data.py CONFIG, or pass '
-                        '--cfg-options skip_unreadable_images=True to skip '
-                        'them'
-                    ) from e
-                warnings.warn(f'skipping unreadable image {path}: {e}')
-                if self.skipped_file:
-                    with open(self.skipped_file, 'a') as f:
-                        f.write(f'{path}\n')
+                error = e
+            else:
+                # cv2 decodes a truncated JPEG without an error: the cheap
+                # end-marker test keeps training in line with check_data.
+                if not loaded_but_unreadable(path):
+                    return sample
+                error = OSError('truncated image (no end marker)')
+            if not self.skip_unreadable:
+                raise UnreadableImageError(
+                    f'cannot read training image {path} '
+                    f'({type(error).__name__}: {str(error)[:120]}); list '
+                    'all bad files with tools/check_data.py CONFIG, or pass '
+                    '--cfg-options skip_unreadable_images=True to skip them'
+                ) from error
+            warnings.warn(f'skipping unreadable image {path}: {error}')
+            if self.skipped_file:
+                # One line per failed attempt, from any worker; the hook
+                # counts each image once per epoch.
+                with open(self.skipped_file, 'a') as f:
+                    f.write(f'{epoch}\t{path}\n')
         raise UnreadableImageError('no readable image in the dataset')
 
 
-def skipped_count(path: Optional[str]) -> int:
-    """Lines in a ``skipped_file`` (0 if absent)."""
+def skipped_images(path: Optional[str]) -> Dict[int, List[str]]:
+    """Distinct images per epoch in a ``skipped_file`` (``epoch<TAB>path``
+    per failed attempt; an image can fail as itself and as another
+    sample's replacement)."""
+    out: Dict[int, List[str]] = {}
     if not path or not os.path.isfile(path):
-        return 0
+        return out
     with open(path) as f:
-        return sum(1 for _ in f)
+        for line in f:
+            epoch, sep, image = line.rstrip('\n').partition('\t')
+            if not line.endswith('\n') or not sep or not image:
+                continue  # a line torn by a crash
+            if not epoch.lstrip('-').isdigit():
+                continue
+            images = out.setdefault(int(epoch), [])
+            if image not in images:
+                images.append(image)
+    return out

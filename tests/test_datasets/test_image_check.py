@@ -39,3 +39,29 @@ def test_good_and_bad_images(tmp_path):
         odd = _jpeg(tmp_path / f'{mode}.jpg', mode)
         assert check_image(odd) == ('mode', f'{mode} (expected RGB)')
         assert not is_unreadable(odd)  # decoders convert these
+
+
+def test_end_marker_check_agrees_with_the_full_check(tmp_path):
+    from ftcl_mm.datasets.image_check import (
+        loaded_but_unreadable,
+        looks_truncated,
+    )
+
+    good = _jpeg(tmp_path / 'good.jpg')
+    png = str(tmp_path / 'good.png')
+    Image.open(good).save(png)
+    padded = _jpeg(tmp_path / 'padded.jpg')  # 200 bytes after FF D9
+    with open(padded, 'ab') as f:
+        f.write(b'\0' * 200)
+    for path in (good, png):
+        assert not looks_truncated(path) and not loaded_but_unreadable(path)
+    # Suspicious by its tail, but complete: the full check clears it.
+    assert looks_truncated(padded) and not loaded_but_unreadable(padded)
+    assert check_image(padded) is None
+    for path in (good, png):
+        cut = str(tmp_path / ('cut_' + path.rsplit('/', 1)[-1]))
+        with open(path, 'rb') as src, open(cut, 'wb') as dst:
+            data = src.read()
+            dst.write(data[: len(data) - 50])
+        assert looks_truncated(cut) and loaded_but_unreadable(cut)
+        assert is_unreadable(cut)  # what tools/check_data.py reports

@@ -17,6 +17,7 @@ from ftcl_mm.datasets import (
     ReproducibleDataset,
     UnreadableImageError,
 )
+from ftcl_mm.datasets.reproducible import skipped_images
 
 
 def _folder(root, n=6):
@@ -95,8 +96,44 @@ def test_unreadable_image_named_or_skipped(tmp_path):
     with pytest.warns(UserWarning, match='skipping unreadable image'):
         sample = lenient[(0, 0, 2)]
     assert sample['data_samples'].img_path.endswith('3.jpg')
-    assert open(skipped).read().strip() == bad
+    with open(skipped) as f:
+        assert f.read() == f'0\t{bad}\n'  # epoch 0
     assert len(base) == 6
+
+
+def test_truncated_jpeg_caught_with_cv2(tmp_path):
+    # cv2 (mmcv's default decoder) decodes a truncated JPEG without an
+    # error; training must refuse it as tools/check_data.py does.
+    cfg = _folder(tmp_path)
+    bad = osp.join(str(tmp_path), 'a', '2.jpg')
+    with open(bad, 'r+b') as f:
+        f.truncate(osp.getsize(bad) - 200)
+    plain = DATASETS.build(cfg)
+    assert plain[2]['inputs'].shape[0] == 3  # cv2 alone: no error
+    strict = ReproducibleDataset(DATASETS.build(cfg))
+    with pytest.raises(UnreadableImageError, match=r'2\.jpg.*truncated'):
+        strict[(0, 0, 2)]
+    assert strict[(0, 0, 1)]['inputs'].shape[0] == 3  # the good ones load
+
+
+def test_each_skipped_image_once_per_epoch(tmp_path):
+    # 2.jpg and 3.jpg unreadable: sample 2 fails on 2 and 3 (its
+    # replacement), sample 3 on 3 -- three attempts, two images.
+    cfg = _folder(tmp_path)
+    for name in ('2.jpg', '3.jpg'):
+        open(osp.join(str(tmp_path), 'a', name), 'w').close()
+    log = str(tmp_path / 'skipped.log')
+    ds = ReproducibleDataset(
+        DATASETS.build(cfg), skip_unreadable=True, skipped_file=log
+    )
+    with pytest.warns(UserWarning):
+        for epoch in (0, 1):
+            for index in (2, 3):
+                ds[(0, epoch, index)]
+    with open(log) as f:
+        assert len(f.read().splitlines()) == 6
+    images = [osp.join(str(tmp_path), 'a', n) for n in ('2.jpg', '3.jpg')]
+    assert skipped_images(log) == {0: images, 1: images}
 
 
 def test_pipeline_bug_keeps_its_own_error(tmp_path):
