@@ -22,10 +22,24 @@ import os
 import os.path as osp
 import sys
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'train.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
 import ftcl_mm  # noqa: F401  (compat layer + registrations)
 from ftcl_mm.engine import check_config, setup_cpu_distributed
-from ftcl_mm.utils.cli import add_cfg_options, run_main
-from ftcl_mm.utils.train_setup import ConfigError, prepare_config
+from ftcl_mm.utils.cli import add_cfg_options
+from ftcl_mm.utils.train_setup import (  # noqa: E402
+    ConfigError,
+    check_work_dir,
+    prepare_config,
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -96,8 +110,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     from mmengine.config import Config
-    from mmengine.runner import Runner
+    from mmengine.registry import RUNNERS
 
+    from ftcl_mm.engine import AtomicCheckpointRunner
     from ftcl_mm.utils.threads import configure_threads
 
     try:
@@ -114,6 +129,7 @@ def main(argv=None) -> int:
         raise ConfigError(
             f'cannot load config {args.config} ({type(e).__name__}: {e})'
         ) from e
+    file_keys = set(cfg.keys())
     cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
     cfg.work_dir = (
@@ -121,6 +137,7 @@ def main(argv=None) -> int:
         or cfg.get('work_dir')
         or osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
     )
+    check_work_dir(cfg.work_dir)
     prepare_config(
         cfg,
         amp=args.amp,
@@ -130,11 +147,21 @@ def main(argv=None) -> int:
         pretrained=args.pretrained,
     )
     # Mistakes cost seconds: checked before datasets/models are built.
-    check_config(cfg)
+    check_config(
+        cfg,
+        file_keys=file_keys,
+        option_keys={k.split('.', 1)[0] for k in args.cfg_options},
+    )
     if args.launcher == 'pytorch':
         setup_cpu_distributed(cfg)
 
-    runner = Runner.from_cfg(cfg)
+    # A config's own runner_type wins (mmengine's convention); ours only
+    # changes where checkpoint bytes land (temp file, fsync, rename).
+    runner = (
+        RUNNERS.build(cfg)
+        if 'runner_type' in cfg
+        else AtomicCheckpointRunner.from_cfg(cfg)
+    )
     runner.logger.info(
         f'intra-op threads per process: {threads} ($FTCL_THREADS to override)'
     )

@@ -2,7 +2,10 @@
 datasets or models: each becomes one :class:`ConfigError` line that names
 the key, the valid choice and the fix.
 
-Checked: unknown keys of this package's algorithms and hooks (with the
+Checked: misspelled top-level keys (``modle``, ``train_dataloadr``: the
+Runner would ignore them silently), the types and ranges of the numbers
+every run depends on (batch size, workers, epochs/iterations, learning
+rate), unknown keys of this package's algorithms and hooks (with the
 closest valid key), ``model.ft`` keys and values (the FeatureTransform's
 own validation), negative interpolation on an algorithm without negatives,
 and MoCo-style queue lengths that the global batch does not divide.
@@ -13,7 +16,8 @@ from __future__ import annotations
 import difflib
 import inspect
 import os
-from typing import Optional, Set
+from numbers import Real
+from typing import Any, Iterable, Optional, Set
 
 from mmengine.config import Config
 from mmpretrain.registry import HOOKS, MODELS
@@ -60,6 +64,149 @@ def check_keys(cls: type, cfg: dict, where: str) -> None:
         )
 
 
+#: Top-level keys something reads: mmengine's Runner (``Runner.__init__``,
+#: ``from_cfg``, ``wrap_model``), the config loader, and this package
+#: (``tools/train.py``, :func:`~ftcl_mm.utils.train_setup.prepare_config`).
+RUNNER_EXTRA_KEYS = frozenset(
+    {
+        '_base_',
+        'custom_imports',
+        'runner_type',
+        'model_wrapper_cfg',
+        'compile',
+        'reproducible_augmentation',
+        'skip_unreadable_images',
+    }
+)
+
+
+def valid_top_level_keys() -> Set[str]:
+    """Every top-level config key a run reads (see RUNNER_EXTRA_KEYS)."""
+    from mmengine.runner import Runner
+
+    return (accepted_keys(Runner) - {'cfg'}) | RUNNER_EXTRA_KEYS
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) that turn
+    ``a`` into ``b`` (optimal string alignment distance)."""
+    prev2: list = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def check_top_level_keys(
+    file_keys: Iterable[str], option_keys: Iterable[str]
+) -> None:
+    """One line for a top-level key nothing reads.
+
+    A config file may define helper variables (``data_root``,
+    ``tiny_param_scheduler``, ...), so a key of the file is refused only
+    when it is a typo of a key the Runner reads (at most two edits:
+    ``train_dataloadr``, ``modle``). A
+    ``--cfg-options`` key is refused whenever the file does not define it
+    and nothing reads it: the file's variables are already substituted,
+    so such an override could only be ignored.
+
+    Args:
+        file_keys: Top-level keys of the loaded config file.
+        option_keys: Top-level keys of ``--cfg-options``.
+
+    Raises:
+        ConfigError: naming the key and the closest valid one.
+    """
+    valid = valid_top_level_keys()
+    file_keys = set(file_keys)
+    for key in sorted(file_keys - valid):
+        typo = [v for v in sorted(valid) if edit_distance(key, v) <= 2]
+        if typo and len(key) >= 5:
+            raise ConfigError(
+                f"config key '{key}' is not read by anything; did you mean "
+                f"'{typo[0]}'? (rename it in the config file)"
+            )
+    for key in option_keys:
+        if key in valid or key in file_keys:
+            continue
+        close = difflib.get_close_matches(key, valid | file_keys, n=1)
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else (
+                'top-level keys of this config: '
+                + ', '.join(sorted(valid & file_keys))
+            )
+        )
+        raise ConfigError(
+            f'--cfg-options {key}...: the config has no top-level key '
+            f"'{key}' and nothing reads it; {hint}"
+        )
+
+
+def _number(
+    value: Any, where: str, kind: type, minimum: Real, strict: bool
+) -> None:
+    """Raise unless ``value`` is a ``kind`` (bool excluded) above or at
+    ``minimum``."""
+    ok_type = isinstance(value, kind) and not isinstance(value, bool)
+    if ok_type and (value > minimum if strict else value >= minimum):
+        return
+    what = 'an integer' if kind is int else 'a number'
+    bound = f'> {minimum}' if strict else f'>= {minimum}'
+    raise ConfigError(
+        f'{where} must be {what} {bound}, got {value!r}; set e.g. '
+        f'--cfg-options {where}=...'
+    )
+
+
+def check_values(cfg: Config) -> None:
+    """Types and ranges of the numbers every run depends on: loader batch
+    sizes and workers, the schedule length, the optimizer's lr."""
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader_cfg = cfg.get(loader)
+        if not isinstance(loader_cfg, dict):
+            continue
+        if 'batch_size' in loader_cfg:
+            _number(
+                loader_cfg['batch_size'], f'{loader}.batch_size', int, 0, True
+            )
+        if 'num_workers' in loader_cfg:
+            _number(
+                loader_cfg['num_workers'],
+                f'{loader}.num_workers',
+                int,
+                0,
+                False,
+            )
+    train_cfg = cfg.get('train_cfg')
+    if isinstance(train_cfg, dict):
+        for key in ('max_epochs', 'max_iters', 'val_interval'):
+            if key in train_cfg:
+                _number(train_cfg[key], f'train_cfg.{key}', int, 0, True)
+    wrapper = cfg.get('optim_wrapper')
+    optimizers = {}
+    if isinstance(wrapper, dict) and isinstance(
+        wrapper.get('optimizer'), dict
+    ):
+        optimizers['optim_wrapper.optimizer'] = wrapper['optimizer']
+    elif isinstance(wrapper, dict):  # OptimWrapperDict: one per part
+        optimizers = {
+            f'optim_wrapper.{name}.optimizer': part['optimizer']
+            for name, part in wrapper.items()
+            if isinstance(part, dict)
+            and isinstance(part.get('optimizer'), dict)
+        }
+    for where, optimizer in optimizers.items():
+        if 'lr' in optimizer:
+            _number(optimizer['lr'], f'{where}.lr', Real, 0, False)
+
+
 def _package_class(registry, cfg) -> Optional[type]:
     """The class of ``cfg['type']`` if this package defines it."""
     if not isinstance(cfg, dict) or not isinstance(cfg.get('type'), str):
@@ -104,8 +251,23 @@ def check_queue(cfg: Config) -> None:
         )
 
 
-def check_config(cfg: Config) -> None:
-    """All checks above; raises the first :class:`ConfigError` found."""
+def check_config(
+    cfg: Config,
+    file_keys: Optional[Iterable[str]] = None,
+    option_keys: Iterable[str] = (),
+) -> None:
+    """All checks above; raises the first :class:`ConfigError` found.
+
+    Args:
+        cfg: The config as the Runner will get it.
+        file_keys: Top-level keys of the config file before
+            ``--cfg-options`` (default: those of ``cfg``).
+        option_keys: Top-level keys given with ``--cfg-options``.
+    """
+    check_top_level_keys(
+        cfg.keys() if file_keys is None else file_keys, option_keys
+    )
+    check_values(cfg)
     model = cfg.get('model')
     cls = _package_class(MODELS, model)
     if cls is not None:

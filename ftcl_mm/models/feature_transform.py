@@ -36,6 +36,7 @@ drew unseeded numpy arrays of the full K x d shape on every GPU.
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Dict, Optional, Tuple
 
 import torch
@@ -82,8 +83,25 @@ class FeatureTransform(nn.Module):
             ('pos_alpha', pos_alpha),
             ('neg_alpha', neg_alpha),
         ):
+            # Type first: a string from --cfg-options must say what is
+            # expected, not that '>' cannot compare str and int.
+            if isinstance(alpha, bool) or not isinstance(alpha, Real):
+                raise ValueError(
+                    f'{name} must be a number > 0 (a Beta distribution '
+                    f'parameter), got {alpha!r}'
+                )
             if not alpha > 0:
                 raise ValueError(f'{name} must be > 0, got {alpha}')
+        for name, flag in (
+            ('pos', pos),
+            ('neg', neg),
+            ('renorm', renorm),
+            ('enabled', enabled),
+        ):
+            if not isinstance(flag, bool):
+                raise ValueError(f'{name} must be True or False, got {flag!r}')
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f'seed must be an integer, got {seed!r}')
         self.pos = pos
         self.neg = neg
         self.pos_alpha = float(pos_alpha)

@@ -23,7 +23,7 @@ import pickle
 import re
 import zipfile
 from collections import OrderedDict
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 import torch
 
@@ -50,9 +50,15 @@ def load_source(path: str) -> dict:
     if not osp.isfile(path):
         raise ConvertError(f'{path} does not exist')
     with open(path, 'rb') as f:
-        magic = f.read(2)
+        magic = f.read(4)
     # torch.save writes a zip archive (or, legacy, a protocol-2 pickle).
-    if not (zipfile.is_zipfile(path) or magic == b'\x80\x02'):
+    is_zip = zipfile.is_zipfile(path)
+    if magic == b'PK\x03\x04' and not is_zip:
+        raise ConvertError(
+            f'{path} is truncated (a zip archive without its end, e.g. from '
+            'an interrupted save); use an earlier checkpoint'
+        )
+    if not (is_zip or magic[:2] == b'\x80\x02'):
         raise ConvertError(
             f'{path} is not a PyTorch checkpoint; pass the '
             '.pth file written by training'
@@ -102,6 +108,8 @@ def extract_backbone(
             if k.startswith(prefix) and isinstance(v, torch.Tensor)
         )
         if out:
+            if encoder == 'online':
+                out.update(_c4_shared_head(state, out))
             return out, prefix
     if (
         encoder == 'online'
@@ -127,8 +135,32 @@ def extract_backbone(
     )
 
 
-def describe(backbone: Dict[str, torch.Tensor]) -> str:
-    """'ResNet-50' etc. from the block structure."""
+#: Where an mmdet C4 detector (Faster/Mask R-CNN R50-C4) keeps res5: its
+#: RoI head's shared head runs the backbone's last stage on each RoI.
+C4_SHARED_HEAD = 'roi_head.shared_head.'
+
+
+def _c4_shared_head(
+    state: Dict[str, torch.Tensor], backbone: Dict[str, torch.Tensor]
+) -> 'OrderedDict[str, torch.Tensor]':
+    """The ``layerN.*`` tensors of a C4 detector's shared head for the
+    stages its backbone lacks (a C4 detector's backbone stops at res4), so
+    a fine-tuned detector converts to a whole ResNet."""
+    out = OrderedDict()
+    for k, v in state.items():
+        if not k.startswith(C4_SHARED_HEAD) or not isinstance(v, torch.Tensor):
+            continue
+        name = k[len(C4_SHARED_HEAD) :]
+        stage = name.split('.', 1)[0]
+        if re.fullmatch(r'layer\d', stage) and not any(
+            b.startswith(f'{stage}.') for b in backbone
+        ):
+            out[name] = v
+    return out
+
+
+def stage_blocks(backbone: Dict[str, torch.Tensor]) -> List[int]:
+    """Residual blocks per stage (``layer1``-``layer4``)."""
     blocks = []
     for stage in range(1, 5):
         idx = {
@@ -137,6 +169,33 @@ def describe(backbone: Dict[str, torch.Tensor]) -> str:
             if (m := re.match(rf'layer{stage}\.(\d+)\.', k))
         }
         blocks.append(len(idx))
+    return blocks
+
+
+def check_complete(backbone: Dict[str, torch.Tensor]) -> None:
+    """A transferable ResNet has its stem and all four stages.
+
+    Raises:
+        ConvertError: naming the missing stages (a half backbone would
+            leave them at random init downstream, silently).
+    """
+    blocks = stage_blocks(backbone)
+    missing = [f'layer{i + 1}' for i, n in enumerate(blocks) if n == 0]
+    if 'conv1.weight' not in backbone:
+        missing.insert(0, 'conv1 (stem)')
+    if missing:
+        raise ConvertError(
+            f'the backbone lacks {", ".join(missing)} (blocks per stage '
+            f'{blocks}), so it would transfer with random weights there; '
+            'pass a checkpoint with the whole ResNet (a pretraining '
+            'checkpoint, or a C4 detector whose res5 is in '
+            f"'{C4_SHARED_HEAD}layer4')"
+        )
+
+
+def describe(backbone: Dict[str, torch.Tensor]) -> str:
+    """'ResNet-50' etc. from the block structure."""
+    blocks = stage_blocks(backbone)
     bottleneck = any('.conv3.' in k for k in backbone)
     depths = {
         (2, 2, 2, 2, False): 18,
@@ -220,6 +279,11 @@ def convert(
     """
     if fmt not in FORMATS:
         raise ConvertError(f'--format must be one of {FORMATS}, got {fmt!r}')
+    if osp.isdir(dst):
+        raise ConvertError(
+            f'{dst} is a directory; pass the output file name, e.g. '
+            f'{osp.join(dst, "backbone.pth")}'
+        )
     if osp.exists(dst) and not force:
         raise ConvertError(f'{dst} already exists; pass --force to overwrite')
     if with_neck and fmt != 'mmdet':
@@ -228,6 +292,7 @@ def convert(
         )
     ckpt = load_source(src)
     backbone, prefix = extract_backbone(ckpt, encoder)
+    check_complete(backbone)
     neck = extract_neck(ckpt, prefix) if with_neck else {}
     meta = ckpt.get('meta') if isinstance(ckpt.get('meta'), dict) else {}
     summary = dict(

@@ -55,6 +55,28 @@ def run_main(
         return 2
 
 
+def _checked_dict_action() -> type:
+    """mmengine's ``DictAction`` that reports an item without ``=`` in one
+    line (``<tool>: error: ...``, exit 2) instead of a ValueError
+    traceback."""
+    from mmengine.config import DictAction
+
+    class CheckedDictAction(DictAction):
+        def __call__(self, parser, namespace, values, option_string=None):
+            for kv in values or ():
+                key = kv.split('=', 1)[0]
+                if '=' not in kv or not key:
+                    parser.exit(
+                        2,
+                        f'{parser.prog}: error: {option_string}: {kv!r} is '
+                        f'not KEY=VALUE; write e.g. {option_string} '
+                        'train_dataloader.batch_size=8\n',
+                    )
+            super().__call__(parser, namespace, values, option_string)
+
+    return CheckedDictAction
+
+
 def add_cfg_options(
     parser: argparse.ArgumentParser,
     help: str = 'override config entries, e.g. '
@@ -63,8 +85,11 @@ def add_cfg_options(
 ) -> None:
     """The ``--cfg-options key=value ...`` argument, parsed by mmengine's
     ``DictAction`` into a dict for ``Config.merge_from_dict``."""
-    from mmengine.config import DictAction
-
     parser.add_argument(
-        flag, nargs='+', action=DictAction, default={}, help=help
+        flag,
+        nargs='+',
+        action=_checked_dict_action(),
+        default={},
+        metavar='KEY=VALUE',
+        help=help,
     )

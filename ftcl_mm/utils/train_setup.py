@@ -8,14 +8,18 @@ distributed training is set up by :mod:`ftcl_mm.engine.model_wrappers`.
 
 from __future__ import annotations
 
+import glob
+import logging
+import os
 import os.path as osp
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 import torch
 from mmengine.config import Config
 
 from .ckpt_convert import ConvertError, load_source
 from .errors import UserInputError
+from .fileio import is_temp_name
 
 
 class ConfigError(UserInputError):
@@ -69,6 +73,39 @@ def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
                         f'the config or set --cfg-options {path}.ann_file='
                         'PATH'
                     )
+
+
+def check_work_dir(work_dir: str) -> None:
+    """The work dir is, or can be created as, a directory this process can
+    write to. Nothing is created here: a run refused later by another
+    check leaves no empty work dir behind.
+
+    Raises:
+        ConfigError: it is a file, or cannot be created or written.
+    """
+    if osp.exists(work_dir) and not osp.isdir(work_dir):
+        raise ConfigError(
+            f"work dir '{work_dir}' is a file; pass a directory with "
+            '--work-dir DIR'
+        )
+    existing = osp.abspath(work_dir)
+    while not osp.exists(existing):
+        existing = osp.dirname(existing)
+    if not osp.isdir(existing):
+        raise ConfigError(
+            f"cannot create work dir '{work_dir}': {existing} is a file; "
+            'pass a directory with --work-dir DIR'
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        what = (
+            'is not writable'
+            if existing == osp.abspath(work_dir)
+            else (f'cannot be created in {existing} (not writable)')
+        )
+        raise ConfigError(
+            f"work dir '{work_dir}' {what}; pass a writable directory "
+            'with --work-dir DIR'
+        )
 
 
 def _pretrained_owners(node, path: str = 'model'):
@@ -153,6 +190,127 @@ def check_checkpoint(path: str, option: str, backbone: bool = False) -> None:
             )
 
 
+def _checkpoints_newest_first(work_dir: str) -> List[str]:
+    """Finished checkpoint files in ``work_dir``, newest first."""
+    found = [
+        p
+        for p in glob.glob(osp.join(work_dir, '*.pth'))
+        if osp.isfile(p) and not is_temp_name(p)
+    ]
+    return sorted(found, key=lambda p: (osp.getmtime(p), p), reverse=True)
+
+
+def _readable(path: str) -> bool:
+    try:
+        check_checkpoint(path, '--resume')
+    except ConfigError:
+        return False
+    return True
+
+
+def latest_resumable(work_dir: str) -> Optional[str]:
+    """The checkpoint a bare ``--resume`` continues from, checked.
+
+    mmengine's :func:`~mmengine.runner.find_latest_checkpoint` names it
+    (``<work_dir>/last_checkpoint``); without that file, the newest
+    ``*.pth`` of the work dir (a run killed between saving and recording).
+
+    Returns:
+        The checkpoint path, or None when the work dir holds none.
+
+    Raises:
+        ConfigError: the latest checkpoint is missing, truncated or unsafe;
+            the message names the newest readable one, if any.
+    """
+    from mmengine.runner import find_latest_checkpoint
+
+    candidates = _checkpoints_newest_first(work_dir)
+    latest = None
+    if osp.isfile(osp.join(work_dir, 'last_checkpoint')):
+        latest = find_latest_checkpoint(work_dir) or None
+    elif candidates:
+        latest = candidates[0]
+    if latest is None:
+        return None
+    if not osp.isfile(latest):
+        problem = f'{latest} (named in {work_dir}/last_checkpoint) is missing'
+    else:
+        try:
+            load_source(latest)
+            return latest
+        except ConvertError as e:
+            # "<path> is not a PyTorch checkpoint (...); <fix>" -> the why.
+            why = str(e).split('; ')[0].replace(latest, '', 1).strip()
+            problem = f'the latest checkpoint {latest} is damaged: it {why}'
+    good = next(
+        (
+            p
+            for p in candidates
+            if osp.abspath(p) != osp.abspath(latest) and _readable(p)
+        ),
+        None,
+    )
+    fix = (
+        f'the last good one is {good}: resume from it with --resume {good}'
+        if good
+        else f'no other checkpoint in {work_dir} is readable: train without '
+        '--resume (or another --work-dir) to start afresh'
+    )
+    raise ConfigError(f'--resume: {problem}; {fix}')
+
+
+def resolve_resume(cfg: Config, resume: Optional[str]) -> None:
+    """Turn ``--resume``/``load_from`` into checked ``cfg.resume`` and
+    ``cfg.load_from``: every path a checkpoint can enter by is loaded
+    safely (weights only) here, before anything is built.
+
+    Args:
+        cfg: The config; ``work_dir`` must be set.
+        resume: ``'auto'`` (bare ``--resume``): the latest checkpoint of
+            the work dir, or a warning and a fresh start when there is
+            none; a path: that checkpoint; None: only ``load_from`` (if
+            the config sets one) is checked.
+
+    Raises:
+        ConfigError: a missing, damaged or unsafe checkpoint.
+    """
+    if resume == 'auto':
+        latest = latest_resumable(cfg.work_dir)
+        if latest is None:
+            from mmengine.logging import print_log
+
+            print_log(
+                f'--resume: no checkpoint in {cfg.work_dir} to resume '
+                'from; training starts from scratch',
+                logger='current',
+                level=logging.WARNING,
+            )
+            cfg.resume, cfg.load_from = False, None
+        else:
+            # An explicit path: mmengine then resumes from exactly the
+            # file checked here.
+            cfg.resume, cfg.load_from = True, latest
+        return
+    if resume is not None:
+        if not osp.isfile(resume):
+            raise ConfigError(
+                f"checkpoint '{resume}' given to --resume does not exist; "
+                'pass an existing .pth file or --resume alone for the '
+                'latest in the work dir'
+            )
+        cfg.resume, cfg.load_from = True, resume
+    load_from = cfg.get('load_from')
+    if not load_from or '://' in str(load_from):
+        return
+    option = '--resume' if resume is not None else 'load_from'
+    if not osp.isfile(load_from):
+        raise ConfigError(
+            f"load_from checkpoint '{load_from}' does not exist; point "
+            'load_from at an existing .pth file (or set load_from=None)'
+        )
+    check_checkpoint(load_from, option)
+
+
 def _check_pretrained(cfg: Config) -> None:
     for path, owner in _pretrained_owners(cfg.get('model', {})):
         ckpt = str(owner['init_cfg'].get('checkpoint', ''))
@@ -176,8 +334,9 @@ def make_augmentation_reproducible(cfg: Config) -> bool:
     so a resumed run repeats the straight run with persistent workers.
     ``reproducible_augmentation=False`` in the config keeps mmengine's
     per-worker streams. ``skip_unreadable_images=True`` skips unreadable
-    images (listed in ``<work_dir>/skipped_images.txt``, counted per epoch)
-    instead of stopping at the first.
+    images instead of stopping at the first: ``<work_dir>/
+    skipped_images.txt`` lists each once per epoch (``skipped_images.log``
+    every failed attempt).
 
     Returns:
         Whether the loader was changed.
@@ -194,16 +353,17 @@ def make_augmentation_reproducible(cfg: Config) -> bool:
         return False
     loader.sampler.type = 'EpochSeededSampler'
     skip = bool(cfg.get('skip_unreadable_images', False))
-    skipped = osp.join(cfg.work_dir, 'skipped_images.txt') if skip else None
+    log = osp.join(cfg.work_dir, 'skipped_images.log') if skip else None
     loader.dataset = dict(
         type='ReproducibleDataset',
         dataset=loader.dataset,
         skip_unreadable=skip,
-        skipped_file=skipped,
+        skipped_file=log,
     )
     if skip:
+        out = osp.join(cfg.work_dir, 'skipped_images.txt')
         cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
-            dict(type='SkippedImagesHook', path=skipped)
+            dict(type='SkippedImagesHook', log=log, out=out)
         ]
     return True
 
@@ -247,20 +407,7 @@ def prepare_config(
                 f'--amp cannot convert optim_wrapper type {wrapper.type}; '
                 'set optim_wrapper.type=AmpOptimWrapper in the config'
             )
-    if resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif resume is not None:
-        if not osp.isfile(resume):
-            raise ConfigError(
-                f"checkpoint '{resume}' given to --resume does "
-                'not exist; pass an existing .pth file or '
-                '--resume alone for the latest in the work dir'
-            )
-        cfg.resume, cfg.load_from = True, resume
-    if cfg.get('load_from') and osp.isfile(cfg.load_from):
-        check_checkpoint(
-            cfg.load_from, '--resume' if resume is not None else 'load_from'
-        )
+    resolve_resume(cfg, resume)
     if auto_scale_lr:
         if (
             'auto_scale_lr' not in cfg

@@ -3,12 +3,14 @@ that names the key and the fix, before anything is built."""
 
 import glob
 import os.path as osp
+import re
 
 import pytest
 from mmengine.config import Config
 
 import ftcl_mm  # noqa: F401
 from ftcl_mm.engine import check_config
+from ftcl_mm.engine.config_check import edit_distance
 from ftcl_mm.utils.train_setup import ConfigError
 
 from ..conftest import ROOT
@@ -98,3 +100,73 @@ SHIPPED = sorted(
 def test_shipped_configs_pass(path):
     """No false alarms: every self-supervised config passes."""
     check_config(Config.fromfile(osp.join(ROOT, path)))
+
+
+@pytest.mark.parametrize(
+    'options, message',
+    [
+        (
+            ['modle'],
+            "no top-level key 'modle' and nothing reads it; did you "
+            "mean 'model'?",
+        ),
+        (['train_dataloadr'], "did you mean 'train_dataloader'?"),
+        (['zzz'], 'top-level keys of this config: '),
+    ],
+)
+def test_unknown_top_level_option_named(options, message):
+    cfg = _cfg()
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_config(cfg, file_keys=set(cfg.keys()), option_keys=options)
+
+
+def test_top_level_keys_of_the_file():
+    # Helper variables of a config file pass; a typo of a Runner key not.
+    cfg = _cfg()
+    check_config(cfg, file_keys=set(cfg) | {'tiny_param_scheduler'})
+    cfg['train_dataloadr'] = cfg.pop('train_dataloader')
+    with pytest.raises(ConfigError, match="'train_dataloadr'.*did you mean"):
+        check_config(cfg)
+    assert edit_distance('modle', 'model') == 1
+    assert edit_distance('model', 'model') == 0
+    assert edit_distance('tiny_param_scheduler', 'param_scheduler') == 5
+
+
+@pytest.mark.parametrize(
+    'options, message',
+    [
+        (
+            {'train_dataloader.batch_size': 0},
+            'train_dataloader.batch_size must be an integer > 0, got 0',
+        ),
+        (
+            {'train_dataloader.batch_size': '8'},
+            "train_dataloader.batch_size must be an integer > 0, got '8'",
+        ),
+        (
+            {'train_dataloader.num_workers': -1},
+            'train_dataloader.num_workers must be an integer >= 0',
+        ),
+        (
+            {'optim_wrapper.optimizer.lr': 'abc'},
+            "optim_wrapper.optimizer.lr must be a number >= 0, got 'abc'",
+        ),
+        (
+            {'train_cfg.max_epochs': 0},
+            'train_cfg.max_epochs must be an integer > 0',
+        ),
+        (
+            {'model.ft.pos_alpha': 'abc'},
+            'model.ft: pos_alpha must be a number > 0 (a Beta distribution '
+            "parameter), got 'abc'",
+        ),
+        (
+            {'model.ft.neg': 'yes'},
+            "model.ft: neg must be True or False, got 'yes'",
+        ),
+    ],
+)
+def test_types_and_ranges_named(options, message):
+    with pytest.raises(ConfigError) as info:
+        check_config(_cfg(**options))
+    assert str(info.value).startswith(message), str(info.value)

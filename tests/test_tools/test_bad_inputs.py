@@ -113,7 +113,7 @@ CASES = {
         LINEAR,
         ['--pretrained', 'truncated'],
         [],
-        'is not a PyTorch checkpoint',
+        'is truncated (a zip archive without its end',
     ),
     'text file as --pretrained': (
         LINEAR,
@@ -133,6 +133,55 @@ CASES = {
         [],
         'contains the global posix.system',
     ),
+    'misspelled top-level key': (
+        SELFSUP,
+        [],
+        ['modle.queue_len=256'],
+        "no top-level key 'modle' and nothing reads it; did you mean 'model'?",
+    ),
+    'misspelled loader key': (
+        SELFSUP,
+        [],
+        ['train_dataloadr.batch_size=8'],
+        "did you mean 'train_dataloader'?",
+    ),
+    'batch size 0': (
+        SELFSUP,
+        [],
+        ['train_dataloader.batch_size=0'],
+        'train_dataloader.batch_size must be an integer > 0, got 0',
+    ),
+    'lr not a number': (
+        SELFSUP,
+        [],
+        ['optim_wrapper.optimizer.lr=abc'],
+        "optim_wrapper.optimizer.lr must be a number >= 0, got 'abc'",
+    ),
+    'alpha not a number': (
+        SELFSUP,
+        [],
+        ['model.ft.pos_alpha=abc'],
+        'pos_alpha must be a number > 0 (a Beta distribution parameter), '
+        "got 'abc'",
+    ),
+    'option without =': (
+        SELFSUP,
+        [],
+        ['train_cfg.max_epochs'],
+        "--cfg-options: 'train_cfg.max_epochs' is not KEY=VALUE",
+    ),
+    'work dir is a file': (
+        SELFSUP,
+        ['--work-dir', 'text'],
+        [],
+        'is a file; pass a directory with --work-dir DIR',
+    ),
+    'load_from missing': (
+        SELFSUP,
+        [],
+        ['load_from=/no/such/ckpt.pth'],
+        "load_from checkpoint '/no/such/ckpt.pth' does not exist",
+    ),
 }
 
 
@@ -146,14 +195,9 @@ def test_one_line_and_exit_code_2(case, demo_data, bad_files, tmp_path):
         * (config == LINEAR)
         + options
     )
+    work = [] if '--work-dir' in args else ['--work-dir', str(tmp_path / 'w')]
     r = python_cli(
-        'tools/train.py',
-        config,
-        '--work-dir',
-        str(tmp_path / 'w'),
-        *args,
-        '--cfg-options',
-        *opts,
+        'tools/train.py', config, *work, *args, '--cfg-options', *opts
     )
     _assert_one_line(r, message)
     assert not osp.exists(bad_files['marker'])  # nothing was unpickled
@@ -194,5 +238,84 @@ def test_skip_unreadable_images_counts_them(demo_data, tmp_path):
     )
     assert r.returncode == 0, r.stderr[-3000:]
     with open(osp.join(work, 'skipped_images.txt')) as f:
-        assert len(f.read().splitlines()) == 1  # 1 epoch, 1 bad image
+        lines = f.read().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('0\t')  # 1 bad image
     assert 'skipped 1 unreadable training images' in r.stdout + r.stderr
+
+
+def test_truncated_jpeg_stops_training_or_is_skipped(demo_data, tmp_path):
+    # cv2 would decode it partially and train on it; check_data lists it.
+    root = str(tmp_path / 'imagenet')
+    shutil.copytree(osp.join(demo_data, 'imagenet'), root)
+    folder = osp.join(root, 'train', sorted(os.listdir(root + '/train'))[0])
+    bad = osp.join(folder, sorted(os.listdir(folder))[0])
+    with open(bad, 'r+b') as f:
+        f.truncate(osp.getsize(bad) // 2)
+    args = ['tools/train.py', SELFSUP, *train_opts(demo_data)]
+    r = python_cli(
+        *args,
+        *_loader(root + '/', workers=0),
+        '--work-dir',
+        str(tmp_path / 'a'),
+    )
+    _assert_one_line(r, f'cannot read training image {bad}')
+    work = str(tmp_path / 'b')
+    r = python_cli(
+        *args,
+        *_loader(root + '/', workers=0),
+        'skip_unreadable_images=True',
+        '--work-dir',
+        work,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    with open(osp.join(work, 'skipped_images.txt')) as f:
+        assert f.read() == f'0\t{bad}\n'
+    r = python_cli(
+        'tools/check_data.py',
+        SELFSUP,
+        '--splits',
+        'train',
+        '--fatal-only',
+        '--jobs',
+        '1',
+        '--cfg-options',
+        f'train_dataloader.dataset.data_root={root}/',
+    )
+    assert r.returncode == 1 and f'unreadable\t{bad}' in r.stdout, r.stdout
+
+
+def test_bare_resume_with_a_damaged_latest(pretrain_ckpt, demo_data, tmp_path):
+    work = tmp_path / 'w'
+    work.mkdir()
+    good, bad = work / 'epoch_1.pth', work / 'epoch_2.pth'
+    shutil.copy(pretrain_ckpt, good)
+    with open(pretrain_ckpt, 'rb') as f:
+        bad.write_bytes(f.read()[: osp.getsize(pretrain_ckpt) // 3])
+    (work / 'last_checkpoint').write_text(str(bad))
+    r = python_cli(
+        'tools/train.py',
+        SELFSUP,
+        '--work-dir',
+        str(work),
+        '--resume',
+        *train_opts(demo_data),
+    )
+    _assert_one_line(
+        r, f'the latest checkpoint {bad} is damaged: it is truncated'
+    )
+    assert f'the last good one is {good}' in r.stderr
+    # Nothing to resume: one warning line, then a fresh start.
+    empty = tmp_path / 'empty'
+    r = python_cli(
+        'tools/train.py',
+        SELFSUP,
+        '--work-dir',
+        str(empty),
+        '--resume',
+        *train_opts(demo_data),
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert f'--resume: no checkpoint in {empty} to resume from' in (
+        r.stdout + r.stderr
+    )
+    assert (empty / 'epoch_1.pth').is_file()

@@ -183,3 +183,41 @@ def test_bad_inputs(tmp_path, r50_train_ckpt):
     )
     assert not [f for f in os.listdir(tmp_path) if f.startswith('.convert')]
     assert python_cli('tools/convert_ckpt.py', '--help').returncode == 0
+
+
+def test_c4_detector_converts_to_a_whole_resnet(r50_train_ckpt, tmp_path):
+    # A fine-tuned C4 detector keeps res2-4 in its backbone and res5 in the
+    # RoI head's shared head; converted, it is a whole ResNet-50 again.
+    src, backbone = r50_train_ckpt
+    r50 = str(tmp_path / 'r50.pth')
+    convert(src, r50)
+    det, _ = _detector('voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py', r50)
+    det_ckpt = str(tmp_path / 'faster_rcnn_c4.pth')
+    torch.save(dict(state_dict=det.state_dict(), meta={}), det_ckpt)
+    out = str(tmp_path / 'from_detector.pth')
+    summary = convert(det_ckpt, out)
+    assert summary['arch'] == 'ResNet-50', summary
+    sd = torch.load(out, weights_only=True)['state_dict']
+    assert set(sd) == set(backbone)
+    for key in ('layer3.5.conv3.weight', 'layer4.2.conv3.weight'):
+        assert torch.equal(sd[key], backbone[key]), key
+
+
+def test_missing_stage_is_an_error(r50_train_ckpt, tmp_path):
+    src, backbone = r50_train_ckpt
+    no_res5 = str(tmp_path / 'no_res5.pth')
+    torch.save(
+        dict(
+            state_dict={
+                f'backbone.{k}': v
+                for k, v in backbone.items()
+                if not k.startswith('layer4.')
+            }
+        ),
+        no_res5,
+    )
+    with pytest.raises(ConvertError, match=r'lacks layer4 .*\[3, 4, 6, 0\]'):
+        convert(no_res5, str(tmp_path / 'x.pth'))
+    assert not osp.exists(tmp_path / 'x.pth')
+    with pytest.raises(ConvertError, match='is a directory'):
+        convert(src, str(tmp_path))

@@ -1,12 +1,18 @@
 """Command-line flags map onto the config; bad input fails early."""
 
+import os
 import os.path as osp
 
 import pytest
 import torch
 from mmengine.config import Config
 
-from ftcl_mm.utils.train_setup import ConfigError, prepare_config
+from ftcl_mm.utils.train_setup import (
+    ConfigError,
+    check_work_dir,
+    latest_resumable,
+    prepare_config,
+)
 
 from ..conftest import ROOT
 
@@ -49,17 +55,97 @@ def test_wrapped_dataset_is_checked(cfg):
 
 
 def test_resume_flags(cfg, tmp_path):
-    prepare_config(cfg, resume='auto')
-    assert cfg.resume is True and cfg.load_from is None
+    cfg.work_dir = str(tmp_path / 'empty')
+    prepare_config(cfg, resume='auto')  # nothing there: a fresh start
+    assert cfg.resume is False and cfg.load_from is None
     ckpt = tmp_path / 'x.pth'
     torch.save({'state_dict': {}, 'meta': {}}, ckpt)
     prepare_config(cfg, resume=str(ckpt))
-    assert cfg.load_from == str(ckpt)
+    assert cfg.resume is True and cfg.load_from == str(ckpt)
     ckpt.write_bytes(b'')  # loaded safely up front: refused in seconds
     with pytest.raises(ConfigError, match='is not a PyTorch checkpoint'):
         prepare_config(cfg, resume=str(ckpt))
     with pytest.raises(ConfigError, match='does not exist'):
         prepare_config(cfg, resume=str(tmp_path / 'missing.pth'))
+    cfg.resume, cfg.load_from = False, str(tmp_path / 'gone.pth')
+    with pytest.raises(ConfigError, match='load_from checkpoint .* does not'):
+        prepare_config(cfg)
+
+
+def _work_dir(tmp_path, names, last=None):
+    """A work dir with readable checkpoints ``names`` (oldest first) and
+    ``last_checkpoint`` naming ``last`` (default: the newest)."""
+    work = tmp_path / 'work'
+    work.mkdir()
+    for i, name in enumerate(names):
+        torch.save({'state_dict': {}, 'meta': {'epoch': i + 1}}, work / name)
+        os.utime(work / name, (1000 + i, 1000 + i))
+    if names or last:
+        (work / 'last_checkpoint').write_text(str(work / (last or names[-1])))
+    return work
+
+
+def test_bare_resume_takes_the_latest_checked(tmp_path):
+    work = _work_dir(tmp_path, ['epoch_1.pth', 'epoch_2.pth'])
+    assert latest_resumable(str(work)) == str(work / 'epoch_2.pth')
+    # A temp file of an interrupted save is never a candidate.
+    (work / '.epoch_3.tmp123.pth').write_bytes(b'PK\x03\x04partial')
+    assert latest_resumable(str(work)) == str(work / 'epoch_2.pth')
+    assert latest_resumable(str(tmp_path / 'nothing')) is None
+
+
+@pytest.mark.parametrize(
+    'damage, why',
+    [
+        (b'PK\x03\x04' + b'x' * 100, 'is truncated'),
+        (b'', 'is not a PyTorch checkpoint'),
+        (None, 'contains the global'),
+    ],
+)
+def test_bare_resume_names_the_last_good(tmp_path, damage, why):
+    work = _work_dir(tmp_path, ['epoch_1.pth', 'epoch_2.pth', 'epoch_3.pth'])
+    newest = work / 'epoch_3.pth'
+    if damage is None:  # unsafe: would run code if unpickled
+        torch.save({'state_dict': {}, 'x': _Foreign()}, newest)
+    else:
+        newest.write_bytes(damage)
+    with pytest.raises(ConfigError) as info:
+        latest_resumable(str(work))
+    message = str(info.value)
+    assert f'the latest checkpoint {newest} is damaged: it {why}' in message
+    good = work / 'epoch_2.pth'
+    assert message.endswith(
+        f'the last good one is {good}: resume from it with --resume {good}'
+    ), message
+
+
+def test_bare_resume_missing_latest_and_nothing_good(tmp_path):
+    work = _work_dir(tmp_path, ['epoch_1.pth'], last='epoch_9.pth')
+    with pytest.raises(
+        ConfigError,
+        match=r'epoch_9.pth \(named in .*'
+        r'last_checkpoint\) is missing; the last good one is '
+        r'.*epoch_1.pth',
+    ):
+        latest_resumable(str(work))
+    (work / 'epoch_1.pth').write_bytes(b'')
+    with pytest.raises(ConfigError, match='no other checkpoint .* readable'):
+        latest_resumable(str(work))
+
+
+def test_work_dir_checked(tmp_path):
+    check_work_dir(str(tmp_path / 'new' / 'run'))
+    assert not osp.exists(tmp_path / 'new')  # checked, not created
+    afile = tmp_path / 'file'
+    afile.write_text('x')
+    with pytest.raises(ConfigError, match='is a file'):
+        check_work_dir(str(afile))
+    with pytest.raises(ConfigError, match='cannot create work dir'):
+        check_work_dir(str(afile / 'sub'))
+
+
+class _Foreign:
+    """A class no allow-list knows."""
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='CPU-only behaviour')
