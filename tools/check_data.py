@@ -32,7 +32,17 @@ import os.path as osp
 import sys
 from typing import Dict, List, Tuple
 
-from ftcl_mm.utils.cli import add_cfg_options, run_main
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'check_data.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
+from ftcl_mm.utils.cli import add_cfg_options
 from ftcl_mm.utils.train_setup import ConfigError
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')

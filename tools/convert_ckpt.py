@@ -12,6 +12,16 @@ Examples:
 import argparse
 import sys
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'convert_ckpt.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
@@ -51,21 +61,16 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    import ftcl_mm  # noqa: F401  (safe-load allow-list)
-    from ftcl_mm.utils.ckpt_convert import ConvertError, convert
+    from ftcl_mm.utils.ckpt_convert import convert
 
-    try:
-        s = convert(
-            args.src,
-            args.dst,
-            args.format,
-            args.encoder,
-            args.force,
-            args.with_neck,
-        )
-    except ConvertError as e:
-        print(f'convert_ckpt.py: error: {e}', file=sys.stderr)
-        return 2
+    s = convert(
+        args.src,
+        args.dst,
+        args.format,
+        args.encoder,
+        args.force,
+        args.with_neck,
+    )
     print(
         f'{args.dst}: {s["arch"]}, {s["tensors"]} tensors from '
         f'{s["source_prefix"]} of {args.src} (iter {s["iter"]}, epoch '
@@ -75,4 +80,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('convert_ckpt.py', main))

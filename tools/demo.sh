@@ -11,22 +11,75 @@
 #      from the pretrained backbone and from a random initialisation, to
 #      show what pretraining bought
 #  10. work_dirs/demo/summary.md (and .json): every metric and artifact
+# Usage: bash tools/demo.sh [--force] [--help]
 # Environment: DEMO_DATA (data/demo), DEMO_WORK_DIR (work_dirs/demo),
 #   DEMO_EPOCHS (pretraining epochs, 8; the regime's full schedule is 20),
 #   DEMO_CONFIG (configs/selfsup/tiny/simclr_tiny.py; any config of
 #   configs/selfsup/tiny/, e.g. mocov2_ft-neg_tiny.py),
-#   FTCL_THREADS (intra-op threads, default: all cores).
+#   DEMO_FORCE=1 (same as --force), FTCL_THREADS (intra-op threads,
+#   default: all cores).
+# Safety: everything is checked before anything is written. The demo only
+# ever deletes its own outputs (the names below) inside the work dir, and
+# only in a work dir it created (marked by .ftcl_demo) or one holding
+# nothing else; a work dir with other files is refused unless --force, and
+# even then only the demo's own output names in it are replaced.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash tools/setup_env.sh
-PY="${FTCL_VENV:-$ROOT/.venv}/bin/python"
+FORCE="${DEMO_FORCE:-0}"
+for arg in "$@"; do
+    case "$arg" in
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0;;
+        -f|--force) FORCE=1;;
+        *) echo "demo.sh: error: unknown argument '$arg'; see bash tools/demo.sh --help" >&2; exit 2;;
+    esac
+done
+fail() { echo "demo.sh: error: $*" >&2; exit 2; }
 export FTCL_DEMO_DATA="${DEMO_DATA:-data/demo}"
 WORK="${DEMO_WORK_DIR:-work_dirs/demo}"
 EPOCHS="${DEMO_EPOCHS:-8}"
 CONFIG="${DEMO_CONFIG:-configs/selfsup/tiny/simclr_tiny.py}"
 DET=configs/benchmarks/mmdetection/tiny
 LINEAR=configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py
+MARK=.ftcl_demo
+# What the demo writes into $WORK (and the only names it ever deletes).
+OUTPUTS=(pretrain plots backbone.pth summary.md summary.json
+         knn_pretrained knn_random linear_pretrained linear_random
+         voc_pretrained voc_random coco_pretrained coco_random
+         knn_pretrained.log knn_random.log linear_pretrained.log
+         linear_random.log voc_pretrained.log voc_random.log
+         coco_pretrained.log coco_random.log "$MARK")
+
+# 1. Validate everything before anything is written or deleted.
+[ -f "$CONFIG" ] || fail "DEMO_CONFIG $CONFIG does not exist; pick one of configs/selfsup/tiny/"
+case "$EPOCHS" in ''|*[!0-9]*|0) fail "DEMO_EPOCHS must be a positive integer, got '$EPOCHS'";; esac
+[ "$FORCE" = 0 ] || [ "$FORCE" = 1 ] || fail "DEMO_FORCE must be 0 or 1, got '$FORCE'"
+case "${FTCL_THREADS:-1}" in ''|*[!0-9]*|0) fail "FTCL_THREADS must be a positive integer, got '$FTCL_THREADS'";; esac
+if [ -e "$WORK" ] && [ ! -d "$WORK" ]; then
+    fail "DEMO_WORK_DIR $WORK is a file; point DEMO_WORK_DIR at a directory"
+fi
+# Entries of $WORK that are not demo outputs (an older demo's work dir has
+# no mark but only these names).
+foreign() {
+    local entry name out
+    for entry in "$WORK"/* "$WORK"/.[!.]*; do
+        [ -e "$entry" ] || continue
+        name=$(basename "$entry")
+        for out in "${OUTPUTS[@]}"; do [ "$name" = "$out" ] && continue 2; done
+        echo "$name"
+    done
+}
+if [ -d "$WORK" ] && [ ! -e "$WORK/$MARK" ] && [ "$FORCE" != 1 ]; then
+    others=$(foreign | head -n 3 | paste -sd, -)
+    if [ -n "$others" ]; then
+        fail "DEMO_WORK_DIR $WORK holds files the demo did not create" \
+            "(e.g. $others); choose another DEMO_WORK_DIR, or pass --force" \
+            "(DEMO_FORCE=1) to replace only the demo's outputs in it"
+    fi
+fi
+
+bash tools/setup_env.sh
+PY="${FTCL_VENV:-$ROOT/.venv}/bin/python"
 # One process at a time: every step may use all cores (utils/threads.py).
 export FTCL_THREADS="${FTCL_THREADS:-$(nproc)}"
 start=$(date +%s)
@@ -36,7 +89,9 @@ step "1/10 demo data in $FTCL_DEMO_DATA"
 "$PY" tools/make_demo_data.py --out "$FTCL_DEMO_DATA"
 
 step "2/10 pretraining $(basename "$CONFIG" .py) for $EPOCHS epochs -> $WORK/pretrain"
-rm -rf "$WORK"
+mkdir -p "$WORK"
+for name in "${OUTPUTS[@]}"; do rm -rf "${WORK:?}/$name"; done
+touch "$WORK/$MARK"
 mkdir -p "$WORK/pretrain"
 "$PY" tools/train.py "$CONFIG" --work-dir "$WORK/pretrain" --cfg-options \
     "train_cfg.max_epochs=$EPOCHS" "param_scheduler.0.T_max=$EPOCHS" \

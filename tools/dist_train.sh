@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
 # Distributed training with torchrun: tools/dist_train.sh CONFIG NGPUS [args]
 # On a machine without CUDA it starts NGPUS CPU processes (gloo backend).
+# Interpreter: $FTCL_PYTHON, else the project's .venv (tools/setup_env.sh),
+# else `python` on PATH.
 set -euo pipefail
-if [ $# -lt 2 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
+usage() {
     echo "usage: tools/dist_train.sh CONFIG NGPUS [tools/train.py args...]"
     echo "  env: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1),"
-    echo "       FTCL_THREADS (intra-op threads per process; default cores / NGPUS)"
-    exit 0
+    echo "       FTCL_THREADS (intra-op threads per process; default cores / NGPUS),"
+    echo "       FTCL_PYTHON (interpreter; default .venv/bin/python)"
+}
+if [ $# -ge 1 ] && { [ "$1" = "-h" ] || [ "$1" = "--help" ]; }; then
+    usage; exit 0
+fi
+if [ $# -lt 2 ]; then
+    usage >&2
+    echo "dist_train.sh: error: expected CONFIG and NGPUS, got $# argument(s)" >&2
+    exit 2
 fi
 CONFIG=$1
 GPUS=$2
 shift 2
 case "$GPUS" in ''|*[!0-9]*|0) echo "dist_train.sh: error: NGPUS must be a positive integer, got '$GPUS'" >&2; exit 2;; esac
+if [ ! -f "$CONFIG" ]; then
+    echo "dist_train.sh: error: config $CONFIG does not exist" >&2; exit 2
+fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PY="${FTCL_PYTHON:-python}"
+if [ -n "${FTCL_PYTHON:-}" ]; then PY=$FTCL_PYTHON
+elif [ -x "$ROOT/.venv/bin/python" ]; then PY=$ROOT/.venv/bin/python
+else PY=python; fi
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}

@@ -11,11 +11,22 @@ import sys
 import time
 from dataclasses import fields
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'make_demo_data.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
 from ftcl_mm.datasets.demo_data import (  # noqa: E402
     DemoDataSpec,
     dataset_summary,
     generate_demo_data,
 )
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -56,8 +67,7 @@ def main(argv=None) -> int:
         t0 = time.time()
         made = generate_demo_data(args.out, spec, force=args.force)
     except (ValueError, FileExistsError, OSError) as e:
-        print(f'make_demo_data: error: {e}', file=sys.stderr)
-        return 2
+        raise UserInputError(str(e)) from None
     counts = ', '.join(
         f'{k}: {v} images' for k, v in dataset_summary(args.out).items()
     )
@@ -71,4 +81,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('make_demo_data.py', main))

@@ -55,7 +55,17 @@ import sys
 import time
 from typing import Dict, List
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'benchmark.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
 from ftcl_mm.utils.cli import add_cfg_options
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -146,15 +156,13 @@ def build_model(args, config=None, need_ft=True, extra=None):
 
     config = config or args.config
     if not osp.isfile(config):
-        raise SystemExit(
-            f'benchmark.py: error: config {config} does not exist'
-        )
+        raise UserInputError(f'config {config} does not exist')
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(args.cfg_options)
     cfg.merge_from_dict(extra or {})
     if need_ft and not cfg.model.get('ft'):
-        raise SystemExit(
-            'benchmark.py: error: the config has no model.ft; '
+        raise UserInputError(
+            'the config has no model.ft; '
             'pass an FT config such as '
             'configs/selfsup/mocov2_ft.py'
         )
@@ -377,14 +385,13 @@ class StepBench:
 
 def check_args(args) -> None:
     if args.compare == 'baseline' and not args.baseline:
-        raise SystemExit(
-            'benchmark.py: error: --compare baseline needs '
+        raise UserInputError(
+            '--compare baseline needs '
             '--baseline CONFIG (e.g. configs/selfsup/mocov2.py)'
         )
     if args.compare == 'baseline' and args.amp and args.device == 'cpu':
-        raise SystemExit(
-            'benchmark.py: error: --amp with --compare baseline '
-            'needs CUDA (AmpOptimWrapper)'
+        raise UserInputError(
+            '--amp with --compare baseline needs CUDA (AmpOptimWrapper)'
         )
 
 
@@ -483,4 +490,4 @@ def _device_name(device) -> str:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('benchmark.py', main))

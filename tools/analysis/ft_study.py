@@ -54,6 +54,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'ft_study.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import atomic_path, write_json, write_text
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -749,8 +759,7 @@ def main(argv=None) -> int:
         if not args.report_only:
             ensure_data(args, env)
     except StudyError as e:
-        print(f'ft_study.py: error: {e}', file=sys.stderr)
-        return 2
+        raise UserInputError(str(e)) from None
     os.makedirs(args.work_dir, exist_ok=True)
     runner = Runner(args, env)
     todo = [r for r in runs if not osp.isfile(r.result_file)]
@@ -824,4 +833,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('ft_study.py', main))

@@ -24,6 +24,17 @@ import subprocess
 import sys
 import time
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'momentum_study.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CONFIGS = dict(
@@ -112,6 +123,12 @@ def run_command(args, m: float, work_dir: str) -> list:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # Checked here, not by the first training run: one line, no run.
+    if args.data_root and not osp.isdir(args.data_root):
+        raise UserInputError(
+            f'--data-root {args.data_root} does not exist; generate the '
+            'tiny data with tools/make_demo_data.py or pass your dataset'
+        )
     run_dirs, labels = [], []
     env = dict(os.environ, FTCL_PYTHON=sys.executable)
     for i, m in enumerate(args.momentums):
@@ -145,4 +162,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('momentum_study.py', main))

@@ -11,6 +11,16 @@ import argparse
 import os.path as osp
 import sys
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'plot_scores.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
@@ -46,6 +56,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    from ftcl_mm.utils.errors import UserInputError
     from ftcl_mm.visualization import NoStatsError, plot_runs
 
     out = args.out or (
@@ -54,17 +65,15 @@ def main(argv=None) -> int:
         else osp.join('work_dirs', 'score_plots')
     )
     if args.smooth < 1:
-        print('plot_scores.py: error: --smooth must be >= 1', file=sys.stderr)
-        return 2
+        raise UserInputError('--smooth must be >= 1')
     try:
         paths = plot_runs(args.runs, out, args.labels, args.smooth)
     except (NoStatsError, ValueError) as e:
-        print(f'plot_scores.py: error: {e}', file=sys.stderr)
-        return 2
+        raise UserInputError(str(e)) from None
     for p in paths:
         print(p)
     return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('plot_scores.py', main))

@@ -24,6 +24,16 @@ import os.path as osp
 import sys
 import time
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'knn_eval.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
 from ftcl_mm.utils.cli import add_cfg_options
 
 
@@ -123,28 +133,24 @@ def main(argv=None) -> int:
     import ftcl_mm  # noqa: F401
     from ftcl_mm.utils.train_setup import (
         ConfigError,
+        check_checkpoint,
         check_data_paths,
         set_pretrained,
     )
 
-    try:
-        if not osp.isfile(args.config):
-            raise ConfigError(f'config {args.config} does not exist')
-        cfg = Config.fromfile(args.config)
-        cfg.merge_from_dict(args.cfg_options)
-        set_pretrained(cfg, args.pretrained)
-        if args.pretrained.lower() != 'none' and not osp.isfile(
-            args.pretrained
-        ):
+    if not osp.isfile(args.config):
+        raise ConfigError(f'config {args.config} does not exist')
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options)
+    set_pretrained(cfg, args.pretrained)
+    if args.pretrained.lower() != 'none':
+        if not osp.isfile(args.pretrained):
             raise ConfigError(
-                f'--pretrained {args.pretrained} does not '
-                'exist; convert a checkpoint with '
-                'tools/convert_ckpt.py'
+                f'--pretrained {args.pretrained} does not exist; convert a '
+                'checkpoint with tools/convert_ckpt.py'
             )
-        check_data_paths(cfg, ('train_dataloader', 'val_dataloader'))
-    except ConfigError as e:
-        print(f'knn_eval.py: error: {e}', file=sys.stderr)
-        return 2
+        check_checkpoint(args.pretrained, '--pretrained', backbone=True)
+    check_data_paths(cfg, ('train_dataloader', 'val_dataloader'))
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     # The config's seed fixes the initialisation, so a random-init floor
     # (--pretrained none) is reproducible, and seeds differ as in training.
@@ -189,4 +195,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('knn_eval.py', main))

@@ -19,6 +19,16 @@ import statistics
 import subprocess
 import sys
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'run_seeds.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import write_json, write_text
 from ftcl_mm.utils.run_results import MAIN_METRICS, final_metrics
 
@@ -100,11 +110,7 @@ def aggregate(per_seed: dict) -> dict:
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not osp.isfile(args.config):
-        print(
-            f'run_seeds.py: error: config {args.config} does not exist',
-            file=sys.stderr,
-        )
-        return 2
+        raise UserInputError(f'config {args.config} does not exist')
     per_seed = {}
     for i, seed in enumerate(args.seeds):
         work_dir = osp.join(args.work_dir, f'seed{seed}')
@@ -153,4 +159,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('run_seeds.py', main))

@@ -12,6 +12,16 @@ import argparse
 import os.path as osp
 import sys
 
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'summarize.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import write_json, write_text
 from ftcl_mm.utils.run_results import (
     MAIN_METRICS,
@@ -47,17 +57,10 @@ def main(argv=None) -> int:
     results = []
     for item in args.runs:
         if '=' not in item:
-            print(
-                f'summarize.py: error: {item!r} is not NAME=WORK_DIR',
-                file=sys.stderr,
-            )
-            return 2
+            raise UserInputError(f'{item!r} is not NAME=WORK_DIR')
         name, work_dir = item.split('=', 1)
         if not osp.isdir(work_dir):
-            print(
-                f'summarize.py: error: {work_dir} does not exist',
-                file=sys.stderr,
-            )
+            raise UserInputError(f'{work_dir} does not exist')
             return 2
         results.append(
             dict(
@@ -93,4 +96,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main('summarize.py', main))

@@ -1,0 +1,146 @@
+"""Every tool ends a user's mistake the same way: ``<tool>: error: ...``
+on stderr, exit code 2, no traceback -- for a missing input, a bad option,
+and a Python without the project's stack. The table must name every tool
+in tools/, so a new tool cannot skip this contract."""
+
+import glob
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from ..conftest import ROOT, python_cli, run_cli
+
+DEMO = 'configs/selfsup/demo/mocov2_ft_demo.py'
+
+#: tool -> (arguments with a missing input, expected message part).
+MISSING_INPUT = {
+    'tools/train.py': (['/no/such.py'], 'config file /no/such.py does not'),
+    'tools/check_data.py': (['/no/such.py'], 'config file /no/such.py'),
+    'tools/convert_ckpt.py': (
+        ['/no/such.pth', '/tmp/ftcl_never_written.pth'],
+        '/no/such.pth does not exist',
+    ),
+    'tools/make_demo_data.py': (
+        ['--out', '{tmp}/d', '--cls-classes', '0'],
+        'cls_classes must be a positive integer',
+    ),
+    'tools/analysis/benchmark.py': (['/no/such.py'], 'config /no/such.py'),
+    'tools/analysis/ft_study.py': (
+        ['--work-dir', '{tmp}/s', '--methods', 'nope', '--dry-run'],
+        'no config for configs/selfsup/tiny/nope_tiny.py',
+    ),
+    'tools/analysis/momentum_study.py': (
+        ['--data-root', '/no/such/dir', '--work-dir', '{tmp}/m'],
+        '--data-root /no/such/dir does not exist',
+    ),
+    'tools/analysis/plot_scores.py': (['/no/such/run'], 'has no score_stats'),
+    'tools/benchmarks/knn_eval.py': (
+        ['/no/such.py', '--pretrained', 'none'],
+        'config /no/such.py does not exist',
+    ),
+    'tools/benchmarks/run_seeds.py': (
+        ['/no/such.py', '--pretrained', 'none', '--work-dir', '{tmp}/r'],
+        'config /no/such.py does not exist',
+    ),
+    'tools/benchmarks/summarize.py': (
+        ['a=/no/such/run', '--out', '{tmp}/sum'],
+        '/no/such/run does not exist',
+    ),
+}
+
+#: Shell tools: (arguments, environment, expected message part).
+SHELL = {
+    'tools/demo.sh': (['--bogus'], {}, "unknown argument '--bogus'"),
+    'tools/dist_train.sh': (['/no/such.py', '2'], {}, 'config /no/such.py'),
+    'tools/slurm_train.sh': (['p', 'job', '/no/such.py'], {}, 'config /no'),
+}
+
+#: Developer scripts, not user tools: they take pytest/ruff arguments or
+#: none and are exercised by CI itself.
+NOT_USER_TOOLS = {
+    'tools/setup_env.sh',
+    'tools/run_tests.sh',
+    'tools/lint.sh',
+    'tools/analysis/threads_benchmark.sh',
+}
+
+
+def _one_error_line(r, prog, message=''):
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    assert 'Traceback' not in r.stderr, r.stderr[-2000:]
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith(f'{prog}: error: '), r.stderr[-2000:]
+    assert message in last, last
+
+
+def test_the_table_names_every_tool():
+    tools = {
+        osp.relpath(p, ROOT)
+        for pattern in ('tools/*', 'tools/*/*')
+        for p in glob.glob(osp.join(ROOT, pattern))
+        if p.endswith(('.py', '.sh'))
+    }
+    assert tools == set(MISSING_INPUT) | set(SHELL) | NOT_USER_TOOLS
+
+
+@pytest.mark.parametrize('tool', sorted(MISSING_INPUT))
+def test_missing_input(tool, tmp_path):
+    args, message = MISSING_INPUT[tool]
+    r = python_cli(tool, *[a.replace('{tmp}', str(tmp_path)) for a in args])
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    _one_error_line(r, osp.basename(tool), message)
+    assert len(lines) == 1, lines
+
+
+@pytest.mark.parametrize('tool', sorted(MISSING_INPUT))
+def test_bad_option(tool, tmp_path):
+    args = [a.replace('{tmp}', str(tmp_path)) for a in MISSING_INPUT[tool][0]]
+    r = python_cli(tool, *args, '--no-such-option')
+    _one_error_line(r, osp.basename(tool), 'unrecognized arguments')
+    assert python_cli(tool, '--help').returncode == 0
+
+
+@pytest.mark.parametrize('tool', sorted(MISSING_INPUT))
+def test_python_without_the_stack(tool):
+    # -S: no site-packages, as a system Python without the stack.
+    r = run_cli([sys.executable, '-S', osp.join(ROOT, tool), '--help'])
+    _one_error_line(r, osp.basename(tool), 'No module named')
+    assert '.venv/bin/python' in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize('tool', sorted(SHELL))
+def test_shell_tools(tool):
+    args, env, message = SHELL[tool]
+    r = run_cli(['bash', tool, *args], env=env, timeout=60)
+    _one_error_line(r, osp.basename(tool), message)
+    assert run_cli(['bash', tool, '--help'], timeout=60).returncode == 0
+
+
+@pytest.mark.parametrize(
+    'tool', ['tools/dist_train.sh', 'tools/slurm_train.sh']
+)
+def test_launcher_usage_is_an_error(tool):
+    r = run_cli(['bash', tool], timeout=60)
+    _one_error_line(r, osp.basename(tool), 'expected ')
+    assert r.stderr.startswith('usage: ')
+
+
+def test_dist_train_uses_the_project_venv():
+    # No python with the stack on PATH: only .venv/bin/python can show
+    # train.py's help through torchrun.
+    env = {k: v for k, v in os.environ.items() if k != 'FTCL_PYTHON'}
+    env['PATH'] = '/usr/bin:/bin'
+    r = subprocess.run(
+        ['bash', 'tools/dist_train.sh', DEMO, '1', '--help'],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert 'usage: train.py' in r.stdout

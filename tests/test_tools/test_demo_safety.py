@@ -1,0 +1,74 @@
+"""tools/demo.sh never deletes what it did not create: every check comes
+before any write, a folder with other files is refused, and --force
+replaces only the demo's own outputs."""
+
+import os
+
+from ..conftest import ROOT, run_cli
+
+
+def _user_folder(tmp_path):
+    work = tmp_path / 'runs'
+    work.mkdir()
+    (work / 'epoch_200.pth').write_bytes(b'200 epochs of pretraining')
+    (work / 'notes.txt').write_text('do not lose me')
+    return work
+
+
+def _demo(work, env=None, *args):
+    return run_cli(
+        ['bash', 'tools/demo.sh', *args],
+        env={'DEMO_WORK_DIR': str(work), **(env or {})},
+        timeout=600,
+    )
+
+
+def _intact(work):
+    assert (
+        work / 'epoch_200.pth'
+    ).read_bytes() == b'200 epochs of pretraining'
+    assert (work / 'notes.txt').read_text() == 'do not lose me'
+
+
+def test_typo_in_config_deletes_nothing(tmp_path):
+    work = _user_folder(tmp_path)
+    r = _demo(work, {'DEMO_CONFIG': 'configs/selfsup/tiny/typo.py'})
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        'demo.sh: error: DEMO_CONFIG configs/selfsup/tiny/typo.py does not '
+        'exist; pick one of configs/selfsup/tiny/'
+    ]
+    _intact(work)
+    assert sorted(os.listdir(work)) == ['epoch_200.pth', 'notes.txt']
+
+
+def test_folder_with_other_files_refused(tmp_path):
+    work = _user_folder(tmp_path)
+    for env in ({}, {'DEMO_EPOCHS': '0'}, {'FTCL_THREADS': 'x'}):
+        r = _demo(work, env)
+        assert r.returncode == 2 and 'demo.sh: error: ' in r.stderr
+        _intact(work)
+    r = _demo(work)
+    assert 'holds files the demo did not create' in r.stderr
+    assert 'epoch_200.pth' in r.stderr and '--force' in r.stderr
+    assert sorted(os.listdir(work)) == ['epoch_200.pth', 'notes.txt']
+
+
+def test_force_replaces_only_the_demo_outputs(tmp_path):
+    # A config that passes the demo's checks and fails in training: the
+    # demo gets past its clean-up and stops there.
+    work = _user_folder(tmp_path)
+    (work / 'summary.md').write_text('an old demo summary')
+    (work / 'plots').mkdir()
+    config = tmp_path / 'broken.py'
+    base = os.path.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
+    config.write_text(
+        f"_base_ = '{base}'\ntrain_dataloader = dict(batch_size=0)\n"
+    )
+    env = {'DEMO_CONFIG': str(config), 'DEMO_DATA': str(tmp_path / 'data')}
+    r = _demo(work, env, '--force')
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert 'train_dataloader.batch_size must be an integer > 0' in r.stdout
+    _intact(work)
+    assert not (work / 'summary.md').exists() and not (work / 'plots').exists()
+    assert (work / '.ftcl_demo').is_file()  # the demo's outputs live here now
