@@ -1,7 +1,5 @@
 """Shared fixtures: a tiny generated dataset and a CLI runner."""
 
-import glob
-import json
 import os
 import os.path as osp
 import subprocess
@@ -106,14 +104,9 @@ def train_opts(demo_data: str, epochs: int = 1) -> list:
 def scalars(work_dir: str) -> list:
     """LoggerHook rows (those with ``iter``) of mmengine's scalars.json
     logs in ``work_dir``, in order."""
-    files = sorted(
-        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
-    )
-    rows = []
-    for f in files:
-        with open(f) as fh:
-            rows += [json.loads(line) for line in fh if line.strip()]
-    return [r for r in rows if 'iter' in r]
+    from ftcl_mm.utils.run_results import logged_rows
+
+    return [r for r in logged_rows(work_dir) if 'iter' in r]
 
 
 @pytest.fixture(scope='session')

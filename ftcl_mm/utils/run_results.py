@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import json
 import os.path as osp
-from typing import Optional
+from typing import List, Optional
 
 #: Metrics shown in the markdown table when present (JSON has them all).
 MAIN_METRICS = (
@@ -23,34 +23,46 @@ MAIN_METRICS = (
     'accuracy/top1',
     'accuracy/top5',
     'knn/top1_k20',
+    'linear_cached/top1',
 )
+
+
+def logged_rows(work_dir: str) -> List[dict]:
+    """Every row mmengine logged to ``<work_dir>/<timestamp>/vis_data/
+    scalars.json``, in order (runs of a resumed work dir one after the
+    other)."""
+    rows = []
+    for f in sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    ):
+        with open(f) as fh:
+            rows += [json.loads(line) for line in fh if line.strip()]
+    return rows
 
 
 def final_metrics(work_dir: str) -> dict:
     """Last value of every evaluation metric (keys with a '/'), and the
     kNN top-1 of ``work_dir/knn.json`` (tools/benchmarks/knn_eval.py
-    ``--out``) as ``knn/top1_k{k}``."""
+    ``--out``) as ``knn/top1_k{k}`` (with ``--linear``: the cached-feature
+    linear probe as ``linear_cached/top1``)."""
     metrics = {}
     knn = osp.join(work_dir, 'knn.json')
     if osp.isfile(knn):
         with open(knn) as fh:
-            metrics.update(
-                {f'knn/top1_k{k}': v for k, v in json.load(fh)['top1'].items()}
-            )
-    for f in sorted(
-        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
-    ):
-        with open(f) as fh:
-            for line in fh:
-                if line.strip():
-                    row = json.loads(line)
-                    metrics.update(
-                        {
-                            k: v
-                            for k, v in row.items()
-                            if '/' in k and not k.startswith('scores/')
-                        }
-                    )
+            result = json.load(fh)
+        metrics.update(
+            {f'knn/top1_k{k}': v for k, v in result['top1'].items()}
+        )
+        if 'linear_top1' in result:  # knn_eval.py --linear
+            metrics['linear_cached/top1'] = result['linear_top1']
+    for row in logged_rows(work_dir):
+        metrics.update(
+            {
+                k: v
+                for k, v in row.items()
+                if '/' in k and not k.startswith('scores/')
+            }
+        )
     return metrics
 
 

@@ -1,14 +1,12 @@
 """kNN evaluation: the voting rule on known features, and the CLI."""
 
 import json
-import sys
 
 import torch
 
-from ..conftest import ROOT, python_cli
+from ftcl_mm.evaluation import knn_top1
 
-sys.path.insert(0, f'{ROOT}/tools/benchmarks')
-from knn_eval import knn_top1  # noqa: E402
+from ..conftest import python_cli
 
 
 def test_weighted_voting_on_known_features():
@@ -54,6 +52,7 @@ def test_cli(demo_data, r18_backbone, tmp_path):
         '--k',
         '1',
         '5',
+        '--linear',
         '--out',
         out,
         env=dict(FTCL_DEMO_DATA=demo_data),
@@ -64,6 +63,8 @@ def test_cli(demo_data, r18_backbone, tmp_path):
     assert res['train'] == 32 and res['val'] == 8
     assert set(res['top1']) == {'1', '5'}
     assert all(0 <= v <= 100 for v in res['top1'].values())
+    assert 0 <= res['linear_top1'] <= 100
+    assert 'linear probe on cached features' in r.stdout
     r = python_cli(
         'tools/benchmarks/knn_eval.py',
         'configs/benchmarks/classification/demo/resnet18_linear_demo.py',

@@ -13,16 +13,14 @@ that size could not tell learning from noise.
 """
 
 import os.path as osp
-import sys
 
 import numpy as np
 import pytest
 import torch
 
-from ..conftest import ROOT, python_cli
+from ftcl_mm.evaluation import extract_features, knn_top1
 
-sys.path.insert(0, f'{ROOT}/tools/benchmarks')
-from knn_eval import extract, knn_top1  # noqa: E402
+from ..conftest import ROOT, python_cli
 
 CONFIG = 'configs/selfsup/tiny/simclr_tiny.py'
 LINEAR_CONFIG = (
@@ -126,13 +124,13 @@ def _knn(data: str, checkpoint=None) -> float:
     split = dict(
         type='CustomDataset', data_root=f'{data}/imagenet', pipeline=pipeline
     )
-    tr_f, tr_l, n = extract(
+    tr_f, tr_l, n = extract_features(
         model,
         dict(split, ann_file='meta/train.txt', data_prefix='train'),
         200,
         'cpu',
     )
-    va_f, va_l, _ = extract(
+    va_f, va_l, _ = extract_features(
         model,
         dict(split, ann_file='meta/val.txt', data_prefix='val'),
         200,

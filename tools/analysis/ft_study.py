@@ -4,8 +4,11 @@
 For each method (``--methods``), FT variant (``--variants``: base, pos,
 neg, both, dim) and seed, one *run* pretrains the method's config, converts
 the final checkpoint to a backbone (``tools/convert_ckpt.py``) and
-evaluates it with weighted kNN (``tools/benchmarks/knn_eval.py``) and the
-linear protocol (``tools/train.py`` on the linear config). A randomly
+evaluates it with weighted kNN (``tools/benchmarks/knn_eval.py``) and a
+linear probe: by default on the same cached features (``knn_eval.py
+--linear``, seconds), with ``--linear-protocol full`` the linear config
+through ``tools/train.py`` (the backbone every epoch, with augmentation;
+higher cost, lower numbers: docs/linear_probe.md). A randomly
 initialised backbone of the same architecture is evaluated once per seed
 as the floor. Then it writes
 
@@ -138,6 +141,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         choices=['knn', 'linear'],
         default=['knn', 'linear'],
         help='evaluations to run',
+    )
+    p.add_argument(
+        '--linear-protocol',
+        choices=['cached', 'full'],
+        default='cached',
+        help='linear probe on features cached once by knn_eval.py '
+        '(cached, default: seconds) or tools/train.py on the linear config '
+        '(full: the backbone runs every epoch, with augmentation)',
     )
     p.add_argument(
         '--no-random-init',
@@ -357,29 +368,42 @@ class Runner:
         )
         return backbone
 
-    def knn(self, run: Run, backbone: str, log: str) -> float:
+    def cached_eval(self, run: Run, backbone: str, log: str) -> dict:
+        """kNN (k = 20) and, with ``--linear-protocol cached``, the linear
+        probe on the same cached features (knn_eval.py ``--linear``)."""
         out = osp.join(run.work_dir, 'knn.json')
-        if not osp.isfile(out):
-            self._call(
-                [
-                    sys.executable,
-                    osp.join(ROOT, 'tools/benchmarks/knn_eval.py'),
-                    self.linear_config,
-                    '--pretrained',
-                    backbone,
-                    '--k',
-                    '20',
-                    '--out',
-                    out,
-                    '--cfg-options',
-                    f'randomness.seed={run.seed}',
-                ],
-                log,
-            )
+        cached = self.args.linear_protocol == 'cached'
+        if osp.isfile(out):
+            with open(out) as f:
+                result = json.load(f)
+            if not cached or 'linear_top1' in result:
+                return result
+        self._call(
+            [
+                sys.executable,
+                osp.join(ROOT, 'tools/benchmarks/knn_eval.py'),
+                self.linear_config,
+                '--pretrained',
+                backbone,
+                '--k',
+                '20',
+                *(['--linear'] if cached else []),
+                '--out',
+                out,
+                '--cfg-options',
+                f'randomness.seed={run.seed}',
+            ],
+            log,
+        )
         with open(out) as f:
-            return float(json.load(f)['top1']['20'])
+            return json.load(f)
+
+    def knn(self, run: Run, backbone: str, log: str) -> float:
+        return float(self.cached_eval(run, backbone, log)['top1']['20'])
 
     def linear(self, run: Run, backbone: str, log: str) -> float:
+        if self.args.linear_protocol == 'cached':
+            return float(self.cached_eval(run, backbone, log)['linear_top1'])
         out_dir = osp.join(run.work_dir, 'linear')
         done = osp.join(out_dir, 'metrics.json')
         if not osp.isfile(done):
@@ -529,7 +553,8 @@ def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
         '# Feature Transformation study',
         '',
         f'scale `{args.scale}`; seeds {args.seeds}; evaluation: weighted '
-        'kNN (k=20) and linear probing top-1 (%) on the validation split; '
+        'kNN (k=20) and linear probing top-1 (%) on the validation split '
+        f'(linear protocol: {args.linear_protocol}); '
         'gains are paired by seed (variant - base of the same seed). '
         'Scores: mean over the last 10 % of pretraining iterations of the '
         "encoder's positive / negative cosine scores and the negative "

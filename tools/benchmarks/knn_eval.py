@@ -1,16 +1,21 @@
 #!/usr/bin/env python
-"""Weighted kNN evaluation of a frozen backbone (InstDisc/DINO protocol).
+"""Frozen-backbone evaluation on cached features: weighted kNN
+(InstDisc/DINO protocol) and, with ``--linear``, a linear probe.
 
-Features are the L2-normalised, average-pooled last-stage activations of
-the converted backbone on the *test* pipeline of a classification config
-(train and val splits); each val image votes with its k nearest train
-images weighted by exp(cos / T). Reports top-1 for several k.
+Features are the average-pooled last-stage activations of the converted
+backbone on the *test* pipeline of a classification config (train and val
+splits), computed once. kNN: each val image votes with its k nearest train
+images (cosine) weighted by exp(cos / T); top-1 for several k. Linear
+(``--linear``): the config's head, optimizer, schedule, epochs and batch
+size trained on the cached training features (no augmentation; see
+``ftcl_mm/evaluation/linear_probe.py``), in seconds instead of re-running
+the backbone every epoch.
 
 Example:
     C=configs/benchmarks/classification/imagenet
     python tools/benchmarks/knn_eval.py \\
         $C/resnet50_linear-100e_in100.py \\
-        --pretrained r50.pth --k 10 20 100 --out work_dirs/knn_in100.json
+        --pretrained r50.pth --k 10 20 100 --linear --out work_dirs/knn.json
 """
 
 import warnings
@@ -56,6 +61,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='numbers of neighbours (default: 20)',
     )
     p.add_argument('--temperature', type=float, default=0.07)
+    p.add_argument(
+        '--linear',
+        action='store_true',
+        help="also train the config's linear head on the cached features "
+        '(result: linear_top1)',
+    )
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--device', default=None)
     p.add_argument('--out', help='write the result as JSON here')
@@ -64,59 +75,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         'config overrides key=value',
     )
     return p.parse_args(argv)
-
-
-def knn_top1(
-    train_feats,
-    train_labels,
-    val_feats,
-    val_labels,
-    k: int,
-    temperature: float,
-    num_classes: int,
-    chunk: int = 256,
-) -> float:
-    """Top-1 (%) of temperature-weighted kNN voting on cosine similarity."""
-    import torch
-
-    correct = 0
-    for start in range(0, len(val_feats), chunk):
-        sims = val_feats[start : start + chunk] @ train_feats.t()
-        top_s, top_i = sims.topk(min(k, len(train_feats)), dim=1)
-        votes = torch.zeros(len(top_s), num_classes, device=sims.device)
-        votes.scatter_add_(1, train_labels[top_i], (top_s / temperature).exp())
-        correct += (votes.argmax(1) == val_labels[start : start + chunk]).sum()
-    return 100.0 * float(correct) / len(val_feats)
-
-
-def extract(model, dataset_cfg, batch_size, device):
-    """L2-normalised pooled features and labels of a dataset."""
-    import torch
-    import torch.nn.functional as F
-    from mmengine.dataset import default_collate
-    from mmpretrain.registry import DATASETS
-
-    dataset = DATASETS.build(dataset_cfg)
-    loader = torch.utils.data.DataLoader(
-        dataset, batch_size=batch_size, collate_fn=default_collate
-    )
-    feats, labels = [], []
-    with torch.no_grad():
-        for batch in loader:
-            data = model.data_preprocessor(batch, False)
-            x = model.backbone(data['inputs'].to(device))[-1]
-            feats.append(F.normalize(x.mean((2, 3)), dim=1))
-            labels.append(
-                torch.stack([s.gt_label[0] for s in data['data_samples']]).to(
-                    device
-                )
-            )
-    return (
-        torch.cat(feats),
-        torch.cat(labels),
-        len(dataset.metainfo.get('classes') or [])
-        or int(torch.cat(labels).max()) + 1,
-    )
 
 
 def main(argv=None) -> int:
@@ -131,6 +89,11 @@ def main(argv=None) -> int:
     from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
+    from ftcl_mm.evaluation import (
+        extract_features,
+        knn_top1,
+        linear_probe_top1,
+    )
     from ftcl_mm.utils.train_setup import (
         ConfigError,
         check_checkpoint,
@@ -167,8 +130,10 @@ def main(argv=None) -> int:
     test_pipeline = cfg.val_dataloader.dataset.pipeline
     train_ds = dict(cfg.train_dataloader.dataset, pipeline=test_pipeline)
     t0 = time.time()
-    tr_f, tr_l, n_cls = extract(model, train_ds, args.batch_size, device)
-    va_f, va_l, _ = extract(
+    tr_f, tr_l, n_cls = extract_features(
+        model, train_ds, args.batch_size, device
+    )
+    va_f, va_l, _ = extract_features(
         model, cfg.val_dataloader.dataset, args.batch_size, device
     )
     result = dict(
@@ -185,6 +150,14 @@ def main(argv=None) -> int:
         print(
             f'[knn_eval] k={k}: top-1 {acc:.2f}% ({len(va_f)} val, '
             f'{len(tr_f)} train images)'
+        )
+    if args.linear:
+        seed = int((cfg.get('randomness') or {}).get('seed', 0))
+        acc = linear_probe_top1(cfg, tr_f, tr_l, va_f, va_l, seed=seed)
+        result['linear_top1'] = round(acc, 3)
+        print(
+            f'[knn_eval] linear probe on cached features: top-1 {acc:.2f}% '
+            f'({cfg.train_cfg.max_epochs} epochs)'
         )
     print(f'[knn_eval] {time.time() - t0:.1f}s ({threads} threads)')
     if args.out:

@@ -61,7 +61,6 @@ def main(argv=None) -> int:
         name, work_dir = item.split('=', 1)
         if not osp.isdir(work_dir):
             raise UserInputError(f'{work_dir} does not exist')
-            return 2
         results.append(
             dict(
                 name=name,
