@@ -106,21 +106,29 @@ class ReproducibleDataset:
         if not isinstance(key, tuple):
             return self._load(int(key))
         seed, epoch, index = key
-        states = (
-            random.getstate(),
-            np.random.get_state(),
-            torch.get_rng_state(),
-        )
+        # In a DataLoader worker every sample re-seeds, so nothing needs
+        # restoring; in the main process (num_workers=0) the caller's RNGs
+        # are restored. Saving and restoring cost ~60 us per sample.
+        restore = torch.utils.data.get_worker_info() is None
+        if restore:
+            states = (
+                random.getstate(),
+                np.random.get_state(),
+                torch.get_rng_state(),
+            )
         s = sample_seed(seed, epoch, index)
         random.seed(s)
         np.random.seed(s % (1 << 32))
-        torch.manual_seed(s)
+        # The CPU generator only: torch.manual_seed also walks the
+        # accelerator back-ends (68 us vs 1 us; the same CPU stream).
+        torch.default_generator.manual_seed(s)
         try:
             return self._load(index, epoch)
         finally:
-            random.setstate(states[0])
-            np.random.set_state(states[1])
-            torch.set_rng_state(states[2])
+            if restore:
+                random.setstate(states[0])
+                np.random.set_state(states[1])
+                torch.set_rng_state(states[2])
 
     def _image_path(self, index: int) -> str:
         try:

@@ -3,6 +3,7 @@ their sibling methods, and their necks."""
 
 from . import algorithms
 from .algorithms import *  # noqa: F401,F403  (as mmpretrain.models)
+from .data_preprocessors import BatchedViewsDataPreprocessor
 from .feature_transform import FeatureTransform
 from .generators import (
     DiffAugment,
@@ -15,6 +16,7 @@ from .necks import LooCNeck
 from .score_stats import ScoreRecorder
 
 __all__ = algorithms.__all__ + [
+    'BatchedViewsDataPreprocessor',
     'FeatureTransform',
     'LooCNeck',
     'ImageGenerator',

@@ -37,6 +37,7 @@ MISSING_INPUT = {
         '--data-root /no/such/dir does not exist',
     ),
     'tools/analysis/plot_scores.py': (['/no/such/run'], 'has no score_stats'),
+    'tools/analysis/profile_tiny.py': (['/no/such.py'], 'config /no/such.py'),
     'tools/benchmarks/knn_eval.py': (
         ['/no/such.py', '--pretrained', 'none'],
         'config /no/such.py does not exist',

@@ -55,6 +55,25 @@ tiny_view_pipeline = [
     ),
     dict(type='RandomFlip', prob=0.5),
 ]
+# The same view augmentation, applied batched: the data worker crops each
+# view (cv2) and only *draws* the rest with the very transforms above
+# (DrawViewParams: same numpy calls, same order, same distributions); the
+# data preprocessor applies rotation, jitter, grayscale and flip to all
+# 512 views of a step at once, bit-identical to the per-image transforms
+# (tests/test_models/test_view_ops.py). The per-image pipeline cost more
+# than the network (tools/analysis/profile_tiny.py).
+tiny_batched_view_pipeline = [
+    tiny_view_pipeline[0],
+    dict(type='DrawViewParams', transforms=tiny_view_pipeline[1:]),
+]
+tiny_data_preprocessor = dict(type='BatchedViewsDataPreprocessor')
+# The per-image reference pipeline (what the batched one reproduces; for
+# benchmarks: configs/selfsup/tiny/simclr_per-image-aug_tiny.py).
+tiny_per_image_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='MultiView', num_views=2, transforms=[tiny_view_pipeline]),
+    dict(type='PackInputs'),
+]
 tiny_train_dataloader = dict(
     batch_size=256,
     num_workers=1,
@@ -70,9 +89,14 @@ tiny_train_dataloader = dict(
         pipeline=[
             dict(type='LoadImageFromFile'),
             dict(
-                type='MultiView', num_views=2, transforms=[tiny_view_pipeline]
+                type='MultiViewWithParams',
+                num_views=2,
+                transforms=[tiny_batched_view_pipeline],
             ),
-            dict(type='PackInputs'),
+            dict(
+                type='PackInputs',
+                meta_keys=('sample_idx', 'img_path', 'view_params'),
+            ),
         ],
     ),
 )

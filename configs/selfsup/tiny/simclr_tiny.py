@@ -11,6 +11,7 @@ model = dict(
     head=dict(temperature=0.2),
 )
 train_dataloader = dict(_delete_=True, **_base_.tiny_train_dataloader)
+data_preprocessor = _base_.tiny_data_preprocessor
 train_cfg = _base_.tiny_train_cfg
 param_scheduler = _base_.tiny_param_scheduler
 default_hooks = _base_.tiny_default_hooks

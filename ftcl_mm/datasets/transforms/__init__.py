@@ -2,5 +2,12 @@
 
 from .looc import LooCMultiView, RandomRot90
 from .rotation import RotationWithLabel
+from .view_params import DrawViewParams, MultiViewWithParams
 
-__all__ = ['LooCMultiView', 'RandomRot90', 'RotationWithLabel']
+__all__ = [
+    'DrawViewParams',
+    'LooCMultiView',
+    'MultiViewWithParams',
+    'RandomRot90',
+    'RotationWithLabel',
+]

@@ -1,0 +1,355 @@
+#!/usr/bin/env python
+"""Where the time of a self-supervised training step goes, measured in one
+process, and the whole run against its compute floor.
+
+Parts, each timed on the config's real data and model:
+
+* **pipeline**: every transform of the training pipeline per image / per
+  view (loading, each view transform, packing), on ``--samples`` images;
+* **collate**: ``default_collate`` of one batch;
+* **batched view augmentation** (configs whose views carry
+  ``view_params``, e.g. the tiny regime): the data preprocessor applying
+  them to the batch;
+* **compute floor**: ``model.train_step`` (data preprocessor, forward,
+  backward, optimizer) on one ready batch of augmented views, ``--steps``
+  times, with forward (+ MoCo/BYOL's momentum encoder) timed on its own;
+* **full run**: ``tools/train.py`` for ``--epochs`` epochs with the
+  config's data loader, hooks and logging interval (mmengine's
+  per-iteration ``time`` and ``data_time``, first logging interval
+  dropped): its ratio to the floor is what the data pipeline, the loader
+  and the hooks cost.
+
+Threads are set as in training (``$FTCL_THREADS``, default all cores).
+
+Example:
+    python tools/analysis/profile_tiny.py configs/selfsup/tiny/simclr_tiny.py
+    python tools/analysis/profile_tiny.py \\
+        configs/selfsup/tiny/mocov2_tiny.py --json work_dirs/profile.jsonl
+"""
+
+import warnings
+
+# This process only: mmengine/mmcv import pkg_resources (kept by the
+# setuptools pin), whose deprecation warning is noise to a user.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+import argparse
+import copy
+import json
+import os.path as osp
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from typing import Dict, List
+
+try:
+    from ftcl_mm.utils.cli import run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'profile_tiny.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
+from ftcl_mm.utils.cli import add_cfg_options  # noqa: E402
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description='Break a training step of a self-supervised config '
+        'down (pipeline per view, collate, forward/backward, momentum '
+        'encoder) and compare a real one-epoch run with its compute floor.'
+    )
+    p.add_argument('config', help='a self-supervised training config')
+    p.add_argument(
+        '--samples',
+        type=int,
+        default=256,
+        help='images to time the pipeline on (default 256)',
+    )
+    p.add_argument(
+        '--steps',
+        type=int,
+        default=8,
+        help='train_step repetitions for the floor (default 8)',
+    )
+    p.add_argument(
+        '--epochs',
+        type=int,
+        default=2,
+        help='epochs of the tools/train.py run (default 2)',
+    )
+    p.add_argument(
+        '--skip-run',
+        action='store_true',
+        help='no one-epoch tools/train.py run (pipeline and floor only)',
+    )
+    p.add_argument('--json', help='append the result as a JSON line here')
+    add_cfg_options(p, 'config overrides for every part, key=value')
+    args = p.parse_args(argv)
+    for name in ('samples', 'steps', 'epochs'):
+        if getattr(args, name) < 1:
+            p.error(f'--{name} must be >= 1')
+    return args
+
+
+def _name(transform) -> str:
+    inner = getattr(transform, 'transforms', None)
+    if type(transform).__name__ == 'RandomApply' and inner is not None:
+        parts = getattr(inner, 'transforms', inner)
+        return 'RandomApply(' + '+'.join(type(t).__name__ for t in parts) + ')'
+    return type(transform).__name__
+
+
+def time_pipeline(dataset, samples: int) -> Dict[str, float]:
+    """Mean ms per image of each pipeline stage; view transforms are
+    summed over the views and also reported per view."""
+    pipeline = dataset.pipeline.transforms
+    totals: Dict[str, float] = defaultdict(float)
+    views = 0
+    n = min(samples, len(dataset))
+    for i in range(n):
+        results = dataset.get_data_info(i)
+        for transform in pipeline:
+            kind = type(transform).__name__
+            if kind in ('MultiView', 'MultiViewWithParams', 'LooCMultiView'):
+                outputs = []
+                for view in transform.transforms:
+                    t0 = time.perf_counter()
+                    r = copy.deepcopy(results)
+                    totals['view copy'] += time.perf_counter() - t0
+                    for t in getattr(view, 'transforms', [view]):
+                        t0 = time.perf_counter()
+                        r = t(r)
+                        totals[f'view: {_name(t)}'] += time.perf_counter() - t0
+                    outputs.append(r['img'])
+                    views += 1
+                results['img'] = outputs
+                continue
+            t0 = time.perf_counter()
+            results = transform(results)
+            totals[_name(transform)] += time.perf_counter() - t0
+    out = {k: 1000 * v / n for k, v in totals.items()}
+    out['total per image'] = sum(out.values())
+    out['views per image'] = views / n
+    return out
+
+
+def _to_uint8(view, model):
+    """Undo the preprocessor's normalisation and channel swap: the
+    augmented views as the uint8 BGR batch a per-image pipeline gives."""
+    import torch
+
+    pre = model.data_preprocessor
+    x = view * pre.std + pre.mean if pre._enable_normalize else view
+    if pre._channel_conversion:
+        x = x[:, [2, 1, 0]]
+    return x.round().clamp(0, 255).to(torch.uint8)
+
+
+def build(cfg):
+    from mmengine.optim import build_optim_wrapper
+    from mmpretrain.registry import DATASETS, MODELS
+
+    dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
+    if dataset_cfg.get('type') == 'ReproducibleDataset':
+        dataset_cfg = dataset_cfg.dataset
+    dataset = DATASETS.build(dataset_cfg)
+    # As the Runner builds it: a top-level data_preprocessor goes in.
+    model_cfg = copy.deepcopy(cfg.model)
+    if cfg.get('data_preprocessor'):
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    model = MODELS.build(model_cfg)
+    model.init_weights()
+    optim = build_optim_wrapper(model, copy.deepcopy(cfg.optim_wrapper))
+    return dataset, model, optim
+
+
+def time_steps(model, optim, data, steps: int) -> Dict[str, float]:
+    """ms per ``train_step`` and per forward (loss) on a ready batch."""
+    import torch
+
+    model.train()
+    for _ in range(2):  # warm-up: allocator, MoCo queue, BN buffers
+        model.train_step(data, optim)
+    step_ms: List[float] = []
+    fwd_ms: List[float] = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        model.train_step(data, optim)
+        step_ms.append(1000 * (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        with optim.optim_context(model):
+            pre = model.data_preprocessor(data, True)
+            losses = model._run_forward(pre, mode='loss')
+        fwd_ms.append(1000 * (time.perf_counter() - t0))
+        optim.zero_grad()
+        del losses
+    out = dict(
+        step=statistics.median(step_ms), forward=statistics.median(fwd_ms)
+    )
+    # MoCo: encoder_k; BYOL: target_net (the keys' no-grad forward).
+    momentum = getattr(model, 'encoder_k', None) or getattr(
+        model, 'target_net', None
+    )
+    if momentum is not None:
+        pre = model.data_preprocessor(data, True)
+        view = pre['inputs'][1]
+        times = []
+        with torch.no_grad():
+            for _ in range(steps):
+                t0 = time.perf_counter()
+                momentum(view)
+                times.append(1000 * (time.perf_counter() - t0))
+        out['momentum encoder forward'] = statistics.median(times)
+    out['backward + update'] = out['step'] - out['forward']
+    return out
+
+
+def full_run(args, work_dir: str) -> Dict[str, float]:
+    """Per-iteration time of a short tools/train.py run (the config's
+    loader, hooks and logging interval)."""
+    cmd = [
+        sys.executable,
+        osp.join(ROOT, 'tools/train.py'),
+        args.config,
+        '--work-dir',
+        work_dir,
+        '--cfg-options',
+        *[f'{k}={v}' for k, v in args.cfg_options.items()],
+        f'train_cfg.max_epochs={args.epochs}',
+        'default_hooks.checkpoint.interval=1000',
+    ]
+    t0 = time.time()
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.time() - t0
+    if r.returncode != 0:
+        raise UserInputError(
+            'the one-epoch run failed: '
+            + (r.stderr.strip().splitlines() or ['?'])[-1]
+        )
+    from ftcl_mm.utils.run_results import logged_rows
+
+    # mmengine logs the mean of each logging interval; the first interval
+    # holds the warm-up (worker start, allocator), dropped if there is more.
+    rows = [row for row in logged_rows(work_dir) if 'time' in row]
+    rows = rows[min(1, len(rows) - 1) :]
+    return dict(
+        iteration=1000 * statistics.mean(r_['time'] for r_ in rows),
+        data_time=1000 * statistics.mean(r_['data_time'] for r_ in rows),
+        iterations=len(rows),
+        wall_s=wall,
+    )
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from ftcl_mm.utils.threads import configure_threads
+
+    threads = configure_threads()
+    import torch
+    from mmengine.config import Config
+    from mmengine.dataset import default_collate
+    from mmengine.registry import init_default_scope
+
+    import ftcl_mm  # noqa: F401
+
+    if not osp.isfile(args.config):
+        raise UserInputError(f'config {args.config} does not exist')
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    torch.manual_seed(0)
+    dataset, model, optim = build(cfg)
+    batch = int(cfg.train_dataloader.batch_size)
+    print(
+        f'[profile] {osp.basename(args.config)}: batch {batch}, '
+        f'{threads} threads, {args.samples} images for the pipeline',
+        flush=True,
+    )
+    pipe = time_pipeline(dataset, args.samples)
+    samples = [dataset[i % len(dataset)] for i in range(batch)]
+    t0 = time.perf_counter()
+    data = default_collate(samples)
+    collate_ms = 1000 * (time.perf_counter() - t0)
+    augment_ms = None
+    if 'view_params' in data['data_samples'][0]:
+        # Batched view augmentation runs in the data preprocessor: time it
+        # on its own, and keep it out of the floor (the model's compute on
+        # ready views, as for per-image pipelines).
+        times = []
+        for _ in range(args.steps + 1):  # the first one warms up
+            t0 = time.perf_counter()
+            views = model.data_preprocessor(data, True)['inputs']
+            times.append(1000 * (time.perf_counter() - t0))
+        augment_ms = statistics.median(times[1:])
+        for sample in data['data_samples']:
+            del sample.view_params
+        data = dict(data, inputs=[_to_uint8(v, model) for v in views])
+    steps = time_steps(model, optim, data, args.steps)
+    result = dict(
+        config=args.config,
+        threads=threads,
+        batch=batch,
+        pipeline_ms_per_image=pipe,
+        pipeline_ms_per_step=pipe['total per image'] * batch,
+        collate_ms=collate_ms,
+        batched_augment_ms=augment_ms,
+        compute_ms=steps,
+    )
+    if not args.skip_run:
+        with tempfile.TemporaryDirectory() as work:
+            result['run_ms'] = full_run(args, work)
+        result['run_over_floor'] = (
+            result['run_ms']['iteration'] / steps['step']
+        )
+    print(format_report(result))
+    if args.json:
+        with open(args.json, 'a') as f:
+            f.write(json.dumps(result) + '\n')
+    return 0
+
+
+def format_report(r: dict) -> str:
+    pipe = dict(r['pipeline_ms_per_image'])
+    views = pipe.pop('views per image')
+    lines = [
+        '| part | ms | per |',
+        '|---|---|---|',
+    ]
+    for k, v in pipe.items():
+        lines.append(f'| pipeline: {k} | {v:.2f} | image ({views:g} views) |')
+    lines.append(
+        f'| pipeline, whole batch (one process) | '
+        f'{r["pipeline_ms_per_step"]:.0f} | step |'
+    )
+    lines.append(f'| collate | {r["collate_ms"]:.0f} | step |')
+    if r['batched_augment_ms'] is not None:
+        lines.append(
+            '| batched view augmentation (data preprocessor) | '
+            f'{r["batched_augment_ms"]:.0f} | step |'
+        )
+    for k, v in r['compute_ms'].items():
+        lines.append(f'| compute: {k} | {v:.0f} | step |')
+    if 'run_ms' in r:
+        run = r['run_ms']
+        lines.append(
+            f'| tools/train.py ({run["iterations"]} logged intervals) | '
+            f'{run["iteration"]:.0f} '
+            f'(data_time {run["data_time"]:.0f}) | iteration |'
+        )
+        lines.append(
+            f'| **run / compute floor** | **{r["run_over_floor"]:.2f}** | |'
+        )
+    return '\n'.join(lines)
+
+
+if __name__ == '__main__':
+    sys.exit(run_main('profile_tiny.py', main))
