@@ -17,7 +17,10 @@ after FT, cheaply enough to leave on:
   the iterations the run resumes from (and a line half-written by a crash
   is dropped), so a resumed run has no gaps and no duplicates;
 * the same values go to mmengine's visualizer (``scores/*`` scalars), so
-  TensorBoard or W&B backends show them.
+  TensorBoard or W&B backends show them;
+* a collapse alarm (:class:`~ftcl_mm.utils.collapse.CollapseAlarm`) warns
+  once, in one log line with the iteration, when the encoder stops
+  separating positives from negatives.
 
 Only rank 0 records; its statistics are over its local batch.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import math
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 from mmengine.dist import is_main_process
@@ -37,6 +40,7 @@ from mmpretrain.utils import get_ori_model
 from ...models.algorithms.ft_mixin import FeatureTransformMixin
 from ...models.score_stats import ScoreRecorder
 from ...utils import score_csv
+from ...utils.collapse import CollapseAlarm
 from ...utils.score_csv import STAT_NAMES, VALUE_COLUMNS
 
 
@@ -154,6 +158,9 @@ class ScoreStatsHook(Hook):
             the LoggerHook's interval.
         filename: CSV file name inside the work dir.
         visualize: Also send ``scores/*`` scalars to the runner's visualizer.
+        collapse_alarm: True for the collapse alarm with its defaults, a
+            dict of :class:`~ftcl_mm.utils.collapse.CollapseAlarm`
+            arguments, or False for none.
     """
 
     # Before CheckpointHook (VERY_LOW) so a checkpoint's iteration is on
@@ -165,9 +172,16 @@ class ScoreStatsHook(Hook):
         interval: Optional[int] = None,
         filename: str = 'score_stats.csv',
         visualize: bool = True,
+        collapse_alarm: Union[bool, dict] = True,
     ) -> None:
         if interval is not None and interval < 1:
             raise ValueError('interval must be >= 1')
+        if isinstance(collapse_alarm, dict):
+            self.alarm: Optional[CollapseAlarm] = CollapseAlarm(
+                **collapse_alarm
+            )
+        else:
+            self.alarm = CollapseAlarm() if collapse_alarm else None
         self.interval = interval
         self.filename = filename
         self.visualize = visualize
@@ -234,6 +248,11 @@ class ScoreStatsHook(Hook):
         if not rows:
             return
         score_csv.append_rows(self.path, rows)
+        if self.alarm is not None:
+            for r in rows:
+                message = self.alarm.update(r)
+                if message:
+                    runner.logger.warning(f'ScoreStatsHook: {message}')
         if self.visualize:
             for r in rows:
                 runner.visualizer.add_scalars(
