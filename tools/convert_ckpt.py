@@ -71,10 +71,12 @@ def main(argv=None) -> int:
         args.force,
         args.with_neck,
     )
+    source = s['source_prefix']
+    source = f"'{source}*'" if source.endswith('.') else source
     print(
-        f'{args.dst}: {s["arch"]}, {s["tensors"]} tensors from '
-        f'{s["source_prefix"]} of {args.src} (iter {s["iter"]}, epoch '
-        f'{s["epoch"]}), format {s["format"]}'
+        f'{args.dst}: {s["arch"]}, {s["tensors"]} tensors from {source} '
+        f'of {args.src} (iter {s["iter"]}, epoch {s["epoch"]}), format '
+        f'{s["format"]}'
     )
     return 0
 
