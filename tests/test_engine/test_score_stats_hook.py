@@ -2,6 +2,7 @@
 
 import math
 
+from ftcl_mm.utils.run_results import logged_rows
 from ftcl_mm.utils.score_csv import COLUMNS, read_rows
 
 from ..conftest import python_cli, scalars, train_opts
@@ -27,7 +28,7 @@ def test_rows_survive_crash_and_resume(demo_data, tmp_path):
         assert row['pos_mean_ft'] < row['pos_mean']
         assert row['grad_norm'] > 0 and math.isfinite(row['loss'])
     # The visualizer got the same values (TensorBoard/W&B backends too).
-    vis = [v for v in _all_scalar_rows(work) if 'scores/neg_var' in v]
+    vis = [v for v in logged_rows(work) if 'scores/neg_var' in v]
     assert [v['step'] for v in vis] == [1, 2]
     assert math.isclose(
         vis[1]['scores/neg_var'], rows[1]['neg_var'], rel_tol=1e-5
@@ -54,12 +55,25 @@ def test_rows_survive_crash_and_resume(demo_data, tmp_path):
     assert [row['iter'] for row in scalars(work)] == [1, 2, 3, 4]
 
 
-def _all_scalar_rows(work):
-    import glob
-    import json
-
-    out = []
-    for f in sorted(glob.glob(f'{work}/*/vis_data/scalars.json')):
-        with open(f) as fh:
-            out += [json.loads(line) for line in fh if line.strip()]
-    return out
+def test_collapse_alarm_warns_once_in_the_log(demo_data, tmp_path):
+    # Thresholds every step meets, so the alarm must fire at iteration 2
+    # (after a window of 2 with no warm-up) and only once in 4 iterations.
+    alarm = 'custom_hooks.1.collapse_alarm'
+    r = python_cli(
+        'tools/train.py',
+        CFG,
+        '--work-dir',
+        str(tmp_path / 'w'),
+        *train_opts(demo_data, epochs=2),
+        f'{alarm}.gap_threshold=2.0',
+        f'{alarm}.window=2',
+        f'{alarm}.warmup=0',
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = [
+        line
+        for line in (r.stdout + r.stderr).splitlines()
+        if 'possible collapse' in line
+    ]
+    assert len(lines) == 1, lines
+    assert 'ScoreStatsHook: possible collapse at iteration 2:' in lines[0]
