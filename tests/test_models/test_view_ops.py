@@ -180,3 +180,16 @@ def test_draw_view_params_refuses_what_it_cannot_draw(mmpretrain_scope):
                 ],
             )
         )
+
+
+def test_multiview_with_params_needs_drawn_params(mmpretrain_scope):
+    views = TRANSFORMS.build(
+        dict(
+            type='MultiViewWithParams',
+            num_views=2,
+            transforms=[[dict(type='RandomFlip', prob=0.5)]],
+        )
+    )
+    img = np.zeros((8, 8, 3), np.uint8)
+    with pytest.raises(KeyError, match='has no DrawViewParams'):
+        views(dict(img=img))

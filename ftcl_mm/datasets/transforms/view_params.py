@@ -153,6 +153,13 @@ class MultiViewWithParams(MultiView):
         params: List[np.ndarray] = []
         for trans in self.transforms:
             out = trans(copy.deepcopy(results))
+            if 'view_params' not in out:
+                raise KeyError(
+                    'MultiViewWithParams: a view pipeline has no '
+                    'DrawViewParams; end each view pipeline with '
+                    "dict(type='DrawViewParams', transforms=[...]) or use "
+                    'MultiView'
+                )
             images.append(out['img'])
             params.append(out['view_params'])
         results['img'] = images
