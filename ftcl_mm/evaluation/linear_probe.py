@@ -44,7 +44,6 @@ def linear_probe_top1(
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import PARAM_SCHEDULERS
     from mmpretrain.registry import MODELS
-    from mmpretrain.structures import DataSample
 
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
@@ -69,10 +68,13 @@ def linear_probe_top1(
         stop = n - n % batch if drop_last else n
         for start in range(0, stop, batch):
             idx = order[start : start + batch]
-            samples = [
-                DataSample().set_gt_label(int(y)) for y in train_labels[idx]
-            ]
-            loss = head.loss((train_feats[idx],), samples)['loss']
+            # What ClsHead.loss computes, without building a DataSample
+            # (and a host sync) per feature: the config's loss module on
+            # the logits and the label tensor.
+            logits = head((train_feats[idx],))
+            loss = head.loss_module(
+                logits, train_labels[idx], avg_factor=len(idx)
+            )
             optim.update_params(loss)
         for sched in schedulers:
             sched.step()
