@@ -19,14 +19,13 @@ from __future__ import annotations
 import glob
 import os
 import os.path as osp
-import re
 from typing import List, Optional
 
 from mmengine.dist import is_main_process, master_only
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from ..utils.fileio import atomic_path, fsync_file, is_temp_name
+from ..utils.fileio import atomic_path, fsync_file, temp_writer_pid
 
 
 @RUNNERS.register_module()
@@ -95,12 +94,11 @@ def _alive(pid: int) -> bool:
 def stale_temp_files(work_dir: str) -> List[str]:
     """Checkpoint temp files in ``work_dir`` whose writer (the pid in the
     name, see :func:`ftcl_mm.utils.fileio.temp_name`) no longer runs."""
-    out = []
-    for path in glob.glob(osp.join(work_dir, '.*.tmp*.pth')):
-        found = re.search(r'\.tmp(\d+)\.pth$', path)
-        if is_temp_name(path) and found and not _alive(int(found.group(1))):
-            out.append(path)
-    return sorted(out)
+    return sorted(
+        path
+        for path in glob.glob(osp.join(work_dir, '.*.pth'))
+        if (pid := temp_writer_pid(path)) is not None and not _alive(pid)
+    )
 
 
 __all__ = ['AtomicCheckpointRunner', 'stale_temp_files']

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import os.path as osp
+import re
 import shutil
 from contextlib import contextmanager
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterator, Optional
 
 
 def temp_name(path: str) -> str:
@@ -25,11 +26,21 @@ def temp_name(path: str) -> str:
     )
 
 
+_TEMP = re.compile(r'^\..+\.tmp(\d+)(\.[^.]*)?$')
+
+
+def temp_writer_pid(path: str) -> Optional[int]:
+    """The pid of the process that writes ``path`` if it is a
+    :func:`temp_name` (e.g. left by a writer killed mid-write), else
+    None."""
+    found = _TEMP.match(osp.basename(path))
+    return int(found.group(1)) if found else None
+
+
 def is_temp_name(path: str) -> bool:
-    """Whether ``path`` is such a temporary file (e.g. left by a writer
-    killed mid-write); never a finished output."""
-    base = osp.basename(path)
-    return base.startswith('.') and '.tmp' in base
+    """Whether ``path`` is such a temporary file; never a finished
+    output."""
+    return temp_writer_pid(path) is not None
 
 
 def fsync_file(path: str) -> None:
