@@ -106,8 +106,8 @@ def hue_shift(factors: Sequence[float]) -> torch.Tensor:
     """``np.uint8(hue * 255)`` per image, as mmcv computes it (a negative
     value wraps around)."""
     with np.errstate(over='ignore', invalid='ignore'):
-        values = [int(np.array(f * 255).astype(np.uint8)) for f in factors]
-    return torch.tensor(values, dtype=torch.int64)
+        shifts = (np.asarray(factors, np.float64) * 255).astype(np.uint8)
+    return torch.from_numpy(shifts.astype(np.int64))
 
 
 def grayscale(img: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -141,7 +141,6 @@ def apply_view_params(
     """
     x = views.to(torch.float32)
     params = params.to(torch.float64).cpu()
-    # The parameters index images: the ops run where the views are.
     col = {name: params[:, i] for name, i in _P.items()}
     # Colour first: every colour operation here is pixel-wise or uses the
     # image mean, so it commutes with quarter turns and flips.
