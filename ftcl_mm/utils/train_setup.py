@@ -239,9 +239,9 @@ def latest_resumable(work_dir: str) -> Optional[str]:
             load_source(latest)
             return latest
         except ConvertError as e:
-            # "<path> is not a PyTorch checkpoint (...); <fix>" -> the why.
-            why = str(e).split('; ')[0].replace(latest, '', 1).strip()
-            problem = f'the latest checkpoint {latest} is damaged: it {why}'
+            problem = (
+                f'the latest checkpoint {latest} is damaged: it {e.reason}'
+            )
     good = next(
         (
             p
