@@ -132,22 +132,13 @@ def test_preprocessor_applies_params_and_passes_others(
     demo_data, mmpretrain_scope
 ):
     per_image, batched = _pipelines(osp.join(demo_data, 'imagenet'))
-    pre = MODELS.build(
-        dict(
-            type='BatchedViewsDataPreprocessor',
-            mean=[123.675, 116.28, 103.53],
-            std=[58.395, 57.12, 57.375],
-            to_rgb=True,
-        )
-    )
-    plain = MODELS.build(
-        dict(
-            type='SelfSupDataPreprocessor',
-            mean=[123.675, 116.28, 103.53],
-            std=[58.395, 57.12, 57.375],
-            to_rgb=True,
-        )
-    )
+    # The tiny configs' preprocessor: mmpretrain's, with the type swapped.
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
+    ).data_preprocessor
+    pre = MODELS.build(cfg)
+    assert type(pre).__name__ == 'BatchedViewsDataPreprocessor'
+    plain = MODELS.build(dict(cfg, type='SelfSupDataPreprocessor'))
     from mmengine.dataset import default_collate
 
     keys = [(0, 0, i) for i in range(6)]
