@@ -14,6 +14,7 @@ from .generators import (
 )
 from .necks import LooCNeck
 from .score_stats import ScoreRecorder
+from .split_batch_norm import SplitBatchNorm
 
 __all__ = algorithms.__all__ + [
     'BatchedViewsDataPreprocessor',
@@ -25,4 +26,5 @@ __all__ = algorithms.__all__ + [
     'DiffAugment',
     'SimilaritySchedule',
     'ScoreRecorder',
+    'SplitBatchNorm',
 ]
