@@ -44,17 +44,12 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import os.path as osp
-import statistics
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 try:
@@ -66,8 +61,19 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
         '(bash tools/setup_env.sh creates it)\n'
     )
     sys.exit(2)
+from ftcl_mm.sweep import (  # noqa: E402
+    RunFailed,
+    Sweep,
+    SweepJob,
+    ToolCalls,
+    aggregate,
+    fmt_stat,
+    tail_means,
+    usable_parallelism,
+    verdict,
+)
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import atomic_path, write_json, write_text
+from ftcl_mm.utils.fileio import write_json, write_text  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -82,12 +88,21 @@ SCALES = dict(
         pretrain='configs/selfsup/tiny/{method}{suffix}_tiny.py',
         linear='configs/benchmarks/classification/tiny/'
         'resnet18w16_linear_tiny.py',
+        # LooC++ is evaluated on its backbone + concatenated spaces.
+        method_linear=dict(
+            loocpp='configs/benchmarks/classification/tiny/'
+            'resnet18w16_loocpp_linear_tiny.py'
+        ),
         threads_per_run=1,
     ),
     in100=dict(
         pretrain='configs/selfsup/{method}{suffix}_in100.py',
         linear='configs/benchmarks/classification/imagenet/'
         'resnet50_linear-100e_in100.py',
+        method_linear=dict(
+            loocpp='configs/benchmarks/classification/imagenet/'
+            'resnet50_loocpp_linear-100e_in100.py'
+        ),
         threads_per_run=None,
     ),
 )
@@ -116,8 +131,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--methods',
         nargs='+',
         default=['mocov2', 'simclr'],
-        help='methods with configs at this scale (tiny: mocov2 '
-        'simclr; in100: mocov1 mocov2 simclr simsiam byol ...)',
+        help='methods with configs at this scale (tiny and in100: mocov1 '
+        'mocov2 simclr simsiam byol mochi looc loocpp hsg_mocov2 '
+        'hsg_simclr; FT variants where the method has them)',
     )
     p.add_argument(
         '--variants',
@@ -223,17 +239,12 @@ class Run:
     seed: int
     config: Optional[str]  # pretraining config; None for random init
     work_dir: str
-    result: Dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         if self.config is None:
             return f'random init, seed {self.seed}'
         return f'{self.method}/{self.variant}/seed{self.seed}'
-
-    @property
-    def result_file(self) -> str:
-        return osp.join(self.work_dir, 'result.json')
 
 
 def pretrain_config(scale: str, method: str, variant: str) -> str:
@@ -254,8 +265,8 @@ def make_plan(args) -> List[Run]:
     if missing:
         raise StudyError(
             f'no config for {", ".join(missing)} at --scale {args.scale}; '
-            'choose --methods/--variants that have one (tiny: mocov2, '
-            'simclr) or add the config'
+            'choose --methods/--variants that have one (configs/'
+            'selfsup/tiny/*_tiny.py) or add the config'
         )
     runs = []
     for seed in args.seeds:
@@ -286,53 +297,22 @@ def make_plan(args) -> List[Run]:
 
 
 # --------------------------------------------------------------------------
-# Executing one run
+# The steps of one run
 # --------------------------------------------------------------------------
-class RunFailed(Exception):
-    pass
+class Steps:
+    """Pretrain, convert, evaluate one run, each step skipped when its
+    output exists."""
 
-
-class Runner:
-    """Executes runs with subprocesses of the project's own tools."""
-
-    def __init__(self, args, env: Dict[str, str]) -> None:
+    def __init__(self, args, calls: ToolCalls) -> None:
         self.args = args
-        self.env = env
-        self.linear_config = SCALES[args.scale]['linear']
+        self.calls = calls
+        self.scale = SCALES[args.scale]
 
-    def _call(self, cmd: List[str], log: str) -> None:
-        with open(log, 'a') as f:
-            f.write(f'$ {" ".join(cmd)}\n')
-            f.flush()
-            rc = subprocess.call(
-                cmd, cwd=ROOT, env=self.env, stdout=f, stderr=subprocess.STDOUT
-            )
-        if rc != 0:
-            raise RunFailed(
-                f'{" ".join(cmd[1:3])} failed (exit {rc}); see {log}'
-            )
-
-    def _train_cmd(
-        self, config: str, work_dir: str, extra: List[str]
-    ) -> List[str]:
-        if self.args.gpus > 1:
-            return [
-                'bash',
-                osp.join(ROOT, 'tools/dist_train.sh'),
-                config,
-                str(self.args.gpus),
-                '--work-dir',
-                work_dir,
-                *extra,
-            ]
-        return [
-            sys.executable,
-            osp.join(ROOT, 'tools/train.py'),
-            config,
-            '--work-dir',
-            work_dir,
-            *extra,
-        ]
+    def linear_config(self, run: Run) -> str:
+        """The evaluation config of ``run``'s method (kNN and linear)."""
+        return self.scale['method_linear'].get(
+            run.method, self.scale['linear']
+        )
 
     def pretrain(self, run: Run, log: str) -> str:
         """Train (resuming) and convert; returns the backbone path."""
@@ -348,22 +328,24 @@ class Runner:
                 f'param_scheduler.0.T_max={e}',
                 f'param_scheduler.0.end={e}',
             ]
-        self._call(
-            self._train_cmd(
-                run.config, pre_dir, ['--resume', '--cfg-options', *opts]
+        self.calls.call(
+            self.calls.train(
+                run.config, pre_dir, '--resume', '--cfg-options', *opts
             ),
             log,
         )
-        with open(osp.join(pre_dir, 'last_checkpoint')) as f:
-            ckpt = f.read().strip()
-        self._call(
-            [
-                sys.executable,
-                osp.join(ROOT, 'tools/convert_ckpt.py'),
-                ckpt,
+        from mmengine.runner import find_latest_checkpoint
+
+        # an evaluation config of its own reads the neck too (LooC++)
+        neck = run.method in self.scale['method_linear']
+        self.calls.call(
+            self.calls.tool(
+                'tools/convert_ckpt.py',
+                find_latest_checkpoint(pre_dir),
                 backbone,
                 '--force',
-            ],
+                *(['--with-neck'] if neck else []),
+            ),
             log,
         )
         return backbone
@@ -374,15 +356,13 @@ class Runner:
         out = osp.join(run.work_dir, 'knn.json')
         cached = self.args.linear_protocol == 'cached'
         if osp.isfile(out):
-            with open(out) as f:
-                result = json.load(f)
+            result = _read_json(out)
             if not cached or 'linear_top1' in result:
                 return result
-        self._call(
-            [
-                sys.executable,
-                osp.join(ROOT, 'tools/benchmarks/knn_eval.py'),
-                self.linear_config,
+        self.calls.call(
+            self.calls.tool(
+                'tools/benchmarks/knn_eval.py',
+                self.linear_config(run),
                 '--pretrained',
                 backbone,
                 '--k',
@@ -392,14 +372,10 @@ class Runner:
                 out,
                 '--cfg-options',
                 f'randomness.seed={run.seed}',
-            ],
+            ),
             log,
         )
-        with open(out) as f:
-            return json.load(f)
-
-    def knn(self, run: Run, backbone: str, log: str) -> float:
-        return float(self.cached_eval(run, backbone, log)['top1']['20'])
+        return _read_json(out)
 
     def linear(self, run: Run, backbone: str, log: str) -> float:
         if self.args.linear_protocol == 'cached':
@@ -407,17 +383,15 @@ class Runner:
         out_dir = osp.join(run.work_dir, 'linear')
         done = osp.join(out_dir, 'metrics.json')
         if not osp.isfile(done):
-            self._call(
-                self._train_cmd(
-                    self.linear_config,
+            self.calls.call(
+                self.calls.train(
+                    self.linear_config(run),
                     out_dir,
-                    [
-                        '--resume',
-                        '--pretrained',
-                        backbone,
-                        '--cfg-options',
-                        f'randomness.seed={run.seed}',
-                    ],
+                    '--resume',
+                    '--pretrained',
+                    backbone,
+                    '--cfg-options',
+                    f'randomness.seed={run.seed}',
                 ),
                 log,
             )
@@ -429,14 +403,10 @@ class Runner:
                     f'linear evaluation wrote no accuracy; see {out_dir}'
                 )
             write_json(done, metrics)
-        with open(done) as f:
-            return float(json.load(f)['accuracy/top1'])
+        return float(_read_json(done)['accuracy/top1'])
 
     def execute(self, run: Run) -> Dict:
-        """All steps of ``run``; returns its result (also written)."""
-        if osp.isfile(run.result_file):
-            with open(run.result_file) as f:
-                return json.load(f)
+        """All steps of ``run``; returns its result."""
         os.makedirs(run.work_dir, exist_ok=True)
         log = osp.join(run.work_dir, 'study.log')
         t0 = time.time()
@@ -449,14 +419,22 @@ class Runner:
         backbone = 'none' if run.config is None else self.pretrain(run, log)
         result['pretrain_s'] = round(time.time() - t0, 1)
         if 'knn' in self.args.eval:
-            result['knn_top1'] = self.knn(run, backbone, log)
+            result['knn_top1'] = float(
+                self.cached_eval(run, backbone, log)['top1']['20']
+            )
         if 'linear' in self.args.eval:
             result['linear_top1'] = self.linear(run, backbone, log)
         if run.config is not None:
             result['scores'] = final_scores(osp.join(run.work_dir, 'pretrain'))
         result['wall_s'] = round(time.time() - t0, 1)
-        write_json(run.result_file, result)
         return result
+
+
+def _read_json(path: str) -> Dict:
+    import json
+
+    with open(path) as f:
+        return json.load(f)
 
 
 def final_scores(pretrain_dir: str) -> Dict[str, float]:
@@ -464,78 +442,38 @@ def final_scores(pretrain_dir: str) -> Dict[str, float]:
     from ftcl_mm.visualization import NoStatsError, load_run
 
     try:
-        stats = load_run(pretrain_dir)
+        return tail_means(load_run(pretrain_dir), SCORE_KEYS)
     except NoStatsError:
         return {}
-    n = len(stats['iter'])
-    tail = slice(n - max(1, n // 10), n)
-    out = {}
-    for key in SCORE_KEYS:
-        if key in stats:
-            vals = [float(v) for v in stats[key][tail] if not math.isnan(v)]
-            if vals:
-                out[key] = round(statistics.fmean(vals), 4)
-    return out
 
 
 # --------------------------------------------------------------------------
-# Aggregation and report
+# Report
 # --------------------------------------------------------------------------
-def _mean_std(values: List[float]) -> Dict:
-    return dict(
-        mean=statistics.fmean(values),
-        std=statistics.stdev(values) if len(values) > 1 else 0.0,
-        n=len(values),
+def summarise(results: List[Dict]) -> Dict:
+    """Per method/variant: mean +- std of kNN and linear top-1, the gain
+    over the method's base paired by seed, the mean final scores."""
+    summary = aggregate(
+        results,
+        group=('method', 'variant'),
+        metrics=('knn_top1', 'linear_top1'),
+        base={'variant': 'base'},
     )
-
-
-def aggregate(results: List[Dict]) -> Dict:
-    """Per (method, variant): mean/std of each metric and of the paired
-    (same seed) gain over the method's base."""
-    by_key: Dict[tuple, Dict[int, Dict]] = {}
-    for r in results:
-        by_key.setdefault((r['method'], r['variant']), {})[r['seed']] = r
-    summary = {}
-    for (method, variant), seeds in sorted(by_key.items()):
-        entry = {}
-        base = by_key.get((method, 'base'), {})
-        for metric in ('knn_top1', 'linear_top1'):
-            vals = [r[metric] for r in seeds.values() if metric in r]
-            if not vals:
-                continue
-            entry[metric] = _mean_std(vals)
-            if method != 'random' and variant != 'base':
-                gains = [
-                    r[metric] - base[s][metric]
-                    for s, r in seeds.items()
-                    if metric in r and metric in base.get(s, {})
-                ]
-                if gains:
-                    entry[f'{metric}_gain'] = _mean_std(gains)
-        scores = [r.get('scores', {}) for r in seeds.values()]
-        for key in SCORE_KEYS:
-            vals = [s[key] for s in scores if key in s]
+    for key, entry in summary.items():
+        method, variant = key.split('/')
+        runs = [
+            r
+            for r in results
+            if (r['method'], r['variant']) == (method, variant)
+        ]
+        scores = {}
+        for k in SCORE_KEYS:
+            vals = [r['scores'][k] for r in runs if k in r.get('scores', {})]
             if vals:
-                entry.setdefault('scores', {})[key] = round(
-                    statistics.fmean(vals), 4
-                )
-        summary[f'{method}/{variant}'] = entry
+                scores[k] = round(sum(vals) / len(vals), 4)
+        if scores:
+            entry['scores'] = scores
     return summary
-
-
-def _fmt(stat: Optional[Dict], signed: bool = False) -> str:
-    if not stat:
-        return '-'
-    sign = '+' if signed else ''
-    return f'{stat["mean"]:{sign}.2f} ± {stat["std"]:.2f}'
-
-
-def _verdict(gain: Optional[Dict]) -> str:
-    if not gain or gain['n'] < 2:
-        return '-'
-    if abs(gain['mean']) <= gain['std']:
-        return 'within 1 std'
-    return 'gain > 1 std' if gain['mean'] > 0 else 'loss > 1 std'
 
 
 def _score_cell(scores: Dict[str, float], keys: tuple) -> str:
@@ -575,17 +513,17 @@ def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
             (e[m]['n'] for m in ('knn_top1', 'linear_top1') if m in e),
             default=0,
         )
-        verdict = (
-            f'{_verdict(e.get("knn_top1_gain"))} / '
-            f'{_verdict(e.get("linear_top1_gain"))}'
+        v = (
+            f'{verdict(e.get("knn_top1_gain"))} / '
+            f'{verdict(e.get("linear_top1_gain"))}'
             if variant != 'base' and method != 'random'
             else '-'
         )
         lines.append(
-            f'| {method} | {variant} | {_fmt(e.get("knn_top1"))} | '
-            f'{_fmt(e.get("knn_top1_gain"), True)} | '
-            f'{_fmt(e.get("linear_top1"))} | '
-            f'{_fmt(e.get("linear_top1_gain"), True)} | {verdict} | '
+            f'| {method} | {variant} | {fmt_stat(e.get("knn_top1"))} | '
+            f'{fmt_stat(e.get("knn_top1_gain"), True)} | '
+            f'{fmt_stat(e.get("linear_top1"))} | '
+            f'{fmt_stat(e.get("linear_top1_gain"), True)} | {v} | '
             f'{scores} | {scores_ft} | {n} |'
         )
     lines += [
@@ -607,58 +545,18 @@ def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
     return '\n'.join(lines) + '\n'
 
 
-def plot_accuracy(summary: Dict, out: str) -> Optional[str]:
-    """Grouped bars: mean +- std per method/variant, random init lines."""
-    from matplotlib.figure import Figure
+def write_report(args, runs: List[Run], jobs: List[SweepJob]) -> List[str]:
+    from ftcl_mm.visualization import (
+        NoStatsError,
+        plot_accuracy_bars,
+        plot_runs,
+    )
 
-    metrics = [
-        m
-        for m in ('knn_top1', 'linear_top1')
-        if any(m in e for e in summary.values())
-    ]
-    keys = [k for k in summary if not k.startswith('random/')]
-    if not metrics or not keys:
-        return None
-    fig = Figure(figsize=(len(metrics) * (0.55 * len(keys) + 1.8), 3.8))
-    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
-    for ax, metric in zip(axes, metrics):
-        vals = [summary[k].get(metric, {}) for k in keys]
-        ax.bar(
-            range(len(keys)),
-            [v.get('mean', 0) for v in vals],
-            yerr=[v.get('std', 0) for v in vals],
-            capsize=3,
-            color=[
-                '#7f7f7f' if k.endswith('/base') else '#1f77b4' for k in keys
-            ],
-        )
-        rand = summary.get('random/init', {}).get(metric)
-        if rand:
-            ax.axhline(
-                rand['mean'],
-                color='#d62728',
-                ls='--',
-                label=f'random init {rand["mean"]:.1f}',
-            )
-            ax.legend(loc='lower right', fontsize=8)
-        ax.set_xticks(range(len(keys)))
-        ax.set_xticklabels(keys, rotation=45, ha='right', fontsize=8)
-        ax.set_ylabel(f'{metric.split("_")[0]} top-1 (%)')
-        ax.set_title(
-            f'{metric.split("_")[0]} (mean ± std over seeds)', fontsize=9
-        )
-    fig.tight_layout()
-    path = f'{out}.png'
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120)
-    return path
-
-
-def write_report(args, runs: List[Run]) -> List[str]:
-    results = [r.result for r in runs if r.result]
-    summary = aggregate(results)
+    results = [j.result for j in jobs if j.result]
+    summary = summarise(results)
+    out = osp.join(args.work_dir, 'results')
     write_json(
-        osp.join(args.work_dir, 'results.json'),
+        f'{out}.json',
         dict(
             scale=args.scale,
             methods=args.methods,
@@ -668,25 +566,19 @@ def write_report(args, runs: List[Run]) -> List[str]:
             summary=summary,
         ),
     )
-    md = report_markdown(args, summary, results)
-    write_text(osp.join(args.work_dir, 'results.md'), md)
-    written = [
-        osp.join(args.work_dir, 'results.md'),
-        osp.join(args.work_dir, 'results.json'),
-    ]
+    write_text(f'{out}.md', report_markdown(args, summary, results))
+    written = [f'{out}.md', f'{out}.json']
     plots = osp.join(args.work_dir, 'plots')
     os.makedirs(plots, exist_ok=True)
-    acc = plot_accuracy(summary, osp.join(plots, 'accuracy'))
+    acc = plot_accuracy_bars(summary, osp.join(plots, 'accuracy'))
     if acc:
         written.append(acc)
-    from ftcl_mm.visualization import NoStatsError, plot_runs
-
     seed0 = args.seeds[0]
     for method in args.methods:
         done = [
             r
-            for r in runs
-            if r.method == method and r.seed == seed0 and r.result
+            for r, j in zip(runs, jobs)
+            if r.method == method and r.seed == seed0 and j.result
         ]
         if not done:
             continue
@@ -707,37 +599,6 @@ def write_report(args, runs: List[Run]) -> List[str]:
 # --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
-def _fmt_s(seconds: float) -> str:
-    seconds = int(seconds)
-    return (
-        f'{seconds // 3600}h{seconds % 3600 // 60:02d}m'
-        if seconds >= 3600
-        else f'{seconds // 60}m{seconds % 60:02d}s'
-    )
-
-
-def _jobs_and_threads(args) -> tuple:
-    from ftcl_mm.utils.threads import usable_cores
-
-    cores = usable_cores()
-    gpu = False
-    try:
-        import torch
-
-        gpu = torch.cuda.is_available()
-    except ImportError:
-        pass
-    per_run = SCALES[args.scale]['threads_per_run']
-    if args.jobs:
-        jobs = args.jobs
-    elif args.gpus > 1 or gpu or not per_run:
-        jobs = 1
-    else:
-        jobs = max(1, cores // (args.threads or per_run))
-    threads = args.threads or max(1, cores // (jobs * args.gpus))
-    return jobs, threads
-
-
 def ensure_data(args, env: Dict[str, str]) -> None:
     """Tiny scale: generate the data if the root does not exist yet."""
     if args.scale != 'tiny':
@@ -763,11 +624,24 @@ def ensure_data(args, env: Dict[str, str]) -> None:
         raise StudyError(f'generating the data in {root} failed (exit {rc})')
 
 
+def _describe(result: Dict) -> str:
+    return ', '.join(
+        f'{k.split("_")[0]} {result[k]:.1f}'
+        for k in ('knn_top1', 'linear_top1')
+        if k in result
+    )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
         runs = make_plan(args)
-        jobs, threads = _jobs_and_threads(args)
+        jobs, threads = usable_parallelism(
+            args.jobs,
+            args.threads,
+            args.gpus,
+            SCALES[args.scale]['threads_per_run'],
+        )
         env = dict(
             os.environ, FTCL_THREADS=str(threads), PYTHONWARNINGS='ignore'
         )
@@ -786,71 +660,34 @@ def main(argv=None) -> int:
     except StudyError as e:
         raise UserInputError(str(e)) from None
     os.makedirs(args.work_dir, exist_ok=True)
-    runner = Runner(args, env)
-    todo = [r for r in runs if not osp.isfile(r.result_file)]
-    if args.report_only:
-        todo = []
-    print(
-        f'[ft_study] {len(runs)} runs ({len(runs) - len(todo)} done), '
-        f'{jobs} side by side with {threads} thread(s) each -> '
-        f'{args.work_dir}',
-        flush=True,
-    )
-    lock = threading.Lock()
-    state = dict(done=0, times=[], failed=[])
-    t_start = time.time()
-
-    def work(run: Run) -> None:
-        fresh = not osp.isfile(run.result_file)
-        t0 = time.time()
-        try:
-            run.result = runner.execute(run)
-        except RunFailed as e:
-            with lock:
-                state['failed'].append(f'{run.name}: {e}')
-                print(f'[ft_study] FAILED {run.name}: {e}', flush=True)
-            return
-        with lock:
-            state['done'] += 1
-            if fresh and run.config is not None:
-                state['times'].append(time.time() - t0)
-            left = len(todo) - state['done'] - len(state['failed'])
-            eta = ''
-            if state['times'] and left > 0:
-                eta = ' ETA ' + _fmt_s(
-                    statistics.fmean(state['times']) * left / jobs
-                )
-            metrics = ', '.join(
-                f'{k.split("_")[0]} {run.result[k]:.1f}'
-                for k in ('knn_top1', 'linear_top1')
-                if k in run.result
-            )
-            print(
-                f'[ft_study] {state["done"]}/{len(todo)} {run.name}: '
-                f'{metrics} ({_fmt_s(time.time() - t0)}; elapsed '
-                f'{_fmt_s(time.time() - t_start)}{eta})',
-                flush=True,
-            )
-
-    for r in runs:
-        if osp.isfile(r.result_file):
-            with open(r.result_file) as f:
-                r.result = json.load(f)
-    try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(work, todo))
-    except KeyboardInterrupt:
-        print(
-            '[ft_study] interrupted; run the same command to continue',
-            file=sys.stderr,
+    steps = Steps(args, ToolCalls(ROOT, env, args.gpus))
+    sweep_jobs = [
+        SweepJob(
+            r.name,
+            r.work_dir,
+            (lambda r=r: steps.execute(r)),
+            timed=r.config is not None,
         )
-        return 130
-    for path in write_report(args, runs):
+        for r in runs
+    ]
+    if args.report_only:
+        for j in sweep_jobs:
+            j.load()
+        failed = []
+    else:
+        print(f'[ft_study] -> {args.work_dir}', flush=True)
+        try:
+            failed = Sweep('ft_study', jobs, _describe).run(
+                sweep_jobs, threads
+            )
+        except KeyboardInterrupt:
+            return 130
+    for path in write_report(args, runs, sweep_jobs):
         print(path)
-    if state['failed']:
+    if failed:
         print(
-            f'ft_study.py: error: {len(state["failed"])} run(s) failed: '
-            + '; '.join(state['failed']),
+            f'ft_study.py: error: {len(failed)} run(s) failed: '
+            + '; '.join(failed),
             file=sys.stderr,
         )
         return 1

@@ -20,9 +20,7 @@ Interrupted runs resume from their last checkpoint when run again.
 import argparse
 import os
 import os.path as osp
-import subprocess
 import sys
-import time
 
 try:
     from ftcl_mm.utils.cli import run_main
@@ -33,6 +31,7 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
         '(bash tools/setup_env.sh creates it)\n'
     )
     sys.exit(2)
+from ftcl_mm.sweep import Sweep, SweepJob, ToolCalls  # noqa: E402
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -98,7 +97,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def run_command(args, m: float, work_dir: str) -> list:
+def train_options(args, m: float) -> list:
+    """``--cfg-options`` of the run with momentum ``m``."""
     opts = [f'model.momentum={1 - m:.6g}', *args.cfg_options]
     if args.data_root:
         opts.append(f'train_dataloader.dataset.data_root={args.data_root}')
@@ -108,17 +108,7 @@ def run_command(args, m: float, work_dir: str) -> list:
             f'param_scheduler.0.T_max={args.epochs}',
             f'param_scheduler.0.end={args.epochs}',
         ]
-    config = CONFIGS[args.scale]
-    tail = [config, '--work-dir', work_dir, '--resume', '--cfg-options', *opts]
-    if args.gpus > 1:
-        return [
-            'bash',
-            osp.join(ROOT, 'tools/dist_train.sh'),
-            tail[0],
-            str(args.gpus),
-            *tail[1:],
-        ]
-    return [sys.executable, osp.join(ROOT, 'tools/train.py'), *tail]
+    return opts
 
 
 def main(argv=None) -> int:
@@ -129,34 +119,42 @@ def main(argv=None) -> int:
             f'--data-root {args.data_root} does not exist; generate the '
             'tiny data with tools/make_demo_data.py or pass your dataset'
         )
-    run_dirs, labels = [], []
-    env = dict(os.environ, FTCL_PYTHON=sys.executable)
-    for i, m in enumerate(args.momentums):
+    calls = ToolCalls(ROOT, dict(os.environ), args.gpus)
+    jobs, labels = [], []
+    for m in args.momentums:
         work_dir = osp.join(args.work_dir, f'm{m:g}')
-        print(
-            f'[momentum_study] run {i + 1}/{len(args.momentums)}: m={m:g} '
-            f'-> {work_dir}',
-            flush=True,
-        )
-        t0 = time.time()
-        rc = subprocess.call(run_command(args, m, work_dir), cwd=ROOT, env=env)
-        if rc != 0:
-            print(
-                f'momentum_study.py: error: training m={m:g} failed '
-                f'(exit {rc}); see the log in {work_dir}',
-                file=sys.stderr,
+
+        def train(m=m, work_dir=work_dir) -> dict:
+            calls.call(
+                calls.train(
+                    CONFIGS[args.scale],
+                    work_dir,
+                    '--resume',
+                    '--cfg-options',
+                    *train_options(args, m),
+                ),
+                osp.join(work_dir, 'study.log'),
             )
-            return rc
-        print(
-            f'[momentum_study] m={m:g} done in {time.time() - t0:.0f}s',
-            flush=True,
-        )
-        run_dirs.append(work_dir)
+            return dict(momentum=m)
+
+        jobs.append(SweepJob(f'm={m:g}', work_dir, train))
         labels.append(f'm={m:g}')
+    # One run at a time: each takes every core it is given.
+    try:
+        failed = Sweep('momentum_study').run(jobs)
+    except KeyboardInterrupt:
+        return 130
+    if failed:
+        print(
+            'momentum_study.py: error: ' + '; '.join(failed), file=sys.stderr
+        )
+        return 1
     from ftcl_mm.visualization import plot_runs
 
     out = osp.join(args.work_dir, 'plots')
-    for path in plot_runs(run_dirs, out, labels, args.smooth):
+    for path in plot_runs(
+        [j.work_dir for j in jobs], out, labels, args.smooth
+    ):
         print(path)
     return 0
 

@@ -9,14 +9,13 @@ Example:
         --pretrained r50.pth --seeds 0 1 2 3 4 --gpus 8 \\
         --work-dir work_dirs/voc_mocov2_ft
 Writes WORK_DIR/results.md and results.json; finished seeds are reused
-(interrupted ones resume from their last checkpoint).
+(interrupted ones resume from their last checkpoint); ``--jobs 2`` runs
+seeds side by side with the cores split between them.
 """
 
 import argparse
 import os
 import os.path as osp
-import statistics
-import subprocess
 import sys
 
 try:
@@ -28,9 +27,19 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
         '(bash tools/setup_env.sh creates it)\n'
     )
     sys.exit(2)
+from ftcl_mm.sweep import (  # noqa: E402
+    Sweep,
+    SweepJob,
+    ToolCalls,
+    mean_std,
+    usable_parallelism,
+)
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import write_json, write_text
-from ftcl_mm.utils.run_results import MAIN_METRICS, final_metrics
+from ftcl_mm.utils.fileio import write_json, write_text  # noqa: E402
+from ftcl_mm.utils.run_results import (  # noqa: E402
+    MAIN_METRICS,
+    final_metrics,
+)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -56,6 +65,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=1,
         help='processes per run (>1 uses tools/dist_train.sh)',
     )
+    p.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='seeds side by side (CPU: each gets cores // jobs threads)',
+    )
     p.add_argument('--work-dir', required=True)
     p.add_argument(
         '--cfg-options',
@@ -63,33 +78,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=[],
         help='extra overrides for every run',
     )
-    return p.parse_args(argv)
-
-
-def run_seed(args, seed: int, work_dir: str) -> int:
-    tail = [
-        args.config,
-        '--work-dir',
-        work_dir,
-        '--resume',
-        '--pretrained',
-        args.pretrained,
-        '--cfg-options',
-        f'randomness.seed={seed}',
-        *args.cfg_options,
-    ]
-    if args.gpus > 1:
-        cmd = [
-            'bash',
-            osp.join(ROOT, 'tools/dist_train.sh'),
-            tail[0],
-            str(args.gpus),
-            *tail[1:],
-        ]
-    else:
-        cmd = [sys.executable, osp.join(ROOT, 'tools/train.py'), *tail]
-    env = dict(os.environ, FTCL_PYTHON=sys.executable)
-    return subprocess.call(cmd, cwd=ROOT, env=env)
+    args = p.parse_args(argv)
+    if args.jobs < 1:
+        p.error(f'--jobs must be >= 1, got {args.jobs}')
+    return args
 
 
 def aggregate(per_seed: dict) -> dict:
@@ -98,12 +90,7 @@ def aggregate(per_seed: dict) -> dict:
     out = {}
     for name in names:
         vals = [m[name] for m in per_seed.values() if name in m]
-        out[name] = dict(
-            mean=statistics.fmean(vals),
-            std=statistics.stdev(vals) if len(vals) > 1 else 0.0,
-            n=len(vals),
-            values=vals,
-        )
+        out[name] = dict(mean_std(vals), values=vals)
     return out
 
 
@@ -111,23 +98,47 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if not osp.isfile(args.config):
         raise UserInputError(f'config {args.config} does not exist')
-    per_seed = {}
-    for i, seed in enumerate(args.seeds):
-        work_dir = osp.join(args.work_dir, f'seed{seed}')
-        print(
-            f'[run_seeds] seed {seed} ({i + 1}/{len(args.seeds)}) -> '
-            f'{work_dir}',
-            flush=True,
+    jobs, threads = usable_parallelism(args.jobs, None, args.gpus)
+    calls = ToolCalls(
+        ROOT, dict(os.environ, FTCL_THREADS=str(threads)), args.gpus
+    )
+
+    def run(seed: int, work_dir: str) -> dict:
+        calls.call(
+            calls.train(
+                args.config,
+                work_dir,
+                '--resume',
+                '--pretrained',
+                args.pretrained,
+                '--cfg-options',
+                f'randomness.seed={seed}',
+                *args.cfg_options,
+            ),
+            osp.join(work_dir, 'run_seeds.log'),
         )
-        rc = run_seed(args, seed, work_dir)
-        if rc != 0:
-            print(
-                f'run_seeds.py: error: seed {seed} failed (exit {rc}); '
-                f'see {work_dir}',
-                file=sys.stderr,
-            )
-            return rc
-        per_seed[seed] = final_metrics(work_dir)
+        return final_metrics(work_dir)
+
+    seed_jobs = [
+        SweepJob(
+            f'seed {seed}',
+            osp.join(args.work_dir, f'seed{seed}'),
+            (
+                lambda s=seed, d=osp.join(args.work_dir, f'seed{seed}'): run(
+                    s, d
+                )
+            ),
+        )
+        for seed in args.seeds
+    ]
+    try:
+        failed = Sweep('run_seeds', jobs).run(seed_jobs, threads)
+    except KeyboardInterrupt:
+        return 130
+    if failed:
+        print('run_seeds.py: error: ' + '; '.join(failed), file=sys.stderr)
+        return 1
+    per_seed = {s: j.result for s, j in zip(args.seeds, seed_jobs)}
     stats = aggregate(per_seed)
     lines = [
         f'# {osp.basename(args.config)}',
