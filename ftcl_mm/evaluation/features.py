@@ -1,4 +1,4 @@
-"""Pooled last-stage features of a frozen backbone over a dataset."""
+"""Pooled features of a frozen classifier (backbone, neck) over a dataset."""
 
 from __future__ import annotations
 
@@ -14,11 +14,15 @@ def extract_features(
     batch_size: int,
     device: torch.device,
 ) -> Tuple[torch.Tensor, torch.Tensor, int]:
-    """Average-pooled last-stage activations (not normalised) and labels.
+    """What the classifier's head sees (not normalised), and labels.
+
+    The backbone's average-pooled last stage, or, where the classifier has
+    a neck that is more than pooling (LooC++'s concatenated spaces), that
+    neck's output.
 
     Args:
-        model: An mmpretrain classifier (its ``data_preprocessor`` and
-            ``backbone`` are used, in eval mode).
+        model: An mmpretrain classifier (its ``data_preprocessor``,
+            ``backbone`` and neck are used, in eval mode).
         dataset_cfg: The dataset, with a deterministic pipeline.
         batch_size: Images per forward pass.
         device: Where the backbone runs.
@@ -27,6 +31,7 @@ def extract_features(
         ``(features N x C, labels N, number of classes)``.
     """
     from mmengine.dataset import default_collate
+    from mmpretrain.models.necks import GlobalAveragePooling
     from mmpretrain.registry import DATASETS
 
     dataset = DATASETS.build(dataset_cfg)
@@ -34,11 +39,16 @@ def extract_features(
         dataset, batch_size=batch_size, collate_fn=default_collate
     )
     model.eval()
+    # Pooling necks are skipped: the backbone's mean is the same features.
+    neck = getattr(model, 'neck', None)
+    if isinstance(neck, GlobalAveragePooling):
+        neck = None
     feats, labels = [], []
     for batch in loader:
         data = model.data_preprocessor(batch, False)
-        x = model.backbone(data['inputs'].to(device))[-1]
-        feats.append(x.mean((2, 3)))
+        x = model.backbone(data['inputs'].to(device))
+        x = neck(x)[-1] if neck is not None else x[-1]
+        feats.append(x.mean((2, 3)) if x.dim() == 4 else x)
         labels.append(
             torch.stack([s.gt_label[0] for s in data['data_samples']]).to(
                 device
