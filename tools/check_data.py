@@ -28,7 +28,6 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import argparse
 import os
-import os.path as osp
 import sys
 from typing import Dict, List, Tuple
 
@@ -43,7 +42,7 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.exit(2)
 
 from ftcl_mm.utils.cli import add_cfg_options
-from ftcl_mm.utils.train_setup import ConfigError
+from ftcl_mm.utils.errors import ConfigError
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -129,20 +128,16 @@ def check(paths: List[str]) -> List[Tuple[str, object]]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from mmengine.config import Config
     from mmengine.utils import track_parallel_progress
 
     import ftcl_mm  # noqa: F401  (registers the datasets)
     from ftcl_mm.datasets.image_check import FATAL
+    from ftcl_mm.engine.train_setup import check_data_paths, load_config
     from ftcl_mm.utils.fileio import write_text
-    from ftcl_mm.utils.train_setup import check_data_paths
 
     if args.jobs < 1:
         raise ConfigError(f'--jobs must be >= 1, got {args.jobs}')
-    if not osp.isfile(args.config):
-        raise ConfigError(f'config file {args.config} does not exist')
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     wanted = [f'{s}_dataloader' for s in args.splits]
     check_data_paths(cfg, [loader for loader in LOADERS if loader in wanted])
     per_split = image_paths(cfg, args.splits)

@@ -19,7 +19,6 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import argparse
 import os
-import os.path as osp
 import sys
 
 try:
@@ -33,13 +32,9 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.exit(2)
 
 import ftcl_mm  # noqa: F401  (compat layer + registrations)
-from ftcl_mm.engine import check_config, setup_cpu_distributed
-from ftcl_mm.utils.cli import add_cfg_options
-from ftcl_mm.utils.train_setup import (  # noqa: E402
-    ConfigError,
-    check_work_dir,
-    prepare_config,
-)
+from ftcl_mm.engine.train_setup import prepare_training  # noqa: E402
+from ftcl_mm.utils.cli import add_cfg_options  # noqa: E402
+from ftcl_mm.utils.errors import ConfigError  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -109,7 +104,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from mmengine.config import Config
     from mmengine.registry import RUNNERS
 
     from ftcl_mm.engine import AtomicCheckpointRunner
@@ -121,39 +115,17 @@ def main(argv=None) -> int:
         threads = configure_threads()
     except ValueError as e:
         raise ConfigError(str(e)) from None
-    if not osp.isfile(args.config):
-        raise ConfigError(f'config file {args.config} does not exist')
-    try:
-        cfg = Config.fromfile(args.config)
-    except Exception as e:  # syntax errors, missing _base_ files, ...
-        raise ConfigError(
-            f'cannot load config {args.config} ({type(e).__name__}: {e})'
-        ) from e
-    file_keys = set(cfg.keys())
-    cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    cfg.work_dir = (
-        args.work_dir
-        or cfg.get('work_dir')
-        or osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
-    )
-    check_work_dir(cfg.work_dir)
-    prepare_config(
-        cfg,
+    cfg = prepare_training(
+        args.config,
+        args.cfg_options,
+        work_dir=args.work_dir,
+        launcher=args.launcher,
         amp=args.amp,
         resume=args.resume,
         auto_scale_lr=args.auto_scale_lr,
         no_validate=args.no_validate,
         pretrained=args.pretrained,
     )
-    # Mistakes cost seconds: checked before datasets/models are built.
-    check_config(
-        cfg,
-        file_keys=file_keys,
-        option_keys={k.split('.', 1)[0] for k in args.cfg_options},
-    )
-    if args.launcher == 'pytorch':
-        setup_cpu_distributed(cfg)
 
     # A config's own runner_type wins (mmengine's convention); ours only
     # changes where checkpoint bytes land (temp file, fsync, rename).

@@ -23,7 +23,7 @@ from mmengine.config import Config
 from mmpretrain.registry import HOOKS, MODELS
 
 from ..models.feature_transform import FeatureTransform
-from ..utils.train_setup import ConfigError
+from ..utils.errors import ConfigError
 
 _VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
@@ -66,7 +66,7 @@ def check_keys(cls: type, cfg: dict, where: str) -> None:
 
 #: Top-level keys something reads: mmengine's Runner (``Runner.__init__``,
 #: ``from_cfg``, ``wrap_model``), the config loader, and this package
-#: (``tools/train.py``, :func:`~ftcl_mm.utils.train_setup.prepare_config`).
+#: (``tools/train.py``, :func:`~ftcl_mm.engine.train_setup.prepare_config`).
 RUNNER_EXTRA_KEYS = frozenset(
     {
         '_base_',

@@ -16,7 +16,7 @@ from mmengine.model import (
 )
 from mmengine.registry import MODEL_WRAPPERS
 
-from ..utils.train_setup import ConfigError
+from ..utils.errors import ConfigError
 
 
 @MODEL_WRAPPERS.register_module()

@@ -1,4 +1,4 @@
-"""The one base class of mistakes a user can fix from the message alone."""
+"""The mistakes a user can fix from the message alone."""
 
 
 class UserInputError(Exception):
@@ -7,3 +7,9 @@ class UserInputError(Exception):
     ``<tool>: error: <message>`` and exit with code 2; anything else is a
     bug and keeps its traceback (see :func:`ftcl_mm.utils.cli.run_main`).
     """
+
+
+class ConfigError(UserInputError):
+    """A config or command-line problem the user can fix; one-line message
+    (raised while a config and its flags become what the Runner gets:
+    :mod:`ftcl_mm.engine.train_setup`)."""

@@ -11,7 +11,7 @@ from mmengine.config import Config
 import ftcl_mm  # noqa: F401
 from ftcl_mm.engine import check_config
 from ftcl_mm.engine.config_check import edit_distance
-from ftcl_mm.utils.train_setup import ConfigError
+from ftcl_mm.utils.errors import ConfigError
 
 from ..conftest import ROOT
 

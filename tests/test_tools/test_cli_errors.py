@@ -40,11 +40,11 @@ MISSING_INPUT = {
     'tools/analysis/profile_tiny.py': (['/no/such.py'], 'config /no/such.py'),
     'tools/benchmarks/knn_eval.py': (
         ['/no/such.py', '--pretrained', 'none'],
-        'config /no/such.py does not exist',
+        'config file /no/such.py does not exist',
     ),
     'tools/benchmarks/run_seeds.py': (
         ['/no/such.py', '--pretrained', 'none', '--work-dir', '{tmp}/r'],
-        'config /no/such.py does not exist',
+        'config file /no/such.py does not exist',
     ),
     'tools/benchmarks/summarize.py': (
         ['a=/no/such/run', '--out', '{tmp}/sum'],

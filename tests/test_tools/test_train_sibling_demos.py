@@ -8,7 +8,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from ftcl_mm.utils.train_setup import set_pretrained
+from ftcl_mm.engine.train_setup import set_pretrained
 
 from ..conftest import ROOT, python_cli, scalars, train_opts
 

@@ -83,28 +83,25 @@ def main(argv=None) -> int:
 
     threads = configure_threads()
     import torch
-    from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmengine.runner import set_random_seed
     from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
+    from ftcl_mm.engine.train_setup import (
+        check_checkpoint,
+        check_data_paths,
+        load_config,
+        set_pretrained,
+    )
     from ftcl_mm.evaluation import (
         extract_features,
         knn_top1,
         linear_probe_top1,
     )
-    from ftcl_mm.utils.train_setup import (
-        ConfigError,
-        check_checkpoint,
-        check_data_paths,
-        set_pretrained,
-    )
+    from ftcl_mm.utils.errors import ConfigError
 
-    if not osp.isfile(args.config):
-        raise ConfigError(f'config {args.config} does not exist')
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     set_pretrained(cfg, args.pretrained)
     if args.pretrained.lower() != 'none':
         if not osp.isfile(args.pretrained):

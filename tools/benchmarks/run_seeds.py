@@ -97,7 +97,7 @@ def aggregate(per_seed: dict) -> dict:
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not osp.isfile(args.config):
-        raise UserInputError(f'config {args.config} does not exist')
+        raise UserInputError(f'config file {args.config} does not exist')
     jobs, threads = usable_parallelism(args.jobs, None, args.gpus)
     calls = ToolCalls(
         ROOT, dict(os.environ, FTCL_THREADS=str(threads)), args.gpus

@@ -1,9 +1,14 @@
-"""Config preparation shared by the training entry points.
+"""From a config file and command-line flags to what the Runner gets.
 
-Kept out of ``tools/train.py`` so that it is importable and testable: turns
-the command-line flags into config changes, checks data paths up front (one
-clear line instead of a traceback deep inside a dataset class). CPU
-distributed training is set up by :mod:`ftcl_mm.engine.model_wrappers`.
+The one home of config preparation (:func:`prepare_training` is all of
+it, in order): load the file, merge ``--cfg-options``, pick and check the
+work dir, apply the flags (``--resume``, ``--pretrained``, ``--amp``,
+...), check data paths and checkpoints up front, rewrite the training
+sampler/dataset for reproducible augmentation, check the config's keys and
+values (:mod:`.config_check`) and set up CPU distributed training
+(:mod:`.model_wrappers`). Every mistake is one :class:`ConfigError` line
+before anything is built. Kept out of ``tools/`` so that it is importable
+and testable.
 """
 
 from __future__ import annotations
@@ -17,14 +22,9 @@ from typing import Iterator, List, Optional, Tuple
 import torch
 from mmengine.config import Config
 
-from .ckpt_convert import ConvertError, load_source
-from .errors import UserInputError
-from .fileio import is_temp_name
-
-
-class ConfigError(UserInputError):
-    """A config or command-line problem the user can fix; one-line message."""
-
+from ..utils.ckpt_convert import ConvertError, load_source
+from ..utils.errors import ConfigError
+from ..utils.fileio import is_temp_name
 
 _LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -366,6 +366,78 @@ def make_augmentation_reproducible(cfg: Config) -> bool:
             dict(type='SkippedImagesHook', log=log, out=out)
         ]
     return True
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """The config file with ``cfg_options`` merged in.
+
+    Raises:
+        ConfigError: the file is missing or cannot be loaded (syntax
+            errors, missing ``_base_`` files, ...).
+    """
+    if not osp.isfile(path):
+        raise ConfigError(f'config file {path} does not exist')
+    try:
+        cfg = Config.fromfile(path)
+    except Exception as e:  # syntax errors, missing _base_ files, ...
+        raise ConfigError(
+            f'cannot load config {path} ({type(e).__name__}: {e})'
+        ) from e
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def prepare_training(
+    config: str,
+    cfg_options: Optional[dict] = None,
+    work_dir: Optional[str] = None,
+    launcher: str = 'none',
+    **flags,
+) -> Config:
+    """Everything ``tools/train.py`` does before building the Runner.
+
+    Args:
+        config: Path of the config file.
+        cfg_options: ``--cfg-options`` (checked: a key nothing reads is an
+            error naming the closest valid key).
+        work_dir: ``--work-dir``; default the config's, else
+            ``work_dirs/<config name>``.
+        launcher: ``none``, ``pytorch`` (CPU: gloo process group and the
+            CPU DDP wrappers), ``slurm`` or ``mpi``.
+        **flags: :func:`prepare_config`'s flags (amp, resume,
+            auto_scale_lr, no_validate, pretrained).
+
+    Returns:
+        The config for ``Runner.from_cfg``.
+
+    Raises:
+        ConfigError: the first problem found, before anything is built.
+    """
+    from .config_check import check_config
+    from .model_wrappers import setup_cpu_distributed
+
+    cfg = load_config(config)
+    file_keys = set(cfg.keys())
+    cfg_options = cfg_options or {}
+    cfg.merge_from_dict(cfg_options)
+    cfg.launcher = launcher
+    cfg.work_dir = (
+        work_dir
+        or cfg.get('work_dir')
+        or osp.join('work_dirs', osp.splitext(osp.basename(config))[0])
+    )
+    check_work_dir(cfg.work_dir)
+    prepare_config(cfg, **flags)
+    # Mistakes cost seconds: checked before datasets/models are built.
+    check_config(
+        cfg,
+        file_keys=file_keys,
+        option_keys={k.split('.', 1)[0] for k in cfg_options},
+    )
+    if launcher == 'pytorch':
+        setup_cpu_distributed(cfg)
+    return cfg
 
 
 def prepare_config(

@@ -7,7 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from ftcl_mm.utils.train_setup import (
+from ftcl_mm.engine.train_setup import (
     ConfigError,
     check_work_dir,
     latest_resumable,
