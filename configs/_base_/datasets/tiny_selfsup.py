@@ -21,6 +21,11 @@ tiny_backbone = dict(
     zero_init_residual=False,
 )
 tiny_feat_dim = tiny_width * 8
+# MoCo's ShuffleBN on one process: BN statistics over 8 groups of 32 (the
+# MoCo paper's 8 GPUs x 32 images), so a query and its positive key never
+# share statistics (ftcl_mm/models/split_batch_norm.py). For the backbone
+# and neck of the MoCo-family configs (momentum encoder + queue).
+tiny_split_bn = dict(type='SplitBN', num_splits=8)
 # Views: the nuisances are what these augmentations change. Strong colour
 # jitter (SimCLR's s=1 strength) and 90-degree rotations: with MoCo v2's
 # 0.4/0.1 jitter and no rotation SimCLR reached 35.8 % kNN instead of 45.3

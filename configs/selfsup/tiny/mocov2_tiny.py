@@ -8,13 +8,17 @@
 # - projection MLP with BN and a last BN *without* affine parameters (as
 #   mmpretrain's MoCo v3 projector): with MoCo v2's plain MLP, or an affine
 #   last BN, positive and negative scores drifted together to ~.9;
-# - lr 0.06, weight decay 5e-4, temperature 0.2.
+# - lr 0.06, weight decay 5e-4, temperature 0.2;
+# - ShuffleBN's statistics on one process: SplitBN with 8 groups of 32 (the
+#   paper's 8 GPUs x 32) in both encoders, so that a query and its shuffled
+#   positive key never share BN statistics (ftcl_mm/models/split_batch_norm.py;
+#   docs/tiny_regime.md "MoCo v2 on every seed").
 _base_ = ['../mocov2.py', '../../_base_/datasets/tiny_selfsup.py']
 
 model = dict(
     queue_len=512,
     momentum=0.1,
-    backbone=dict(**_base_.tiny_backbone),
+    backbone=dict(_base_.tiny_backbone, norm_cfg=_base_.tiny_split_bn),
     neck=dict(
         _delete_=True,
         type='NonLinearNeck',
@@ -24,7 +28,7 @@ model = dict(
         num_layers=2,
         with_avg_pool=True,
         with_last_bn_affine=False,
-        norm_cfg=dict(type='BN1d'),
+        norm_cfg=_base_.tiny_split_bn,
     ),
     head=dict(temperature=0.2),
 )
