@@ -1,4 +1,5 @@
-"""What a finished run left in its work dir: final metrics, checkpoint.
+"""What a finished run left in its work dir: its final metrics (its last
+checkpoint: mmengine's ``find_latest_checkpoint``).
 
 Reads mmengine's ``<work_dir>/<timestamp>/vis_data/scalars.json`` (one JSON
 object per logged step) and ``knn.json`` written by
@@ -10,7 +11,7 @@ from __future__ import annotations
 import glob
 import json
 import os.path as osp
-from typing import List, Optional
+from typing import List
 
 #: Metrics shown in the markdown table when present (JSON has them all).
 MAIN_METRICS = (
@@ -64,12 +65,3 @@ def final_metrics(work_dir: str) -> dict:
             }
         )
     return metrics
-
-
-def last_checkpoint(work_dir: str) -> Optional[str]:
-    """Path in ``<work_dir>/last_checkpoint`` (None if absent)."""
-    path = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(path):
-        with open(path) as f:
-            return f.read().strip()
-    return None

@@ -26,7 +26,6 @@ from ftcl_mm.utils.fileio import write_json, write_text
 from ftcl_mm.utils.run_results import (
     MAIN_METRICS,
     final_metrics,
-    last_checkpoint,
 )
 
 
@@ -54,6 +53,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    from mmengine.runner import find_latest_checkpoint
+
     results = []
     for item in args.runs:
         if '=' not in item:
@@ -65,7 +66,7 @@ def main(argv=None) -> int:
             dict(
                 name=name,
                 work_dir=work_dir,
-                checkpoint=last_checkpoint(work_dir),
+                checkpoint=find_latest_checkpoint(work_dir),
                 metrics=final_metrics(work_dir),
             )
         )
