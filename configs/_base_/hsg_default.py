@@ -9,6 +9,9 @@
 # 1.0 * non-saturating GAN loss.
 hsg_generator = dict(latent_dim=128, base_channels=64)  # + out_size
 hsg_discriminator = dict(base_channels=64)
+# CPU size (demo and tiny configs, 64 px): small generators and D.
+hsg_cpu_generator = dict(out_size=64, latent_dim=64, base_channels=16)
+hsg_cpu_discriminator = dict(base_channels=16)
 hsg_model = dict(
     augment=dict(
         scale=(0.2, 1.0),
@@ -31,6 +34,9 @@ hsg_optim_groups = dict(
     generator=hsg_adam,
     discriminator=hsg_adam,
 )
+# The method's schedule drives the encoder's optimizer (set ``encoder=`` to
+# it); generators and D keep a constant lr.
+hsg_schedulers = dict(_delete_=True, generator=[], discriminator=[])
 hsg_samples_hook = dict(type='HSGSamplesHook', interval=1000, num_rows=8)
 # Separate DDP per module: the model runs its own 3-optimizer train_step.
 hsg_model_wrapper_cfg = dict(

@@ -14,11 +14,6 @@ model = dict(
 
 # The method's optimizer trains the encoder; Adam the generators and D.
 optim_wrapper = _base_.hsg_optim_groups
-param_scheduler = dict(
-    _delete_=True,
-    encoder=_base_.param_scheduler,
-    generator=[],
-    discriminator=[],
-)
+param_scheduler = dict(encoder=_base_.param_scheduler, **_base_.hsg_schedulers)
 model_wrapper_cfg = _base_.hsg_model_wrapper_cfg
 custom_hooks = [*_base_.custom_hooks, _base_.hsg_samples_hook]

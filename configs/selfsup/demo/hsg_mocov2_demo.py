@@ -6,18 +6,13 @@ model = dict(
     type='HSGMoCo',
     num_single=4,
     num_pairs=4,
-    generator=dict(out_size=64, latent_dim=64, base_channels=16),
-    discriminator=dict(base_channels=16),
+    generator=_base_.hsg_cpu_generator,
+    discriminator=_base_.hsg_cpu_discriminator,
     **_base_.hsg_model,
 )
 # The method's optimizer trains the encoder; Adam the generators and D.
 optim_wrapper = _base_.hsg_optim_groups
-param_scheduler = dict(
-    _delete_=True,
-    encoder=_base_.param_scheduler,
-    generator=[],
-    discriminator=[],
-)
+param_scheduler = dict(encoder=_base_.param_scheduler, **_base_.hsg_schedulers)
 model_wrapper_cfg = _base_.hsg_model_wrapper_cfg
 custom_hooks = [
     *_base_.custom_hooks,

@@ -8,35 +8,11 @@ model = dict(
     neck=dict(in_channels=512, hid_channels=512),
 )
 
+# looc.py's views at 64 px, without blur (it erases 64 px outlines).
 demo_looc_view_pipeline = [
-    dict(
-        type='RandomResizedCrop',
-        scale=64,
-        crop_ratio_range=(0.2, 1.0),
-        backend='pillow',
-    ),
-    dict(
-        type='RandomApply',
-        transforms=[
-            dict(
-                type='ColorJitter',
-                brightness=0.4,
-                contrast=0.4,
-                saturation=0.4,
-                hue=0.1,
-            )
-        ],
-        prob=0.8,
-        looc_factor='color',
-    ),
-    dict(
-        type='RandomGrayscale',
-        prob=0.2,
-        keep_channels=True,
-        channel_weights=(0.114, 0.587, 0.2989),
-    ),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='RandomRot90', prob=0.75, looc_factor='rotation'),
+    dict(t, scale=64) if t['type'] == 'RandomResizedCrop' else t
+    for t in _base_.looc_view_pipeline
+    if t['type'] != 'GaussianBlur'
 ]
 train_dataloader = dict(
     _delete_=True,

@@ -1,58 +1,18 @@
 # CPU-size VOC transfer on the generated demo data (tools/make_demo_data.py):
-# the real VOC C4 config at ResNet-18, 160-192 px images, 32 sampled RoIs.
-_base_ = '../voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py'
+# the real VOC C4 config with the demo overrides (_base_/det_demo.py).
+_base_ = [
+    '../voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py',
+    '../../../_base_/det_demo.py',
+]
 
 data_root = '{{$FTCL_DEMO_DATA:data/demo}}/VOCdevkit/'
-metainfo = dict(classes=('circle', 'square', 'triangle', 'star'))
+metainfo = dict(classes=_base_.demo_det_classes)
 
-model = dict(
-    backbone=dict(depth=18),
-    rpn_head=dict(in_channels=256, feat_channels=256),
-    roi_head=dict(
-        shared_head=dict(depth=18),
-        bbox_roi_extractor=dict(out_channels=256),
-        bbox_head=dict(in_channels=512, num_classes=4),
-    ),
-    train_cfg=dict(
-        rpn_proposal=dict(nms_pre=1000, max_per_img=300),
-        rcnn=dict(sampler=dict(num=32)),
-    ),
-    # Keep every detection: after a short CPU schedule scores are low, and
-    # AP only needs their ranking.
-    test_cfg=dict(
-        rpn=dict(nms_pre=600, max_per_img=100), rcnn=dict(score_thr=0.0)
-    ),
-)
-
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(
-        type='RandomChoiceResize',
-        scales=[(320, 160), (320, 176), (320, 192)],
-        keep_ratio=True,
-    ),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(320, 192), keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(
-        type='PackDetInputs',
-        meta_keys=(
-            'img_id',
-            'img_path',
-            'ori_shape',
-            'img_shape',
-            'scale_factor',
-        ),
-    ),
-]
+model = _base_.demo_det_model
+train_pipeline = _base_.demo_det_train_pipeline
+test_pipeline = _base_.demo_det_test_pipeline
 train_dataloader = dict(
-    num_workers=0,
-    persistent_workers=False,
+    **_base_.demo_det_loader,
     dataset=dict(
         datasets=[
             dict(
@@ -69,8 +29,7 @@ train_dataloader = dict(
     ),
 )
 val_dataloader = dict(
-    num_workers=0,
-    persistent_workers=False,
+    **_base_.demo_det_loader,
     dataset=dict(
         data_root=data_root, metainfo=metainfo, pipeline=test_pipeline
     ),
@@ -80,7 +39,7 @@ test_dataloader = val_dataloader
 max_iter = 30
 train_cfg = dict(max_iters=max_iter, val_interval=max_iter)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=10),
+    _base_.demo_det_warmup,
     dict(
         type='MultiStepLR',
         begin=0,
@@ -90,7 +49,7 @@ param_scheduler = [
         gamma=0.1,
     ),
 ]
-optim_wrapper = dict(optimizer=dict(lr=0.01))
+optim_wrapper = _base_.demo_det_optim_wrapper
 default_hooks = dict(
     logger=dict(interval=10), checkpoint=dict(interval=max_iter)
 )
