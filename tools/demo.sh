@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole pipeline on generated data in the tiny regime (README "The tiny
-# regime"; target: <= 10 minutes on 2 cores after set-up):
+# The whole pipeline on generated data in the tiny regime (docs/tiny_regime.md;
+# target: <= 10 minutes on 2 cores after set-up):
 #   1. set up the environment (idempotent)
 #   2. generate the data (10-class shapes at 64 px, VOC, COCO)
 #   3. pretrain (default SimCLR, ResNet-18 width 16; work_dirs/demo/pretrain)

@@ -14,7 +14,7 @@
 #   FTCL_FORCE_SETUP=1  redo every step even if the stamp says up to date
 #
 # Versions: constraints.txt (the one place they are written; why each pin:
-# README "Environment"). Every pip call below is constrained by it.
+# docs/environment.md). Every pip call below is constrained by it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

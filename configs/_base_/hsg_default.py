@@ -1,5 +1,5 @@
 # Hard Sample Generation (Wu et al. 2022) defaults, our choices where the
-# paper gives none (README, "Hard Sample Generation"). Names are prefixed
+# paper gives none (docs/siblings.md, "Hard Sample Generation"). Names are prefixed
 # ``hsg_`` so this file can be a second base beside a method config.
 #
 # Generators: DCGAN-style (noise 128 -> image at the training resolution),

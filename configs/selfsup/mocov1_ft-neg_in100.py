@@ -1,6 +1,6 @@
 # Paper ablation on ImageNet-100: mocov1 + FT with only the 'neg' setting
 # (pos: extrapolation only; neg: interpolation only; dim: both with
-# dimension-level mixing). See README for the paper's numbers.
+# dimension-level mixing). See docs/feature_transform.md for the paper's numbers.
 _base_ = ['mocov1_in100.py', '../_base_/ft_default.py']
 
 model = dict(type='MoCoFT', ft=_base_.ft_neg)

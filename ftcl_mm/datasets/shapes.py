@@ -11,7 +11,7 @@ little label information and a useful representation must be invariant to
 what the self-supervised augmentations change (colour jitter, crops,
 flips, 90-degree rotations).
 
-One constraint was found by measurement (README "The tiny regime"): shapes
+One constraint was found by measurement (docs/tiny_regime.md): shapes
 are *bright on a darker background*. With both colours uniform over RGB,
 the outline is so hard to learn from scratch that a supervised ResNet-18
 was still at 11-14 % (10 classes) after 4 epochs, and SimCLR learnt

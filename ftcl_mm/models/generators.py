@@ -14,7 +14,7 @@
   gradients reach the generator through its augmented samples.
 
 The paper's exact architectures are not public; these are documented,
-configurable choices (README, "Hard Sample Generation").
+configurable choices (docs/siblings.md, "Hard Sample Generation").
 """
 
 from __future__ import annotations

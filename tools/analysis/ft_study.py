@@ -28,7 +28,7 @@ the cores allow it (``--jobs``, default: cores // threads per run); each
 subprocess gets ``FTCL_THREADS`` = its share of the cores.
 
 Examples:
-    # the README study: tiny regime (CPU), 2 methods x 4 variants x 3 seeds
+    # the docs/ft_study study: tiny regime (CPU), 2 methods x 4 variants x 3 seeds
     python tools/analysis/ft_study.py --methods mocov2 simclr \\
         --variants base pos neg both --seeds 0 1 2 \\
         --work-dir work_dirs/ft_study

@@ -52,8 +52,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--scale',
         choices=sorted(CONFIGS),
         default='tiny',
-        help='tiny: the CPU regime on generated data (README '
-        '"The tiny regime"); demo: the older CPU demo size; '
+        help='tiny: the CPU regime on generated data '
+        '(docs/tiny_regime.md); demo: the older CPU demo size; '
         'paper: ImageNet-100, R50 (default: tiny)',
     )
     p.add_argument(

@@ -1,5 +1,5 @@
 # The tiny self-supervised regime: a benchmark that measurably learns on 2
-# CPU cores in minutes (README "The tiny regime"; every choice below was
+# CPU cores in minutes (docs/tiny_regime.md; every choice below was
 # measured there).
 # Data: the generated shapes (tools/make_demo_data.py, root $FTCL_DEMO_DATA,
 # default data/demo): 10 classes, 64 px, 5000 train / 1000 val images; the

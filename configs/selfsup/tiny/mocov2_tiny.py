@@ -1,5 +1,5 @@
 # MoCo v2 in the tiny regime (configs/_base_/datasets/tiny_selfsup.py).
-# Measured choices (README "The tiny regime"):
+# Measured choices (docs/tiny_regime.md):
 # - queue K=512, ~10 % of the 5000 images as on ImageNet (65536 / 1.28M is
 #   5 %): a queue of most of the data holds older keys of the query's own
 #   image as negatives;
