@@ -20,6 +20,10 @@ Two operations on L2-normalised projections, reused by every algorithm:
 
   A new tensor is returned; the stored queue is never modified.
 
+``pos_mode='interpolate'`` draws ``lam ~ Beta(alpha_ex, alpha_ex)`` in
+(0, 1) instead: the positives move towards each other and the score rises
+(the paper's Table 3 contrast of interpolated vs extrapolated positives).
+
 ``granularity`` chooses the shape of ``lam``: ``'batch'`` (one scalar per
 step, the paper's default), ``'sample'`` (one per sample/negative) or
 ``'dim'`` (one per feature dimension per sample: dimension-level mixing,
@@ -44,6 +48,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 GRANULARITIES = ('batch', 'sample', 'dim')
+POS_MODES = ('extrapolate', 'interpolate')
 
 
 class FeatureTransform(nn.Module):
@@ -60,6 +65,8 @@ class FeatureTransform(nn.Module):
             seed. Every rank must use the same value.
         enabled: Initial on/off state (the FT hook switches it at the
             configured start epoch/iteration).
+        pos_mode: ``'extrapolate'`` (the paper's FT: ``lam`` in (1, 2)) or
+            ``'interpolate'`` (``lam`` in (0, 1), Table 3's contrast).
     """
 
     def __init__(
@@ -72,8 +79,13 @@ class FeatureTransform(nn.Module):
         renorm: bool = False,
         seed: int = 0,
         enabled: bool = True,
+        pos_mode: str = 'extrapolate',
     ) -> None:
         super().__init__()
+        if pos_mode not in POS_MODES:
+            raise ValueError(
+                f'pos_mode must be one of {POS_MODES}, got {pos_mode!r}'
+            )
         if granularity not in GRANULARITIES:
             raise ValueError(
                 f'granularity must be one of {GRANULARITIES}, '
@@ -108,6 +120,7 @@ class FeatureTransform(nn.Module):
         self.neg_alpha = float(neg_alpha)
         self.granularity = granularity
         self.renorm = renorm
+        self.pos_mode = pos_mode
         self.seed = int(seed)
         self.enabled = enabled
         self.step = 0
@@ -136,7 +149,7 @@ class FeatureTransform(nn.Module):
             f'pos={self.pos}, neg={self.neg}, pos_alpha={self.pos_alpha}'
             f', neg_alpha={self.neg_alpha}, granularity='
             f"'{self.granularity}', renorm={self.renorm}, "
-            f'enabled={self.enabled}'
+            f"pos_mode='{self.pos_mode}', enabled={self.enabled}"
         )
 
     # ``step`` and ``seed`` are Python ints (seeding must not read a device
@@ -208,6 +221,16 @@ class FeatureTransform(nn.Module):
         lam = gam[0] / (gam[0] + gam[1]).clamp_min(1e-12)
         return lam.to(dtype)
 
+    def positive_lambda(self, q: torch.Tensor) -> torch.Tensor:
+        """The positives' ``lam`` for features ``q`` (N x d): ``1 +
+        Beta(alpha_ex, alpha_ex)`` (extrapolate) or ``Beta(alpha_ex,
+        alpha_ex)`` (interpolate), shaped by ``granularity``."""
+        n, d = q.shape
+        lam = self.sample_beta(
+            self.pos_alpha, self._lambda_shape(n, d, 0, 2), q.device, q.dtype
+        )
+        return lam if self.pos_mode == 'interpolate' else 1.0 + lam
+
     # ------------------------------------------------------------------
     # transforms
     # ------------------------------------------------------------------
@@ -224,7 +247,8 @@ class FeatureTransform(nn.Module):
             k: Key (or target) features, N x d; keep it detached where the
                 parent algorithm detaches it.
             lam: Optional explicit lambda (broadcastable to N x d, values in
-                (1, 2)); drawn from the generator if None.
+                (1, 2), or (0, 1) to interpolate); drawn from the generator
+                (:meth:`positive_lambda`) if None.
 
         Returns:
             ``q_hat, k_hat``; unchanged inputs if positive FT is inactive.
@@ -232,13 +256,7 @@ class FeatureTransform(nn.Module):
         if not self.pos_active:
             return q, k
         if lam is None:
-            n, d = q.shape
-            lam = 1.0 + self.sample_beta(
-                self.pos_alpha,
-                self._lambda_shape(n, d, 0, 2),
-                q.device,
-                q.dtype,
-            )
+            lam = self.positive_lambda(q)
         q_hat = lam * q + (1.0 - lam) * k
         k_hat = lam * k + (1.0 - lam) * q
         if self.renorm:

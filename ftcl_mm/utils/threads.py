@@ -4,7 +4,8 @@ torch starts one intra-op thread per core in every process. As soon as two
 processes share the cores (two DDP ranks, a study running two trainings
 side by side, a test runner and its subprocess), the threads oversubscribe
 them: measured on the 2-core machine kind, a demo iteration took 5.3 s with
-torch's default and 0.43 s with one thread per process (docs/training.md "Threads").
+torch's default and 0.43 s with one thread per process (docs/training.md,
+"Threads").
 Every tool of this project therefore calls :func:`configure_threads` first.
 
 The count is, in order of precedence:

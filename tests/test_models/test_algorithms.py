@@ -158,6 +158,36 @@ def test_simclr_ft_positive_matches_reference():
     torch.testing.assert_close(loss, ref / 6, rtol=1e-4, atol=1e-5)
 
 
+def test_simclr_ft_detached_partner():
+    inputs = _views(n=3)
+    losses, lams, grads = [], [], []
+    for detach in (False, True):
+        model = _build('simclr_ft_demo')  # same weights, same FT stream
+        model.ft.neg = False
+        model.detach_partner = detach
+        loss = model.loss(inputs, None)['loss']
+        loss.backward()
+        losses.append(loss.detach())
+        lams.append(model.ft.last_lambdas['pos'])
+        grads.append(
+            torch.cat([p.grad.flatten() for p in model.neck.parameters()])
+        )
+    # One lambda, the same value (detaching changes gradients only) ...
+    torch.testing.assert_close(lams[0], lams[1])
+    torch.testing.assert_close(losses[0], losses[1])
+    # ... and other gradients: the partner's term no longer flows.
+    assert not torch.allclose(grads[0], grads[1])
+    with pytest.raises(ValueError, match='detach_partner'):
+        MODELS.build(dict(type='SimCLRFT', detach_partner='yes', **_cfg()))
+
+
+def _cfg():
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/selfsup/demo', 'simclr_ft_demo.py')
+    )
+    return {k: v for k, v in cfg.model.items() if k != 'type'}
+
+
 def test_simclr_ft_negatives_exclude_anchor_pair():
     model = _build('simclr_ft_demo')
     model.ft.pos = False

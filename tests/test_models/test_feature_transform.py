@@ -149,7 +149,29 @@ def test_step_survives_state_dict_round_trip():
     assert other.step == 3 and other.seed == 5
 
 
+def test_interpolation_mode_raises_positive_score_as_derived():
+    q, k = _unit(64, 16, 1), _unit(64, 16, 2)
+    s = (q * k).sum(1)
+    ft = FeatureTransform(
+        neg=False, granularity='sample', seed=3, pos_mode='interpolate'
+    )
+    q_hat, k_hat = ft.extrapolate_positives(q, k)
+    lam = ft.last_lambdas['pos'].squeeze(1)
+    assert (lam > 0).all() and (lam < 1).all()
+    s_hat = (q_hat * k_hat).sum(1)
+    torch.testing.assert_close(
+        s_hat, s + 2 * lam * (1 - lam) * (1 - s), rtol=1e-5, atol=1e-6
+    )
+    assert (s_hat >= s - 1e-6).all()  # easier positives, not harder
+    # the same draws as extrapolation, shifted by one: one stream, one owner
+    ex = FeatureTransform(neg=False, granularity='sample', seed=3)
+    ex.extrapolate_positives(q, k)
+    torch.testing.assert_close(ex.last_lambdas['pos'], 1 + lam.unsqueeze(1))
+
+
 def test_invalid_options():
+    with pytest.raises(ValueError, match='pos_mode'):
+        FeatureTransform(pos_mode='both')
     with pytest.raises(ValueError, match='granularity'):
         FeatureTransform(granularity='pixel')
     with pytest.raises(ValueError, match='pos_alpha'):

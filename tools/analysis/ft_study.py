@@ -77,11 +77,14 @@ from ftcl_mm.utils.fileio import write_json, write_text  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-VARIANTS = ('base', 'pos', 'neg', 'both', 'dim')
-#: Config-name suffix of each FT variant (as the IN-100 configs name them).
-VARIANT_SUFFIX = dict(
-    base='', pos='_ft-pos', neg='_ft-neg', both='_ft', dim='_ft-dim'
-)
+
+def variant_suffix(variant: str) -> str:
+    """Config-name suffix of a variant (as the IN-100 configs name them):
+    base -> '', both -> '_ft', anything else -> '_ft-<variant>' (Table 7's
+    pos, neg, dim, and the ablation configs: start4, posinterp, ...)."""
+    return {'base': '', 'both': '_ft'}.get(variant, f'_ft-{variant}')
+
+
 #: Per scale: pretraining config pattern, evaluation config (kNN + linear).
 SCALES = dict(
     tiny=dict(
@@ -139,8 +142,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--variants',
         nargs='+',
         default=['base', 'both'],
-        choices=VARIANTS,
-        help='FT variants (default: base both)',
+        help='FT variants: base, pos, neg, both, dim (Table 7) or the name '
+        'of an ablation config <method>_ft-NAME_tiny.py (default: base '
+        'both)',
     )
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     p.add_argument('--work-dir', required=True)
@@ -249,7 +253,7 @@ class Run:
 
 def pretrain_config(scale: str, method: str, variant: str) -> str:
     return SCALES[scale]['pretrain'].format(
-        method=method, suffix=VARIANT_SUFFIX[variant]
+        method=method, suffix=variant_suffix(variant)
     )
 
 

@@ -25,11 +25,28 @@ class SimCLRFT(FeatureTransformMixin, SimCLR):
     negative this mixes the (2N, 2N-2) scores; dimension-level mixing
     materialises the (2N, 2N-2, d) negative features.
 
+    The official FT code exists for MoCo only, where the key is detached
+    before the mix. In SimCLR both members carry gradients, so the
+    partner's ``(1 - lam)`` term also moves each feature through its
+    partner's loss; ``detach_partner=True`` detaches the partner inside the
+    mix (``a_hat = lam a + (1 - lam) sg(b)``, ``b_hat = lam b + (1 - lam)
+    sg(a)``, one ``lam``), the reading closest to MoCo's.
+
     Args:
         ft: :class:`~ftcl_mm.models.FeatureTransform` arguments; None trains
             plain SimCLR.
+        detach_partner: Detach the partner inside the positive mix (off:
+            both members carry gradients, as SimCLR's pairs do).
         **kwargs: Arguments of :class:`mmpretrain.models.SimCLR`.
     """
+
+    def __init__(self, *args, detach_partner: bool = False, **kwargs):
+        if not isinstance(detach_partner, bool):
+            raise ValueError(
+                f'detach_partner must be True or False, got {detach_partner!r}'
+            )
+        super().__init__(*args, **kwargs)
+        self.detach_partner = detach_partner
 
     def loss(
         self,
@@ -51,7 +68,13 @@ class SimCLRFT(FeatureTransformMixin, SimCLR):
         z = torch.cat(GatherLayer.apply(z), dim=0)  # (2N) x d, interleaved
         n2 = z.size(0)
         pairs = z.view(n2 // 2, 2, -1)
-        a_hat, b_hat = self.ft.extrapolate_positives(pairs[:, 0], pairs[:, 1])
+        a, b = pairs[:, 0], pairs[:, 1]
+        if self.detach_partner and self.ft.pos_active:
+            lam = self.ft.positive_lambda(a)
+            a_hat, _ = self.ft.extrapolate_positives(a, b.detach(), lam)
+            _, b_hat = self.ft.extrapolate_positives(a.detach(), b, lam)
+        else:
+            a_hat, b_hat = self.ft.extrapolate_positives(a, b)
         z_hat = torch.stack([a_hat, b_hat], 1).view(n2, -1)
         positive = (a_hat * b_hat).sum(1).repeat_interleave(2).unsqueeze(1)
 
