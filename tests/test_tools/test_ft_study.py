@@ -69,6 +69,7 @@ def test_report_only_summarises_finished_runs(tmp_path):
         _result('mocov2', 'base', 0, 30.0, 25.0),
         _result('mocov2', 'both', 0, 24.0, 20.0, pos=-0.2, neg=0.3),
         _result('random', 'init', 0, 27.6, 14.3),
+        _result('mochi', 'base', 0, 33.0, 24.0),
     ):
         d = (
             work / 'random' / 'seed0'
@@ -81,6 +82,7 @@ def test_report_only_summarises_finished_runs(tmp_path):
         STUDY,
         '--methods',
         'mocov2',
+        'mochi',
         '--variants',
         'base',
         'both',
@@ -89,9 +91,15 @@ def test_report_only_summarises_finished_runs(tmp_path):
         '--work-dir',
         str(work),
         '--report-only',
+        '--skip-missing',
+        '--reference',
+        'mocov2',
     )
     assert r.returncode == 0, r.stderr[-2000:]
+    assert 'left out' not in r.stdout  # mochi_ft_tiny.py exists
     md = (work / 'results.md').read_text()
+    # the sibling against MoCo v2 base of the same seed
+    assert '| mochi | base | +3.00 ± 0.00 | -1.00 ± 0.00 |' in md
     assert '| mocov2 | both | 24.00 ± 0.00 | -6.00 ± 0.00 |' in md
     assert '| random | init | 27.60 ± 0.00 |' in md
     data = json.loads((work / 'results.json').read_text())
@@ -134,6 +142,24 @@ def test_cli_dry_run_and_errors(tmp_path):
     )
     assert r.returncode == 2
     assert r.stderr.strip().count('\n') == 0 and 'no config for' in r.stderr
+    r = python_cli(
+        STUDY,
+        '--methods',
+        'hsg_simclr',
+        '--variants',
+        'base',
+        'both',
+        '--seeds',
+        '0',
+        '--work-dir',
+        str(tmp_path),
+        '--dry-run',
+        '--skip-missing',
+    )
+    assert r.returncode == 0, r.stderr
+    assert 'left out: configs/selfsup/tiny/hsg_simclr_ft_tiny.py' in r.stdout
+    assert 'hsg_simclr/base/seed0' in r.stdout
+    assert 'hsg_simclr/both' not in r.stdout
     r = python_cli(STUDY, '--jobs', '0', '--work-dir', str(tmp_path))
     assert r.returncode == 2 and '--jobs must be >= 1' in r.stderr
     assert python_cli(STUDY, '--help').returncode == 0

@@ -28,7 +28,7 @@ the cores allow it (``--jobs``, default: cores // threads per run); each
 subprocess gets ``FTCL_THREADS`` = its share of the cores.
 
 Examples:
-    # the docs/ft_study study: tiny regime (CPU), 2 methods x 4 variants x 3 seeds
+    # docs/ft_study: tiny regime (CPU), 2 methods x 4 variants x 3 seeds
     python tools/analysis/ft_study.py --methods mocov2 simclr \\
         --variants base pos neg both --seeds 0 1 2 \\
         --work-dir work_dirs/ft_study
@@ -147,6 +147,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         'both)',
     )
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    p.add_argument(
+        '--reference',
+        default=None,
+        metavar='METHOD',
+        help="also report every run against this method's base, paired "
+        'by seed (e.g. mocov2: the siblings against MoCo v2)',
+    )
+    p.add_argument(
+        '--skip-missing',
+        action='store_true',
+        help='leave out method/variant pairs without a config (e.g. '
+        '--variants base both over methods FT does not apply to) instead '
+        'of stopping',
+    )
     p.add_argument('--work-dir', required=True)
     p.add_argument(
         '--scale',
@@ -260,12 +274,19 @@ def pretrain_config(scale: str, method: str, variant: str) -> str:
 def make_plan(args) -> List[Run]:
     """Runs in execution order: seed-major, so a stopped study has whole
     seeds; the random init floor first (it is quick)."""
+
+    def exists(m: str, v: str) -> bool:
+        return osp.isfile(osp.join(ROOT, pretrain_config(args.scale, m, v)))
+
     missing = [
         pretrain_config(args.scale, m, v)
         for m in args.methods
         for v in args.variants
-        if not osp.isfile(osp.join(ROOT, pretrain_config(args.scale, m, v)))
+        if not exists(m, v)
     ]
+    if missing and args.skip_missing:
+        print(f'[ft_study] no config, left out: {", ".join(missing)}')
+        missing = []
     if missing:
         raise StudyError(
             f'no config for {", ".join(missing)} at --scale {args.scale}; '
@@ -286,6 +307,8 @@ def make_plan(args) -> List[Run]:
             )
         for method in args.methods:
             for variant in args.variants:
+                if not exists(method, variant):  # --skip-missing
+                    continue
                 runs.append(
                     Run(
                         method,
@@ -530,6 +553,31 @@ def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
             f'{fmt_stat(e.get("linear_top1_gain"), True)} | {v} | '
             f'{scores} | {scores_ft} | {n} |'
         )
+    ref = getattr(args, 'reference', None)
+    if ref:
+        vs = aggregate(
+            results,
+            group=('method', 'variant'),
+            metrics=('knn_top1', 'linear_top1'),
+            base={'method': ref, 'variant': 'base'},
+        )
+        lines += [
+            '',
+            f'## Against {ref} base (paired by seed)',
+            '',
+            '| method | variant | kNN gain | linear gain | verdict '
+            '(kNN / linear) |',
+            '|---|---|---|---|---|',
+        ]
+        for key, e in vs.items():
+            method, variant = key.split('/')
+            if method in ('random', ref) and variant in ('init', 'base'):
+                continue
+            k, li = e.get('knn_top1_gain'), e.get('linear_top1_gain')
+            lines.append(
+                f'| {method} | {variant} | {fmt_stat(k, True)} | '
+                f'{fmt_stat(li, True)} | {verdict(k)} / {verdict(li)} |'
+            )
     lines += [
         '',
         '## Runs',
