@@ -1,6 +1,7 @@
 # Hard Sample Generation (Wu et al. 2022) defaults, our choices where the
-# paper gives none (docs/siblings.md, "Hard Sample Generation"). Names are prefixed
-# ``hsg_`` so this file can be a second base beside a method config.
+# paper gives none (docs/siblings.md, "Hard Sample Generation"). Names are
+# prefixed ``hsg_`` so this file can be a second base beside a method
+# config.
 #
 # Generators: DCGAN-style (noise 128 -> image at the training resolution),
 # Adam 2e-4, betas (0.5, 0.999), constant lr; discriminator likewise.
