@@ -20,6 +20,9 @@ TINY = dict(
     det_train=4,
     det_val=2,
     det_size=128,
+    tdet_train=6,
+    tdet_val=3,
+    tdet_size=96,
     seed=0,
 )
 

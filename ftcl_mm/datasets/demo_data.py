@@ -9,7 +9,13 @@ datasets, so that the *real* mmpretrain/mmdet dataset classes read them:
 * PASCAL VOC ``VOCdevkit/VOC2007`` (trainval + test) and
   ``VOCdevkit/VOC2012`` (trainval) with XML annotations and ImageSets;
 * COCO ``coco/{train2017,val2017}`` with
-  ``coco/annotations/instances_{train,val}2017.json`` and polygon masks.
+  ``coco/annotations/instances_{train,val}2017.json`` and polygon masks;
+* the *tiny detection benchmark* ``tiny_det/VOCdevkit`` and
+  ``tiny_det/coco`` in the same two formats: the tiny classification
+  split's 10 shape classes in its style (solid shapes of random hue, size
+  and rotation on a dark gradient), several objects per image, some
+  overlapping, so that detection transfer from the tiny regime's backbones
+  can be measured (``configs/benchmarks/mmdetection/tiny/*_tinydet_*``).
 
 The images are drawn by :mod:`ftcl_mm.datasets.shapes` (textured,
 cluttered backgrounds with filled shapes of varied colour, texture, size,
@@ -27,7 +33,7 @@ import json
 import os
 import os.path as osp
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List, NamedTuple, Tuple
 from xml.etree import ElementTree as ET
 
 import cv2
@@ -69,6 +75,10 @@ class DemoDataSpec:
         det_train: Detection training images (per VOC year / COCO).
         det_val: Detection test images (VOC2007 test / COCO val2017).
         det_size: Side of detection images in pixels.
+        tdet_train: Tiny detection benchmark training images (per VOC year
+            / COCO); 0 leaves the benchmark out.
+        tdet_val: Its test images (VOC2007 test / COCO val2017).
+        tdet_size: Side of its images in pixels.
         seed: Master seed.
     """
 
@@ -80,16 +90,23 @@ class DemoDataSpec:
     det_train: int = 24
     det_val: int = 8
     det_size: int = 192
+    tdet_train: int = 500
+    tdet_val: int = 200
+    tdet_size: int = 128
     seed: int = 0
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
-            if name in ('seed', 'cls_clutter'):
+            if name in ('seed', 'cls_clutter', 'tdet_train'):
                 continue
             if not isinstance(value, int) or value < 1:
                 raise ValueError(
                     f'{name} must be a positive integer, got {value!r}'
                 )
+        if not isinstance(self.tdet_train, int) or self.tdet_train < 0:
+            raise ValueError(
+                f'tdet_train must be an integer >= 0, got {self.tdet_train!r}'
+            )
         if self.cls_clutter < 0:
             raise ValueError(
                 f'cls_clutter must be >= 0, got {self.cls_clutter}'
@@ -100,9 +117,9 @@ class DemoDataSpec:
                 f'(the shapes: {", ".join(SHAPES)}), got '
                 f'{self.cls_classes}'
             )
-        if self.cls_size < 32 or self.det_size < 64:
+        if self.cls_size < 32 or min(self.det_size, self.tdet_size) < 64:
             raise ValueError(
-                'cls_size must be >= 32 and det_size >= 64 '
+                'cls_size must be >= 32 and det_size, tdet_size >= 64 '
                 'pixels so that shapes stay recognisable'
             )
 
@@ -110,6 +127,62 @@ class DemoDataSpec:
     def cls_names(self) -> Tuple[str, ...]:
         """Names of the classification classes, in label order."""
         return SHAPES[: self.cls_classes]
+
+    def detection_sets(self) -> List['DetectionSet']:
+        """The detection sets to write: the demo's and, with
+        ``tdet_train > 0``, the tiny detection benchmark."""
+        sets = [
+            DetectionSet(
+                '',
+                DEMO_CLASSES,
+                self.det_size,
+                self.det_train,
+                self.det_val,
+                (1, 3),
+                (0.08, 0.25),
+                plain=False,
+            )
+        ]
+        if self.tdet_train:
+            sets.append(
+                DetectionSet(
+                    'tiny_det',
+                    self.cls_names,
+                    self.tdet_size,
+                    self.tdet_train,
+                    self.tdet_val,
+                    (2, 5),
+                    (0.09, 0.2),
+                    plain=True,
+                )
+            )
+        return sets
+
+
+class DetectionSet(NamedTuple):
+    """One generated detection dataset (VOC and COCO of the same kind).
+
+    Attributes:
+        root: Sub-directory of the output (``''``: the output itself).
+        classes: Object classes (a prefix of :data:`SHAPES`).
+        size: Image side in pixels.
+        train: Training images per VOC year and for COCO.
+        val: Test images (VOC2007 test, COCO val2017).
+        objects: Fewest and most shapes drawn per image (occluded ones may
+            drop out of the annotations).
+        radius: Shape radius range as fractions of the side.
+        plain: The tiny classification style (solid fill, gradient
+            background); else the demo's textures and gratings.
+    """
+
+    root: str
+    classes: Tuple[str, ...]
+    size: int
+    train: int
+    val: int
+    objects: Tuple[int, int]
+    radius: Tuple[float, float]
+    plain: bool
 
 
 def _bbox(mask: np.ndarray) -> Tuple[int, int, int, int]:
@@ -135,9 +208,9 @@ def _write_jpeg(path: str, img: np.ndarray) -> None:
         raise OSError(f'could not write image {path}')
 
 
-def _scene_classes(rng: np.random.Generator) -> List[str]:
-    n = int(rng.integers(1, 4))
-    return [DEMO_CLASSES[i] for i in rng.integers(len(DEMO_CLASSES), size=n)]
+def _scene_classes(rng: np.random.Generator, det: DetectionSet) -> List[str]:
+    n = int(rng.integers(det.objects[0], det.objects[1] + 1))
+    return [det.classes[i] for i in rng.integers(len(det.classes), size=n)]
 
 
 # --------------------------------------------------------------------------
@@ -183,18 +256,21 @@ def write_imagenet(root: str, spec: DemoDataSpec) -> None:
 
 
 def _detection_scenes(
-    spec: DemoDataSpec, subset: str, num: int
+    spec: DemoDataSpec, det: DetectionSet, subset: str, num: int
 ) -> List[Tuple[str, np.ndarray, List[dict]]]:
-    s = spec.det_size
+    s = det.size
+    style = dict(clutter=0, gratings=0, textured=0.0) if det.plain else {}
+    radius = (s * det.radius[0], s * det.radius[1])
+    key = f'{det.root}-det-{subset}' if det.root else f'det-{subset}'
     scenes = []
     for i in range(num):
-        rng = image_rng(spec.seed, f'det-{subset}', i)
+        rng = image_rng(spec.seed, key, i)
         img, objects = render_scene(
-            rng, s, s, _scene_classes(rng), (s * 0.08, s * 0.25)
+            rng, s, s, _scene_classes(rng, det), radius, **style
         )
         if not objects:  # every image must carry at least one object
             img, objects = render_scene(
-                rng, s, s, ['circle'], (s * 0.1, s * 0.2)
+                rng, s, s, [det.classes[0]], (s * 0.1, s * 0.2), **style
             )
         scenes.append((f'{subset}_{i:06d}', img, objects))
     return scenes
@@ -213,7 +289,7 @@ def _voc_xml(
     ET.SubElement(ann, 'segmented').text = '0'
     for o in objects:
         obj = ET.SubElement(ann, 'object')
-        ET.SubElement(obj, 'name').text = DEMO_CLASSES[o['label']]
+        ET.SubElement(obj, 'name').text = SHAPES[o['label']]
         ET.SubElement(obj, 'pose').text = 'Unspecified'
         ET.SubElement(obj, 'truncated').text = '0'
         ET.SubElement(obj, 'difficult').text = '0'
@@ -227,11 +303,11 @@ def _voc_xml(
     return ET.ElementTree(ann)
 
 
-def write_voc(root: str, spec: DemoDataSpec) -> None:
+def write_voc(root: str, spec: DemoDataSpec, det: DetectionSet) -> None:
     """``VOCdevkit/VOC2007`` (trainval, test) and ``VOC2012`` (trainval)."""
     years = (
-        ('VOC2007', (('trainval', spec.det_train), ('test', spec.det_val))),
-        ('VOC2012', (('trainval', spec.det_train),)),
+        ('VOC2007', (('trainval', det.train), ('test', det.val))),
+        ('VOC2012', (('trainval', det.train),)),
     )
     for year, subsets in years:
         base = osp.join(root, year)
@@ -240,7 +316,7 @@ def write_voc(root: str, spec: DemoDataSpec) -> None:
         for subset, num in subsets:
             ids = []
             for name, img, objects in _detection_scenes(
-                spec, f'{year.lower()}-{subset}', num
+                spec, det, f'{year.lower()}-{subset}', num
             ):
                 _write_jpeg(osp.join(base, 'JPEGImages', f'{name}.jpg'), img)
                 _voc_xml(name, year, img, objects).write(
@@ -253,22 +329,22 @@ def write_voc(root: str, spec: DemoDataSpec) -> None:
                 f.write('\n'.join(ids) + '\n')
 
 
-def write_coco(root: str, spec: DemoDataSpec) -> None:
+def write_coco(root: str, spec: DemoDataSpec, det: DetectionSet) -> None:
     """``{train,val}2017`` images and ``annotations/instances_*.json``."""
     os.makedirs(osp.join(root, 'annotations'), exist_ok=True)
     categories = [
         dict(id=i + 1, name=c, supercategory='shape')
-        for i, c in enumerate(DEMO_CLASSES)
+        for i, c in enumerate(det.classes)
     ]
     ann_id = 1
     for split, num in (
-        ('train2017', spec.det_train),
-        ('val2017', spec.det_val),
+        ('train2017', det.train),
+        ('val2017', det.val),
     ):
         os.makedirs(osp.join(root, split), exist_ok=True)
         images, annotations = [], []
         for img_id, (name, img, objects) in enumerate(
-            _detection_scenes(spec, f'coco-{split}', num), start=1
+            _detection_scenes(spec, det, f'coco-{split}', num), start=1
         ):
             file_name = f'{name}.jpg'
             _write_jpeg(osp.join(root, split, file_name), img)
@@ -321,8 +397,8 @@ def generate_demo_data(
     done (idempotent).
 
     Args:
-        out_dir: Target directory (``imagenet/``, ``VOCdevkit/`` and
-            ``coco/`` are created inside it).
+        out_dir: Target directory (``imagenet/``, ``VOCdevkit/``,
+            ``coco/`` and ``tiny_det/`` are created inside it).
         spec: Sizes and seed.
         force: Regenerate even if ``out_dir`` already holds data.
 
@@ -347,8 +423,10 @@ def generate_demo_data(
             )
     with atomic_path(out_dir) as tmp:
         write_imagenet(osp.join(tmp, 'imagenet'), spec)
-        write_voc(osp.join(tmp, 'VOCdevkit'), spec)
-        write_coco(osp.join(tmp, 'coco'), spec)
+        for det in spec.detection_sets():
+            root = osp.join(tmp, det.root)
+            write_voc(osp.join(root, 'VOCdevkit'), spec, det)
+            write_coco(osp.join(root, 'coco'), spec, det)
         with open(osp.join(tmp, _MARKER), 'w') as f:
             json.dump(asdict(spec), f, indent=1)
     return True
@@ -361,6 +439,7 @@ def dataset_summary(out_dir: str) -> Dict[str, int]:
         ('imagenet', '.JPEG'),
         ('VOCdevkit', '.jpg'),
         ('coco', '.jpg'),
+        ('tiny_det', '.jpg'),
     ):
         n = 0
         for _, _, files in os.walk(osp.join(out_dir, part)):

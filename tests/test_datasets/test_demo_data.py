@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from ftcl_mm.datasets.demo_data import (
-    DEMO_CLASSES,
     DemoDataSpec,
     generate_demo_data,
 )
@@ -127,20 +126,25 @@ def test_imagenet_split_loads_in_mmpretrain(demo_data):
     assert img.shape == (TINY['cls_size'], TINY['cls_size'], 3)
 
 
-def test_voc_loads_in_mmdet(demo_data):
+#: The demo's detection set and the tiny detection benchmark.
+DET_SETS = DemoDataSpec(**TINY).detection_sets()
+
+
+@pytest.mark.parametrize('det', DET_SETS, ids=lambda d: d.root or 'demo')
+def test_voc_loads_in_mmdet(demo_data, det):
     from mmdet.datasets import VOCDataset
     from mmdet.utils import register_all_modules
 
     register_all_modules()
     for year, split, n in (
-        ('VOC2007', 'test', TINY['det_val']),
-        ('VOC2012', 'trainval', TINY['det_train']),
+        ('VOC2007', 'test', det.val),
+        ('VOC2012', 'trainval', det.train),
     ):
         ds = VOCDataset(
-            data_root=osp.join(demo_data, 'VOCdevkit'),
+            data_root=osp.join(demo_data, det.root, 'VOCdevkit'),
             ann_file=f'{year}/ImageSets/Main/{split}.txt',
             data_prefix=dict(sub_data_root=f'{year}/'),
-            metainfo=dict(classes=DEMO_CLASSES),
+            metainfo=dict(classes=det.classes),
             pipeline=[
                 dict(type='LoadImageFromFile'),
                 dict(type='LoadAnnotations', with_bbox=True),
@@ -157,31 +161,34 @@ def test_voc_loads_in_mmdet(demo_data):
             assert (boxes[:, 3] > boxes[:, 1]).all()
             assert boxes.min() >= 0 and boxes[:, 2].max() <= w
             assert set(item['gt_bboxes_labels'].tolist()) <= set(
-                range(len(DEMO_CLASSES))
+                range(len(det.classes))
             )
 
 
-def test_coco_loads_in_mmdet_with_masks(demo_data):
+@pytest.mark.parametrize('det', DET_SETS, ids=lambda d: d.root or 'demo')
+def test_coco_loads_in_mmdet_with_masks(demo_data, det):
     from mmdet.datasets import CocoDataset
     from mmdet.utils import register_all_modules
 
     register_all_modules()
     ds = CocoDataset(
-        data_root=osp.join(demo_data, 'coco'),
+        data_root=osp.join(demo_data, det.root, 'coco'),
         ann_file='annotations/instances_train2017.json',
         data_prefix=dict(img='train2017/'),
-        metainfo=dict(classes=DEMO_CLASSES),
+        metainfo=dict(classes=det.classes),
         pipeline=[
             dict(type='LoadImageFromFile'),
             dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
         ],
     )
-    assert len(ds) == TINY['det_train']
+    assert len(ds) == det.train
     with open(
-        osp.join(demo_data, 'coco/annotations/instances_train2017.json')
+        osp.join(
+            demo_data, det.root, 'coco/annotations/instances_train2017.json'
+        )
     ) as f:
         coco = json.load(f)
-    assert len(coco['annotations']) >= TINY['det_train']
+    assert len(coco['annotations']) >= det.train
     for i in range(len(ds)):
         item = ds[i]
         masks = item['gt_masks'].to_ndarray()
@@ -192,3 +199,41 @@ def test_coco_loads_in_mmdet_with_masks(demo_data):
             # The polygon mask lies inside its box (1 px rasterisation slack).
             assert xs.min() >= b[0] - 1 and xs.max() <= b[2] + 1
             assert ys.min() >= b[1] - 1 and ys.max() <= b[3] + 1
+
+
+def test_tiny_detection_benchmark_has_several_overlapping_objects(tmp_path):
+    from ftcl_mm.datasets.demo_data import DetectionSet, _detection_scenes
+
+    spec = DemoDataSpec(**TINY)
+    tiny = spec.detection_sets()[1]
+    assert isinstance(tiny, DetectionSet) and tiny.root == 'tiny_det'
+    assert tiny.classes == spec.cls_names  # the classification classes
+    scenes = _detection_scenes(spec, tiny, 'probe', 40)
+    counts = [len(objects) for _, _, objects in scenes]
+    assert min(counts) >= 1 and np.mean(counts) >= 2
+    overlaps = 0
+    for _, img, objects in scenes:
+        assert img.shape == (tiny.size, tiny.size, 3)
+        boxes = [np.argwhere(o['mask']) for o in objects]
+        boxes = [
+            (b[:, 1].min(), b[:, 0].min(), b[:, 1].max(), b[:, 0].max())
+            for b in boxes
+        ]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                overlaps += (
+                    a[0] <= b[2]
+                    and b[0] <= a[2]
+                    and (a[1] <= b[3] and b[1] <= a[3])
+                )
+    assert overlaps >= 3  # some boxes overlap (occlusion trims the masks)
+    # every label is one of the classification classes, all of them used
+    labels = {o['label'] for _, _, objs in scenes for o in objs}
+    assert labels == set(range(len(tiny.classes)))
+    # deterministic for a seed, different for another
+    again = _detection_scenes(spec, tiny, 'probe', 3)
+    assert all((a[1] == b[1]).all() for a, b in zip(scenes, again))
+    other = DemoDataSpec(**dict(TINY, seed=1))
+    assert not (
+        _detection_scenes(other, tiny, 'probe', 1)[0][1] == scenes[0][1]
+    ).all()

@@ -120,6 +120,20 @@ tiny_default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=1),
 )
+# The classes of the tiny detection benchmark (tools/make_demo_data.py:
+# tiny_det/): the classification split's 10 shapes, in label order.
+tiny_det_classes = (
+    'circle',
+    'square',
+    'triangle',
+    'star',
+    'cross',
+    'ring',
+    'crescent',
+    'heart',
+    'arrow',
+    'lshape',
+)
 # C4 detectors on this backbone (configs/benchmarks/mmdetection/tiny): C4
 # features have 4 * width channels and the stage-4 shared head 8 * width;
 # mmdet's shared ResLayer hard-codes width 64, WidthResLayer does not.
