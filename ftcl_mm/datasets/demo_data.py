@@ -130,7 +130,9 @@ class DemoDataSpec:
 
     def detection_sets(self) -> List['DetectionSet']:
         """The detection sets to write: the demo's and, with
-        ``tdet_train > 0``, the tiny detection benchmark."""
+        ``tdet_train > 0``, the tiny detection benchmark (always the tiny
+        regime's 10 classes, whatever ``cls_classes``: its configs name
+        them)."""
         sets = [
             DetectionSet(
                 '',
@@ -147,7 +149,7 @@ class DemoDataSpec:
             sets.append(
                 DetectionSet(
                     'tiny_det',
-                    self.cls_names,
+                    SHAPES,
                     self.tdet_size,
                     self.tdet_train,
                     self.tdet_val,

@@ -13,6 +13,7 @@ def plot_accuracy_bars(
     metrics: Sequence[str] = ('knn_top1', 'linear_top1'),
     floor: str = 'random/init',
     highlight: Optional[str] = '/base',
+    ylabel: str = '{} top-1 (%)',
 ) -> Optional[str]:
     """One panel per metric: a bar (mean +- std) per group, the ``floor``
     group (random init) as a dashed line; groups ending in ``highlight``
@@ -23,7 +24,8 @@ def plot_accuracy_bars(
         out: Path without the extension.
         metrics: Metrics to plot (those no group has are skipped).
         floor: Group drawn as a line instead of a bar.
-        highlight: Suffix of the baseline groups.
+        highlight: Suffix of the baseline groups (None: all blue).
+        ylabel: Y label; ``{}`` is the metric's name.
     """
     from matplotlib.figure import Figure
 
@@ -57,7 +59,7 @@ def plot_accuracy_bars(
         name = metric.split('_')[0]
         ax.set_xticks(range(len(keys)))
         ax.set_xticklabels(keys, rotation=45, ha='right', fontsize=8)
-        ax.set_ylabel(f'{name} top-1 (%)')
+        ax.set_ylabel(ylabel.format(name))
         ax.set_title(f'{name} (mean ± std over seeds)', fontsize=9)
     fig.tight_layout()
     path = f'{out}.png'

@@ -207,7 +207,7 @@ def test_tiny_detection_benchmark_has_several_overlapping_objects(tmp_path):
     spec = DemoDataSpec(**TINY)
     tiny = spec.detection_sets()[1]
     assert isinstance(tiny, DetectionSet) and tiny.root == 'tiny_det'
-    assert tiny.classes == spec.cls_names  # the classification classes
+    assert tiny.classes == SHAPES  # the tiny regime's 10 classes
     scenes = _detection_scenes(spec, tiny, 'probe', 40)
     counts = [len(objects) for _, _, objects in scenes]
     assert min(counts) >= 1 and np.mean(counts) >= 2

@@ -46,6 +46,10 @@ MISSING_INPUT = {
         ['/no/such.py', '--pretrained', 'none', '--work-dir', '{tmp}/r'],
         'config file /no/such.py does not exist',
     ),
+    'tools/benchmarks/tiny_det_table.py': (
+        ['--work-dir', '{tmp}/t', '--data-root', '/no/such/dir'],
+        '--data-root /no/such/dir has no tiny_det/',
+    ),
     'tools/benchmarks/summarize.py': (
         ['a=/no/such/run', '--out', '{tmp}/sum'],
         '/no/such/run does not exist',
