@@ -2,20 +2,25 @@
 # The whole pipeline on generated data in the tiny regime (docs/tiny_regime.md;
 # target: <= 10 minutes on 2 cores after set-up):
 #   1. set up the environment (idempotent)
-#   2. generate the data (10-class shapes at 64 px, VOC, COCO)
+#   2. generate the data (10-class shapes at 64 px; the tiny detection
+#      benchmark's VOC and COCO of the same classes)
 #   3. pretrain (default SimCLR, ResNet-18 width 16; work_dirs/demo/pretrain)
 #   4. plot its score statistics (work_dirs/demo/plots)
 #   5. convert the checkpoint to a backbone file (work_dirs/demo/backbone.pth)
 #   6. kNN top-1 and a linear probe (on features cached once; the full
 #      protocol is tools/train.py on the linear config) on the 1000
 #      held-out images,
-#   7. Faster R-CNN C4 on demo VOC, 8. Mask R-CNN C4 on demo COCO -- each
-#      from the pretrained backbone and from a random initialisation, to
-#      show what pretraining bought
+#   7. Faster R-CNN C4 on the tiny detection benchmark's VOC, 8. Mask R-CNN
+#      C4 on its COCO (configs/benchmarks/mmdetection/tiny/*_tinydet_*,
+#      half their schedule: DEMO_DET_ITERS) -- each from the pretrained
+#      backbone and from a random initialisation, one seed, to show what
+#      pretraining bought
 #   9. work_dirs/demo/summary.md (and .json): every metric and artifact
 # Usage: bash tools/demo.sh [--force] [--help]
 # Environment: DEMO_DATA (data/demo), DEMO_WORK_DIR (work_dirs/demo),
 #   DEMO_EPOCHS (pretraining epochs, 8; the regime's full schedule is 20),
+#   DEMO_DET_ITERS (detector iterations, 320; the benchmark's are 640 for
+#   VOC and 480 for COCO),
 #   DEMO_CONFIG (configs/selfsup/tiny/simclr_tiny.py; any config of
 #   configs/selfsup/tiny/, e.g. mocov2_ft-neg_tiny.py),
 #   DEMO_FORCE=1 (same as --force), FTCL_THREADS (intra-op threads,
@@ -40,6 +45,7 @@ fail() { echo "demo.sh: error: $*" >&2; exit 2; }
 export FTCL_DEMO_DATA="${DEMO_DATA:-data/demo}"
 WORK="${DEMO_WORK_DIR:-work_dirs/demo}"
 EPOCHS="${DEMO_EPOCHS:-8}"
+DET_ITERS="${DEMO_DET_ITERS:-320}"
 CONFIG="${DEMO_CONFIG:-configs/selfsup/tiny/simclr_tiny.py}"
 DET=configs/benchmarks/mmdetection/tiny
 LINEAR=configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py
@@ -55,6 +61,7 @@ OUTPUTS=(pretrain plots backbone.pth summary.md summary.json
 # 1. Validate everything before anything is written or deleted.
 [ -f "$CONFIG" ] || fail "DEMO_CONFIG $CONFIG does not exist; pick one of configs/selfsup/tiny/"
 case "$EPOCHS" in ''|*[!0-9]*|0) fail "DEMO_EPOCHS must be a positive integer, got '$EPOCHS'";; esac
+case "$DET_ITERS" in ''|*[!0-9]*|0) fail "DEMO_DET_ITERS must be a positive integer, got '$DET_ITERS'";; esac
 [ "$FORCE" = 0 ] || [ "$FORCE" = 1 ] || fail "DEMO_FORCE must be 0 or 1, got '$FORCE'"
 case "${FTCL_THREADS:-1}" in ''|*[!0-9]*|0) fail "FTCL_THREADS must be a positive integer, got '$FTCL_THREADS'";; esac
 if [ -e "$WORK" ] && [ ! -d "$WORK" ]; then
@@ -110,10 +117,15 @@ step "4/9 converting the checkpoint -> $WORK/backbone.pth"
 "$PY" tools/convert_ckpt.py "$(cat "$WORK/pretrain/last_checkpoint")" \
     "$WORK/backbone.pth" | sed 's/^/  /'
 
-# Train one transfer run quietly; show its final metrics line.
+# Train one detector quietly for DET_ITERS iterations (lr steps at 5/6 of
+# them, as the benchmark's); show its final metrics line.
 transfer() {  # NAME CONFIG PRETRAINED
     local log="$WORK/$1.log"
     "$PY" tools/train.py "$2" --work-dir "$WORK/$1" --pretrained "$3" \
+        --cfg-options "train_cfg.max_iters=$DET_ITERS" \
+        "train_cfg.val_interval=$DET_ITERS" "param_scheduler.1.end=$DET_ITERS" \
+        "param_scheduler.1.milestones=[$(( DET_ITERS * 5 / 6 ))]" \
+        "default_hooks.checkpoint.interval=$DET_ITERS" \
         >"$log" 2>&1 || { tail -n 30 "$log"; exit 1; }
     grep -E '(Iter|Epoch)\(val\)' "$log" | tail -n 1 \
         | sed -E 's/.*\(val\) *(\[[^]]*\])* *//; s/ +data_time.*//; s/^/  /'
@@ -130,13 +142,13 @@ knn() {  # NAME PRETRAINED
 knn knn_pretrained "$WORK/backbone.pth"
 knn knn_random none
 
-step "6/9 Faster R-CNN R18w16-C4 on demo VOC (pretrained, then random init)"
-transfer voc_pretrained "$DET/faster-rcnn_r18w16-c4_tiny_voc.py" "$WORK/backbone.pth"
-transfer voc_random "$DET/faster-rcnn_r18w16-c4_tiny_voc.py" none
+step "6/9 Faster R-CNN R18w16-C4 on the tiny detection VOC, $DET_ITERS iterations (pretrained, then random init)"
+transfer voc_pretrained "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py" "$WORK/backbone.pth"
+transfer voc_random "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py" none
 
-step "7/9 Mask R-CNN R18w16-C4 on demo COCO (pretrained, then random init)"
-transfer coco_pretrained "$DET/mask-rcnn_r18w16-c4_tiny_coco.py" "$WORK/backbone.pth"
-transfer coco_random "$DET/mask-rcnn_r18w16-c4_tiny_coco.py" none
+step "7/9 Mask R-CNN R18w16-C4 on the tiny detection COCO, $DET_ITERS iterations (pretrained, then random init)"
+transfer coco_pretrained "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py" "$WORK/backbone.pth"
+transfer coco_random "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py" none
 
 step "8/9 summary -> $WORK/summary.md"
 "$PY" tools/benchmarks/summarize.py --out "$WORK/summary" \

@@ -402,7 +402,9 @@ def generate_demo_data(
         out_dir: Target directory (``imagenet/``, ``VOCdevkit/``,
             ``coco/`` and ``tiny_det/`` are created inside it).
         spec: Sizes and seed.
-        force: Regenerate even if ``out_dir`` already holds data.
+        force: Regenerate even if ``out_dir`` already holds data. (Data
+            of an older version written with the same options is
+            regenerated without it.)
 
     Returns:
         True if data was generated, False if up-to-date data was reused.
@@ -414,11 +416,21 @@ def generate_demo_data(
     out_dir = osp.abspath(out_dir)
     marker = osp.join(out_dir, _MARKER)
     if osp.exists(out_dir) and not force:
+        older = False
         if osp.isfile(marker):
             with open(marker) as f:
-                if json.load(f) == asdict(spec):
-                    return False
-        if os.listdir(out_dir):
+                made = json.load(f)
+            if made == asdict(spec):
+                return False
+            # Written by an older version with the same options: the
+            # fields it lacks are at their defaults, so regenerate it
+            # (e.g. to add tiny_det/) instead of asking for --force.
+            defaults = asdict(DemoDataSpec())
+            older = set(made) < set(asdict(spec)) and all(
+                made[k] == v if k in made else v == defaults[k]
+                for k, v in asdict(spec).items()
+            )
+        if os.listdir(out_dir) and not older:
             raise FileExistsError(
                 f'{out_dir} already exists with other content; pass --force '
                 'to regenerate it or choose another --out directory'

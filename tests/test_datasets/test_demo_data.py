@@ -68,6 +68,20 @@ def test_rerun_is_noop_and_foreign_dir_is_refused(tmp_path):
     )
     # No temporary directories are left beside the output.
     assert sorted(os.listdir(tmp_path)) == ['d']
+    # Data of an older version (its marker lacks the newer fields, which
+    # are at their defaults here) is regenerated without --force.
+    new = DemoDataSpec(
+        **dict(TINY, tdet_train=500, tdet_val=200, tdet_size=128)
+    )
+    marker = tmp_path / 'd' / 'demo_data.json'
+    old = {
+        k: v
+        for k, v in json.loads(marker.read_text()).items()
+        if not k.startswith('tdet_')
+    }
+    old.update(seed=0)
+    marker.write_text(json.dumps(old))
+    assert generate_demo_data(out, new) is True
 
 
 def test_invalid_spec():
