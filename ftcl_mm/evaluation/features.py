@@ -31,10 +31,14 @@ def extract_features(
         ``(features N x C, labels N, number of classes)``.
     """
     from mmengine.dataset import default_collate
+    from mmengine.registry import DefaultScope
     from mmpretrain.models.necks import GlobalAveragePooling
     from mmpretrain.registry import DATASETS
 
-    dataset = DATASETS.build(dataset_cfg)
+    # mmpretrain's dataset and transforms whatever scope the caller left
+    # as default (mmdet's register_all_modules sets 'mmdet').
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        dataset = DATASETS.build(dataset_cfg)
     loader = torch.utils.data.DataLoader(
         dataset, batch_size=batch_size, collate_fn=default_collate
     )

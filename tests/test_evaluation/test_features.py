@@ -38,7 +38,8 @@ def test_pooling_neck_gives_the_pooled_backbone(demo_data):
     model, data = _model_and_data('resnet18w16_linear_tiny.py', demo_data)
     feats, labels, classes = extract_features(model, data, 4, 'cpu')
     assert feats.shape == (6, 128) and labels.shape == (6,) and classes > 1
-    dataset = DATASETS.build(data)
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        dataset = DATASETS.build(data)
     batch = default_collate([dataset[i] for i in range(6)])
     with torch.no_grad():
         x = model.data_preprocessor(batch, False)['inputs']
