@@ -93,3 +93,17 @@ def add_cfg_options(
         metavar='KEY=VALUE',
         help=help,
     )
+
+
+def positive_int(text: str) -> int:
+    """argparse ``type`` of counts (jobs, threads, GPUs, epochs): an
+    integer >= 1, else argparse's one-line error naming the option."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f'must be an integer >= 1, got {text!r}'
+        )
+    return value

@@ -116,3 +116,10 @@ def write_text(path: str, text: str) -> None:
 def write_json(path: str, data: Any) -> None:
     """Write ``data`` as indented JSON to ``path`` atomically."""
     write_text(path, json.dumps(data, indent=1))
+
+
+def read_json(path: str) -> Any:
+    """The JSON document at ``path`` (the counterpart of
+    :func:`write_json`)."""
+    with open(path) as f:
+        return json.load(f)

@@ -161,5 +161,8 @@ def test_cli_dry_run_and_errors(tmp_path):
     assert 'hsg_simclr/base/seed0' in r.stdout
     assert 'hsg_simclr/both' not in r.stdout
     r = python_cli(STUDY, '--jobs', '0', '--work-dir', str(tmp_path))
-    assert r.returncode == 2 and '--jobs must be >= 1' in r.stderr
+    assert (
+        r.returncode == 2
+        and 'argument --jobs: must be an integer >= 1' in r.stderr
+    )
     assert python_cli(STUDY, '--help').returncode == 0

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 try:
-    from ftcl_mm.utils.cli import run_main
+    from ftcl_mm.utils.cli import positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'ft_study.py: error: {e} in {sys.executable}; run the tools '
@@ -73,7 +73,11 @@ from ftcl_mm.sweep import (  # noqa: E402
     verdict,
 )
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import write_json, write_text  # noqa: E402
+from ftcl_mm.utils.fileio import (  # noqa: E402
+    read_json,
+    write_json,
+    write_text,
+)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -191,26 +195,26 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument(
         '--gpus',
-        type=int,
+        type=positive_int,
         default=1,
         help='processes per run (>1 uses tools/dist_train.sh)',
     )
     p.add_argument(
         '--jobs',
-        type=int,
+        type=positive_int,
         default=None,
         help='runs side by side (default: cores // threads per '
         'run on CPU, 1 with --gpus > 1 or on a GPU machine)',
     )
     p.add_argument(
         '--threads',
-        type=int,
+        type=positive_int,
         default=None,
         help='intra-op threads per run (default: cores // jobs)',
     )
     p.add_argument(
         '--epochs',
-        type=int,
+        type=positive_int,
         default=None,
         help='override the pretraining epochs (also the cosine schedule)',
     )
@@ -236,12 +240,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='write results.md/.json and plots from the runs '
         'finished so far, without running the others',
     )
-    args = p.parse_args(argv)
-    for name in ('jobs', 'threads', 'gpus', 'epochs'):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            p.error(f'--{name} must be >= 1, got {value}')
-    return args
+    return p.parse_args(argv)
 
 
 # --------------------------------------------------------------------------
@@ -383,7 +382,7 @@ class Steps:
         out = osp.join(run.work_dir, 'knn.json')
         cached = self.args.linear_protocol == 'cached'
         if osp.isfile(out):
-            result = _read_json(out)
+            result = read_json(out)
             if not cached or 'linear_top1' in result:
                 return result
         self.calls.call(
@@ -402,7 +401,7 @@ class Steps:
             ),
             log,
         )
-        return _read_json(out)
+        return read_json(out)
 
     def linear(self, run: Run, backbone: str, log: str) -> float:
         if self.args.linear_protocol == 'cached':
@@ -430,7 +429,7 @@ class Steps:
                     f'linear evaluation wrote no accuracy; see {out_dir}'
                 )
             write_json(done, metrics)
-        return float(_read_json(done)['accuracy/top1'])
+        return float(read_json(done)['accuracy/top1'])
 
     def execute(self, run: Run) -> Dict:
         """All steps of ``run``; returns its result."""
@@ -455,13 +454,6 @@ class Steps:
             result['scores'] = final_scores(osp.join(run.work_dir, 'pretrain'))
         result['wall_s'] = round(time.time() - t0, 1)
         return result
-
-
-def _read_json(path: str) -> Dict:
-    import json
-
-    with open(path) as f:
-        return json.load(f)
 
 
 def final_scores(pretrain_dir: str) -> Dict[str, float]:

@@ -19,7 +19,7 @@ import os.path as osp
 import sys
 
 try:
-    from ftcl_mm.utils.cli import run_main
+    from ftcl_mm.utils.cli import positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'run_seeds.py: error: {e} in {sys.executable}; run the tools '
@@ -35,7 +35,10 @@ from ftcl_mm.sweep import (  # noqa: E402
     usable_parallelism,
 )
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import write_json, write_text  # noqa: E402
+from ftcl_mm.utils.fileio import (  # noqa: E402
+    write_json,
+    write_text,
+)
 from ftcl_mm.utils.run_results import (  # noqa: E402
     MAIN_METRICS,
     final_metrics,
@@ -67,7 +70,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument(
         '--jobs',
-        type=int,
+        type=positive_int,
         default=1,
         help='seeds side by side (CPU: each gets cores // jobs threads)',
     )
@@ -78,10 +81,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=[],
         help='extra overrides for every run',
     )
-    args = p.parse_args(argv)
-    if args.jobs < 1:
-        p.error(f'--jobs must be >= 1, got {args.jobs}')
-    return args
+    return p.parse_args(argv)
 
 
 def aggregate(per_seed: dict) -> dict:

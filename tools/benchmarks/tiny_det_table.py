@@ -27,7 +27,7 @@ import sys
 from typing import Dict, List, Optional
 
 try:
-    from ftcl_mm.utils.cli import run_main
+    from ftcl_mm.utils.cli import positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'tiny_det_table.py: error: {e} in {sys.executable}; run the tools '
@@ -46,7 +46,11 @@ from ftcl_mm.sweep import (  # noqa: E402
     verdict,
 )
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import write_json, write_text  # noqa: E402
+from ftcl_mm.utils.fileio import (  # noqa: E402
+    read_json,
+    write_json,
+    write_text,
+)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -110,21 +114,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument(
         '--jobs',
-        type=int,
+        type=positive_int,
         default=1,
         help='jobs side by side (each gets cores // jobs threads)',
     )
-    args = p.parse_args(argv)
-    if args.jobs < 1:
-        p.error(f'--jobs must be >= 1, got {args.jobs}')
-    return args
-
-
-def _read_json(path: str) -> Dict:
-    import json
-
-    with open(path) as f:
-        return json.load(f)
+    return p.parse_args(argv)
 
 
 class Steps:
@@ -180,7 +174,7 @@ class Steps:
                 ),
                 log,
             )
-        result = _read_json(probe)
+        result = read_json(probe)
         return dict(
             row=row,
             backbone=path,
