@@ -32,3 +32,24 @@ def test_concat_output():
 def test_invalid_options(bad):
     with pytest.raises(ValueError):
         LooCNeck(8, 16, 4, **bad)
+
+
+def test_norm_cfg_adds_bn_and_unit_variance_heads():
+    import torch
+
+    from ftcl_mm.models import LooCNeck
+
+    neck = LooCNeck(32, 16, 8, num_spaces=3, norm_cfg=dict(type='BN1d'))
+    keys = neck.state_dict().keys()
+    assert 'shared.1.running_mean' in keys and 'heads.2.1.running_var' in keys
+    # the heads' norm has no affine parameters (as the tiny MoCo v2 neck)
+    assert 'heads.0.1.weight' not in keys and 'shared.1.weight' in keys
+    x = torch.randn(64, 32, 2, 2) * 5 + 3
+    for z in neck.train()([x]):
+        assert z.shape == (64, 8)
+        torch.testing.assert_close(
+            z.mean(0), torch.zeros(8), atol=1e-5, rtol=0
+        )
+    # without norm_cfg the layers (and checkpoint keys) stay the paper's
+    plain = LooCNeck(32, 16, 8).state_dict().keys()
+    assert 'heads.0.weight' in plain and not any('running' in k for k in plain)

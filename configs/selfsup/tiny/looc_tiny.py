@@ -1,5 +1,6 @@
 # LooC in the tiny regime: mocov2_tiny.py's encoder recipe (K=512 per space,
-# m=0.9, SplitBN backbone, lr 0.06, temperature 0.2) with what defines LooC:
+# m=0.9, SplitBN backbone and projector, lr 0.06, temperature 0.2) with
+# what defines LooC:
 # the shared-fc LooCNeck with three embedding spaces (all-invariant,
 # colour-variant, rotation-variant) and one extra key view per factor that
 # shares the query's colour jitter / rotation. The views are the regime's
@@ -11,7 +12,14 @@ model = dict(
     queue_len=512,
     momentum=0.1,
     backbone=dict(_base_.tiny_backbone, norm_cfg=_base_.tiny_split_bn),
-    neck=dict(in_channels=_base_.tiny_feat_dim, hid_channels=512),
+    # BN projector (last BN without affine), as mocov2_tiny.py: with the
+    # paper's plain MLP every score went to .99 within 40 steps (kNN 22.0
+    # at seed 0, below random init; the collapse alarm fired at step 70).
+    neck=dict(
+        in_channels=_base_.tiny_feat_dim,
+        hid_channels=512,
+        norm_cfg=_base_.tiny_split_bn,
+    ),
 )
 looc_tiny_view_pipeline = [dict(t) for t in _base_.tiny_view_pipeline]
 looc_tiny_view_pipeline[1]['looc_factor'] = 'rotation'

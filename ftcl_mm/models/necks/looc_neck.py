@@ -16,6 +16,10 @@ class LooCNeck(BaseModule):
     """Shared ``fc-ReLU`` then ``num_spaces`` linear heads.
 
     With one space this is MoCo v2's ``NonLinearNeck`` (fc-ReLU-fc, no BN).
+    With ``norm_cfg`` each linear layer is followed by that norm, the
+    heads' without affine parameters (``fc-BN-ReLU``, then ``fc-BN`` per
+    space): the projector of the tiny MoCo v2 recipe, where the plain MLP
+    let every score drift to ~1 (docs/tiny_regime.md).
 
     Args:
         in_channels: Backbone channels (after global average pooling).
@@ -25,6 +29,8 @@ class LooCNeck(BaseModule):
         output: ``'spaces'`` (training: a tuple of ``num_spaces`` B x d
             embeddings) or ``'concat'`` (LooC++ downstream: a 1-tuple of the
             concatenated, per-space L2-normalised embeddings).
+        norm_cfg: Norm after each linear layer (e.g. ``dict(type='BN1d')``
+            or SplitBN); None: no norm (the paper's projector).
         init_cfg: mmengine initialisation config.
     """
 
@@ -38,6 +44,7 @@ class LooCNeck(BaseModule):
         init_cfg: Optional[Union[dict, List[dict]]] = dict(
             type='Normal', std=0.01, layer='Linear'
         ),
+        norm_cfg: Optional[dict] = None,
     ) -> None:
         super().__init__(init_cfg)
         if num_spaces < 1:
@@ -49,11 +56,29 @@ class LooCNeck(BaseModule):
         self.num_spaces = num_spaces
         self.output = output
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+
+        def norm(channels: int, affine: bool = True) -> List[nn.Module]:
+            if norm_cfg is None:
+                return []
+            from mmcv.cnn import build_norm_layer
+
+            return [
+                build_norm_layer(dict(norm_cfg, affine=affine), channels)[1]
+            ]
+
         self.shared = nn.Sequential(
-            nn.Linear(in_channels, hid_channels), nn.ReLU(inplace=True)
+            nn.Linear(in_channels, hid_channels),
+            *norm(hid_channels),
+            nn.ReLU(inplace=True),
         )
         self.heads = nn.ModuleList(
-            nn.Linear(hid_channels, out_channels) for _ in range(num_spaces)
+            nn.Sequential(
+                nn.Linear(hid_channels, out_channels),
+                *norm(out_channels, affine=False),
+            )
+            if norm_cfg is not None
+            else nn.Linear(hid_channels, out_channels)
+            for _ in range(num_spaces)
         )
 
     def forward(self, x: Sequence[torch.Tensor]) -> Tuple[torch.Tensor, ...]:

@@ -4,7 +4,11 @@
 _base_ = ['resnet18w16_linear_tiny.py', '../../../_base_/loocpp_linear.py']
 
 model = dict(**_base_.loocpp_model)
+# the projector of looc_tiny.py (BN in eval mode = its SplitBN)
 model['neck'] = dict(
-    model['neck'], in_channels=_base_.tiny_feat_dim, hid_channels=512
+    model['neck'],
+    in_channels=_base_.tiny_feat_dim,
+    hid_channels=512,
+    norm_cfg=dict(type='BN1d'),
 )
 optim_wrapper = _base_.loocpp_optim_wrapper
