@@ -134,6 +134,19 @@ tiny_det_classes = (
     'arrow',
     'lshape',
 )
+# Their training views: native 128 px, multi-scale 112-144 (box-only; the
+# COCO config adds masks).
+tiny_det_train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(
+        type='RandomChoiceResize',
+        scales=[(112, 112), (128, 128), (144, 144)],
+        keep_ratio=True,
+    ),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
 # C4 detectors on this backbone (configs/benchmarks/mmdetection/tiny): C4
 # features have 4 * width channels and the stage-4 shared head 8 * width;
 # mmdet's shared ResLayer hard-codes width 64, WidthResLayer does not.

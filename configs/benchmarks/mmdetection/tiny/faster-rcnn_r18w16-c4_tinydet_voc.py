@@ -11,17 +11,7 @@ data_root = '{{$FTCL_DEMO_DATA:data/demo}}/tiny_det/VOCdevkit/'
 metainfo = dict(classes=_base_.tiny_det_classes)
 model = dict(roi_head=dict(bbox_head=dict(num_classes=10)))
 
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(
-        type='RandomChoiceResize',
-        scales=[(112, 112), (128, 128), (144, 144)],
-        keep_ratio=True,
-    ),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs'),
-]
+train_pipeline = _base_.tiny_det_train_pipeline
 test_pipeline = [
     dict(t, scale=(128, 128)) if t['type'] == 'Resize' else t
     for t in _base_.test_pipeline

@@ -16,15 +16,8 @@ model = dict(
 )
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(
-        type='RandomChoiceResize',
-        scales=[(112, 112), (128, 128), (144, 144)],
-        keep_ratio=True,
-    ),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs'),
+    dict(t, with_mask=True) if t['type'] == 'LoadAnnotations' else t
+    for t in _base_.tiny_det_train_pipeline
 ]
 test_pipeline = [
     dict(t, scale=(128, 128)) if t['type'] == 'Resize' else t
