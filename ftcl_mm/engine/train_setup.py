@@ -153,7 +153,9 @@ def set_pretrained(cfg: Config, checkpoint: str) -> int:
 _DETECTOR_PARTS = ('rpn_head.', 'roi_head.', 'bbox_head.', 'mask_head.')
 
 
-def check_checkpoint(path: str, option: str, backbone: bool = False) -> None:
+def check_checkpoint(
+    path: str, option: str, backbone: bool = False
+) -> Optional[dict]:
     """Load ``path`` safely (weights only) before training starts, so a bad
     file costs seconds and one line, not a traceback after the datasets
     and model are built.
@@ -165,13 +167,17 @@ def check_checkpoint(path: str, option: str, backbone: bool = False) -> None:
         backbone: A backbone is expected (``--pretrained``): a detector
             checkpoint is refused.
 
+    Returns:
+        The loaded checkpoint (None for a remote one, which mmengine
+        downloads itself).
+
     Raises:
         ConfigError: missing, truncated, not a checkpoint, holding foreign
             objects (never loaded with ``weights_only=False``), or a
             detector where a backbone is expected.
     """
     if '://' in path:
-        return  # remote: mmengine downloads it
+        return None  # remote: mmengine downloads it
     try:
         ckpt = load_source(path)
     except ConvertError as e:
@@ -188,6 +194,50 @@ def check_checkpoint(path: str, option: str, backbone: bool = False) -> None:
                 'with tools/convert_ckpt.py (or use load_from for a whole '
                 'detector)'
             )
+    return ckpt
+
+
+def check_architecture(ckpt: dict, owner: dict, path: str, where: str) -> None:
+    """A pretrained ResNet must match the config's depth and width.
+
+    mmengine loads a Pretrained init_cfg non-strictly: a tensor of another
+    shape is skipped with a log line and stays at random init, so a
+    width-16 backbone in a width-64 detector would train from scratch
+    without a word. Only ResNet modules with the checkpoint's layer1 in
+    view are checked (depth from the block structure, width = layer1's
+    channels = ``base_channels``).
+
+    Args:
+        ckpt: The loaded checkpoint.
+        owner: The module config whose init_cfg points at it.
+        path: The checkpoint file, for the message.
+        where: The module's dotted path in the config.
+
+    Raises:
+        ConfigError: naming both architectures and what to change.
+    """
+    from ..utils.ckpt_convert import describe
+
+    if 'ResNet' not in str(owner.get('type', '')) or 'depth' not in owner:
+        return
+    state = ckpt.get('state_dict', ckpt)
+    prefix = owner['init_cfg'].get('prefix')
+    if prefix:
+        prefix = prefix if prefix.endswith('.') else prefix + '.'
+        n = len(prefix)
+        state = {k[n:]: v for k, v in state.items() if k.startswith(prefix)}
+    first = state.get('layer1.0.conv1.weight')
+    if not isinstance(first, torch.Tensor):
+        return  # not a ResNet backbone state dict: mmengine reports it
+    have_width, want_width = first.shape[0], owner.get('base_channels', 64)
+    have, want = describe(state), f'ResNet-{owner["depth"]}'
+    if (have, have_width) != (want, want_width):
+        raise ConfigError(
+            f'pretrained checkpoint {path} is a {have} of width {have_width} '
+            f'(layer1 channels), but {where} expects a {want} of width '
+            f'{want_width}; pass a backbone pretrained with that '
+            'architecture or change the config (depth, base_channels)'
+        )
 
 
 def _checkpoints_newest_first(work_dir: str) -> List[str]:
@@ -322,7 +372,11 @@ def _check_pretrained(cfg: Config) -> None:
                 'initialisation)'
             )
         if ckpt:
-            check_checkpoint(ckpt, '--pretrained', backbone=True)
+            loaded = check_checkpoint(ckpt, '--pretrained', backbone=True)
+            if loaded is not None:
+                check_architecture(
+                    loaded, owner, ckpt, path[: -len('.init_cfg')]
+                )
 
 
 def make_augmentation_reproducible(cfg: Config) -> bool:

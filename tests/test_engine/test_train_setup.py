@@ -157,3 +157,57 @@ def test_amp_needs_gpu(cfg):
 def test_auto_scale_lr(cfg):
     prepare_config(cfg, auto_scale_lr=True)
     assert cfg.auto_scale_lr.enable is True
+
+
+def _resnet_state(depth_blocks, width, bottleneck=False):
+    """A ResNet state dict with the shapes that identify it (stem,
+    every block's first conv; conv3 for bottlenecks)."""
+    sd = {'conv1.weight': torch.zeros(width, 3, 7, 7)}
+    for stage, n in enumerate(depth_blocks, 1):
+        for b in range(n):
+            c = width * 2 ** (stage - 1)
+            key = f'layer{stage}.{b}.conv'
+            sd[key + '1.weight'] = torch.zeros(c, c, 1, 1)
+            if bottleneck:
+                sd[key + '3.weight'] = torch.zeros(4 * c, c, 1, 1)
+    return sd
+
+
+@pytest.mark.parametrize(
+    'blocks, width, bottleneck, error',
+    [
+        ((2, 2, 2, 2), 16, False, None),
+        (
+            (2, 2, 2, 2),
+            64,
+            False,
+            'is a ResNet-18 of width 64 (layer1 '
+            'channels), but model.backbone expects a ResNet-18 of width 16',
+        ),
+        ((3, 4, 6, 3), 16, True, 'is a ResNet-50 of width 16'),
+    ],
+)
+def test_pretrained_architecture_must_match(
+    tmp_path, blocks, width, bottleneck, error
+):
+    """mmengine would skip every mismatched tensor with a log line and
+    train from random init; the width-16 detector says so up front."""
+    path = str(tmp_path / 'backbone.pth')
+    torch.save(dict(state_dict=_resnet_state(blocks, width, bottleneck)), path)
+    cfg = Config.fromfile(
+        osp.join(
+            ROOT,
+            'configs/benchmarks/mmdetection/tiny/'
+            'faster-rcnn_r18w16-c4_tinydet_voc.py',
+        )
+    )
+    from ftcl_mm.engine.train_setup import _check_pretrained, set_pretrained
+
+    set_pretrained(cfg, path)
+    if error is None:
+        _check_pretrained(cfg)
+        return
+    with pytest.raises(ConfigError) as e:
+        _check_pretrained(cfg)
+    assert error in str(e.value)
+    assert str(e.value).startswith(f'pretrained checkpoint {path} is a ')

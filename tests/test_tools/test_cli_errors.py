@@ -32,6 +32,10 @@ MISSING_INPUT = {
         ['--work-dir', '{tmp}/s', '--methods', 'nope', '--dry-run'],
         'no config for configs/selfsup/tiny/nope_tiny.py',
     ),
+    'tools/analysis/ft_ablations.py': (
+        ['--work-dir', '/no/such/dir', '--report-only'],
+        '--work-dir /no/such/dir does not exist; run the tables first',
+    ),
     'tools/analysis/momentum_study.py': (
         ['--data-root', '/no/such/dir', '--work-dir', '{tmp}/m'],
         '--data-root /no/such/dir does not exist',

@@ -56,6 +56,7 @@ from ftcl_mm.sweep.ablations import (  # noqa: E402
     cell_summary,
     load_results,
 )
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import write_text  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -256,6 +257,11 @@ def main(argv=None) -> int:
             cmd = study_command(args, ABLATIONS[key])
             print(f'{key}: python {shlex.join([STUDY, *cmd[1:]])}')
         return 0
+    if args.report_only and not osp.isdir(args.work_dir):
+        raise UserInputError(
+            f'--work-dir {args.work_dir} does not exist; run the tables '
+            'first (the same command without --report-only)'
+        )
     failed = []
     if not args.report_only:
         for n, key in enumerate(args.tables, 1):
