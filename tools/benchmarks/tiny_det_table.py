@@ -24,6 +24,7 @@ import argparse
 import os
 import os.path as osp
 import sys
+import time
 from typing import Dict, List, Optional
 
 try:
@@ -187,6 +188,7 @@ class Steps:
 
         work = osp.join(self.args.work_dir, det, row, f'seed{seed}')
         config, columns = DETECTORS[det]
+        t0 = time.time()
         self.calls.call(
             self.calls.train(
                 config,
@@ -207,6 +209,8 @@ class Steps:
             raise RunFailed(f'{work} logged no {", ".join(missing)}')
         out = dict(row=row, detector=det, seed=seed)
         out.update({c: float(metrics[m]) for c, m in columns.items()})
+        # Train + evaluate, this call only (a resumed run counts its rest).
+        out['wall_s'] = round(time.time() - t0, 1)
         return out
 
 
@@ -244,6 +248,17 @@ def table(args, backbones: Dict[str, Dict], dets: List[Dict]) -> str:
         knn = f'{b["knn_top1"]:.1f}' if 'knn_top1' in b else '-'
         lin = f'{b["linear_top1"]:.1f}' if 'linear_top1' in b else '-'
         lines.append(f'| {row} | ' + ' | '.join(cells) + f' | {knn} | {lin} |')
+    walls = []
+    for det in args.detectors:
+        w = [d.get('wall_s') for d in dets if d['detector'] == det]
+        if w and all(x is not None for x in w):
+            walls.append(f'{det} {fmt_stat(mean_std(w))} s')
+    if walls:
+        lines += [
+            '',
+            'Wall time per detector run (train + evaluation, one job at a '
+            'time unless --jobs): ' + ', '.join(walls) + '.',
+        ]
     return '\n'.join(lines) + '\n'
 
 
