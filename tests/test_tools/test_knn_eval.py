@@ -64,7 +64,11 @@ def test_cli(demo_data, r18_backbone, tmp_path):
     assert set(res['top1']) == {'1', '5'}
     assert all(0 <= v <= 100 for v in res['top1'].values())
     assert 0 <= res['linear_top1'] <= 100
+    # R18: 512-d features; 32 images span at most 32 directions.
+    assert res['feature_dim'] == 512
+    assert 1 <= res['effective_rank'] <= 32
     assert 'linear probe on cached features' in r.stdout
+    assert 'effective rank of the train features' in r.stdout
     r = python_cli(
         'tools/benchmarks/knn_eval.py',
         'configs/benchmarks/classification/demo/resnet18_linear_demo.py',

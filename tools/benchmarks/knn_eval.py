@@ -95,6 +95,7 @@ def main(argv=None) -> int:
         set_pretrained,
     )
     from ftcl_mm.evaluation import (
+        effective_rank,
         extract_features,
         knn_top1,
         linear_probe_top1,
@@ -139,7 +140,15 @@ def main(argv=None) -> int:
         temperature=args.temperature,
         train=len(tr_f),
         val=len(va_f),
+        # How many directions the train features use (RankMe): a
+        # collapsed backbone is low here whatever its accuracy.
+        effective_rank=round(effective_rank(tr_f), 2),
+        feature_dim=int(tr_f.shape[1]),
         top1={},
+    )
+    print(
+        f'[knn_eval] effective rank of the train features: '
+        f'{result["effective_rank"]:.1f} of {result["feature_dim"]}'
     )
     for k in args.k:
         acc = knn_top1(tr_f, tr_l, va_f, va_l, k, args.temperature, n_cls)
