@@ -229,7 +229,7 @@ def cell_summary(
     summary = aggregate(
         runs,
         group=('method', 'variant'),
-        metrics=('knn_top1', 'linear_top1'),
+        metrics=('knn_top1', 'linear_top1', 'effective_rank'),
         base={'variant': 'base'},
     )
     paper_base = {
@@ -262,6 +262,11 @@ def cell_summary(
     return rows
 
 
+def _rank(stats: Dict) -> str:
+    r = stats.get('effective_rank')
+    return f'{r["mean"]:.1f}' if r else '-'
+
+
 def _paper(value: Optional[float], gain: Optional[float]) -> str:
     if value is None:
         return '-'
@@ -284,8 +289,9 @@ def ablation_markdown(
         '',
         '| method | setting | variant | paper (gain) | kNN top-1 | kNN gain '
         '| linear top-1 | linear gain | verdict (kNN / linear) '
-        '| pos / neg / neg var | after FT pos / neg | seeds queued |',
-        '|---|---|---|---|---|---|---|---|---|---|---|---|',
+        '| pos / neg / neg var | after FT pos / neg | eff. rank '
+        '| seeds queued |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ]
     for row in rows:
         c, e = row['cell'], row['stats']
@@ -303,7 +309,7 @@ def ablation_markdown(
             f'{fmt_stat(e.get("linear_top1"))} | '
             f'{fmt_stat(e.get("linear_top1_gain"), True)} | {v} | '
             f'{row["scores"]} | {row["scores_ft"]} | '
-            f'{" ".join(map(str, row["queued"])) or "-"} |'
+            f'{_rank(e)} | {" ".join(map(str, row["queued"])) or "-"} |'
         )
     queued = sum(len(r['queued']) for r in rows)
     lines += [

@@ -21,6 +21,7 @@ def _run(method, variant, seed, knn, linear=None, pos=0.5):
         method=method,
         variant=variant,
         seed=seed,
+        effective_rank=knn / 2,
         knn_top1=knn,
         linear_top1=knn if linear is None else linear,
         scores=dict(
@@ -87,7 +88,8 @@ def test_summary_pairs_by_seed_and_lists_queued_seeds():
     assert '78.33 (+2.72)' in line
     assert '+2.00 ± 0.00' in line
     assert 'gain > 1 std' in line
-    assert line.rstrip().endswith('| 2 |')
+    # effective rank 21 and 26 (knn / 2): mean 23.5
+    assert line.rstrip().endswith('| 23.5 | 2 |')
     # 1 queued seed of both + 3 x 3 other MoCo v2 cells + 5 x 3 SimCLR
     assert '25 run(s) queued; continue with:' in md
     assert 'python tools/analysis/ft_ablations.py ...' in md

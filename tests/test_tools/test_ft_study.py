@@ -67,7 +67,10 @@ def test_report_only_summarises_finished_runs(tmp_path):
     work = tmp_path / 'study'
     for r in (
         _result('mocov2', 'base', 0, 30.0, 25.0),
-        _result('mocov2', 'both', 0, 24.0, 20.0, pos=-0.2, neg=0.3),
+        dict(
+            _result('mocov2', 'both', 0, 24.0, 20.0, pos=-0.2, neg=0.3),
+            effective_rank=12.5,
+        ),
         _result('random', 'init', 0, 27.6, 14.3),
         _result('mochi', 'base', 0, 33.0, 24.0),
     ):
@@ -102,6 +105,8 @@ def test_report_only_summarises_finished_runs(tmp_path):
     assert '| mochi | base | +3.00 ± 0.00 | -1.00 ± 0.00 |' in md
     assert '| mocov2 | both | 24.00 ± 0.00 | -6.00 ± 0.00 |' in md
     assert '| random | init | 27.60 ± 0.00 |' in md
+    both = next(x for x in md.splitlines() if x.startswith('| mocov2 | both'))
+    assert both.endswith('| 12.5 | 1 |')  # effective rank, n
     data = json.loads((work / 'results.json').read_text())
     assert data['summary']['mocov2/both']['knn_top1_gain']['mean'] == -6.0
     assert (work / 'plots' / 'accuracy.png').stat().st_size > 0

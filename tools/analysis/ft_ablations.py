@@ -231,7 +231,9 @@ def write_report(args) -> List[str]:
         "against the method's baseline of the same table; verdict: gain > 1 "
         'std, loss > 1 std, within 1 std. Scores: mean over the last 10 % of '
         "pretraining of the encoder's positive / negative cosine scores and "
-        'the negative variance (before FT), and what the loss sees after FT. '
+        'the negative variance (before FT), and what the loss sees after FT; '
+        "eff. rank: the effective rank (RankMe) of the backbone's features "
+        'of the 5000 training images (random init ~26 of 128). '
         'Random init: '
         + (
             ', '.join(

@@ -445,9 +445,10 @@ class Steps:
         backbone = 'none' if run.config is None else self.pretrain(run, log)
         result['pretrain_s'] = round(time.time() - t0, 1)
         if 'knn' in self.args.eval:
-            result['knn_top1'] = float(
-                self.cached_eval(run, backbone, log)['top1']['20']
-            )
+            cached = self.cached_eval(run, backbone, log)
+            result['knn_top1'] = float(cached['top1']['20'])
+            if 'effective_rank' in cached:  # absent from older knn.json
+                result['effective_rank'] = float(cached['effective_rank'])
         if 'linear' in self.args.eval:
             result['linear_top1'] = self.linear(run, backbone, log)
         if run.config is not None:
@@ -475,7 +476,7 @@ def summarise(results: List[Dict]) -> Dict:
     summary = aggregate(
         results,
         group=('method', 'variant'),
-        metrics=('knn_top1', 'linear_top1'),
+        metrics=('knn_top1', 'linear_top1', 'effective_rank'),
         base={'variant': 'base'},
     )
     for key, entry in summary.items():
@@ -501,6 +502,12 @@ def _score_cell(scores: Dict[str, float], keys: tuple) -> str:
     return ' / '.join(f'{scores[k]:.3f}' for k in keys)
 
 
+def _rank(entry: Dict) -> str:
+    """Mean effective rank of the backbone's features (knn_eval)."""
+    r = entry.get('effective_rank')
+    return f'{r["mean"]:.1f}' if r else '-'
+
+
 def _num(value: Optional[float]) -> str:
     return '-' if value is None else f'{value:.1f}'
 
@@ -516,12 +523,13 @@ def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
         'Scores: mean over the last 10 % of pretraining iterations of the '
         "encoder's positive / negative cosine scores and the negative "
         'variance (before FT), and the positive / negative scores the loss '
-        'sees after FT.',
+        'sees after FT. Eff. rank: the effective rank (RankMe) of the '
+        "backbone's features of the training images (knn_eval.py).",
         '',
         '| method | variant | kNN top-1 | kNN gain | linear top-1 | '
         'linear gain | verdict (kNN / linear) | pos / neg / neg var | '
-        'after FT pos / neg | n |',
-        '|---|---|---|---|---|---|---|---|---|---|',
+        'after FT pos / neg | eff. rank | n |',
+        '|---|---|---|---|---|---|---|---|---|---|---|',
     ]
     for key, e in summary.items():
         method, variant = key.split('/')
@@ -543,7 +551,7 @@ def report_markdown(args, summary: Dict, results: List[Dict]) -> str:
             f'{fmt_stat(e.get("knn_top1_gain"), True)} | '
             f'{fmt_stat(e.get("linear_top1"))} | '
             f'{fmt_stat(e.get("linear_top1_gain"), True)} | {v} | '
-            f'{scores} | {scores_ft} | {n} |'
+            f'{scores} | {scores_ft} | {_rank(e)} | {n} |'
         )
     ref = getattr(args, 'reference', None)
     if ref:
