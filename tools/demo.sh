@@ -137,7 +137,7 @@ knn() {  # NAME PRETRAINED
     "$PY" tools/benchmarks/knn_eval.py "$LINEAR" --pretrained "$2" --linear \
         --out "$WORK/$1/knn.json" >"$WORK/$1.log" 2>&1 \
         || { tail -n 30 "$WORK/$1.log"; exit 1; }
-    grep -E '\[knn_eval\] (k=|linear)' "$WORK/$1.log" | sed 's/^/  /'
+    grep -E '\[knn_eval\] (k=|linear|effective)' "$WORK/$1.log" | sed 's/^/  /'
 }
 knn knn_pretrained "$WORK/backbone.pth"
 knn knn_random none
