@@ -191,16 +191,13 @@ def load_results(work_dir: str, seeds: Sequence[int]) -> List[Dict]:
     import glob
 
     out = []
-    for path in sorted(glob.glob(osp.join(work_dir, '*', '*', 'result.json'))):
-        r = read_json(path)  # random/seed<s>/result.json
-        if r.get('seed') in seeds:
-            out.append(r)
-    for path in sorted(
-        glob.glob(osp.join(work_dir, '*', '*', '*', 'result.json'))
-    ):
-        r = read_json(path)
-        if r.get('seed') in seeds:
-            out.append(r)
+    # random/seed<s>/ and <method>/<variant>/seed<s>/
+    for depth in (2, 3):
+        pattern = osp.join(work_dir, *['*'] * depth, 'result.json')
+        for path in sorted(glob.glob(pattern)):
+            r = read_json(path)
+            if r.get('seed') in seeds:
+                out.append(r)
     return out
 
 
