@@ -221,3 +221,49 @@ def test_no_negative_methods_reject_neg(cls_name):
     cfg.ft.neg = True
     with pytest.raises(ValueError, match='no negatives'):
         MODELS.build(cfg)
+
+
+def test_moco_symmetric_loss_sums_both_directions_and_enqueues_both_keys():
+    model = _build('mocov2_demo', model_type='MoCoFT')
+    model.symmetric = True
+    ref = copy.deepcopy(model)
+    v0, v1 = _views(n=4)
+    queue = model.queue.clone()
+    steps = int(model.encoder_k.steps)
+    loss = model.loss([v0, v1], None)['loss']
+
+    # The CIFAR-10 demo's symmetric loss by hand: one momentum update, then
+    # each view's query against the other view's key and the same queue.
+    ref.encoder_k.update_parameters(
+        torch.nn.Sequential(ref.backbone, ref.neck)
+    )
+
+    def q_of(x):
+        return F.normalize(ref.neck(ref.backbone(x))[0], dim=1)
+
+    def k_of(x):
+        with torch.no_grad():
+            return F.normalize(ref.encoder_k(x)[0], dim=1)
+
+    def infonce(q, k):
+        logits = torch.cat([(q * k).sum(1, keepdim=True), q @ queue], 1)
+        logits = logits / ref.head.temperature
+        return F.cross_entropy(logits, torch.zeros(4, dtype=torch.long))
+
+    k0, k1 = k_of(v0), k_of(v1)
+    expected = infonce(q_of(v0), k1) + infonce(q_of(v1), k0)
+    torch.testing.assert_close(loss, expected)
+    assert int(model.encoder_k.steps) == steps + 1  # one update per step
+    torch.testing.assert_close(model.queue[:, :8], torch.cat([k0, k1]).t())
+    assert torch.equal(model.queue[:, 8:], queue[:, 8:])
+    assert int(model.queue_ptr) == 8
+
+
+@pytest.mark.parametrize('name', ['looc_demo', 'hsg_mocov2_demo'])
+def test_moco_subclasses_with_their_own_loss_reject_symmetric(name):
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/selfsup/demo', f'{name}.py')
+    ).model
+    cfg.symmetric = True
+    with pytest.raises(ValueError, match='symmetric=False'):
+        MODELS.build(cfg)

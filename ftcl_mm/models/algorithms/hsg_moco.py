@@ -27,11 +27,15 @@ class HSGMoCo(HardSampleGenerationMixin, MoCoFT):
             :class:`MoCoFT` (``ft`` included).
     """
 
-    def encode_keys(self, im_k: torch.Tensor) -> torch.Tensor:
+    supports_symmetric = False  # encoder_loss is the loss
+
+    def encode_keys(
+        self, im_k: torch.Tensor, update: bool = True
+    ) -> torch.Tensor:
         # The momentum update reads the online weights by name: without
         # the DDP wrappers of MMSeparateDistributedDataParallel.
         with self.bare(['backbone', 'neck']):
-            return super().encode_keys(im_k)
+            return super().encode_keys(im_k, update)
 
     def _generated_loss(
         self, generated: Tuple[torch.Tensor, torch.Tensor]

@@ -51,6 +51,8 @@ class LooC(MoCoFT):
             ``queue_len`` is per space.
     """
 
+    supports_symmetric = False  # one query view against n + 1 key views
+
     def __init__(
         self, *args, representation: str = 'backbone', **kwargs
     ) -> None:

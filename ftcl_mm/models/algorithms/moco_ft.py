@@ -22,28 +22,61 @@ class MoCoFT(FeatureTransformMixin, MoCo):
     stored queue receives the *original* keys. MoCo v1 and v2 differ only in
     neck, temperature and augmentation (configs).
 
+    ``symmetric=True`` is the symmetric loss of the MoCo authors' CIFAR-10
+    demo (facebookresearch/moco, colab): each view is once the query and
+    the other view's key its positive, both directions score the same queue
+    and their losses are summed, then both keys are enqueued (2N per step);
+    one momentum update per step. It "behaves like 2x epochs of the
+    asymmetric counterpart", which is what a 20-epoch regime lacks
+    (docs/tiny_regime.md). The recorded score statistics stay those of
+    view 0 as the query, as in the asymmetric loss, so runs of both kinds
+    compare.
+
     Args:
         ft: :class:`~ftcl_mm.models.FeatureTransform` arguments; None trains
             plain MoCo.
+        symmetric: Sum the losses of both query/key directions.
         **kwargs: Arguments of :class:`mmpretrain.models.MoCo`.
+
+    Attributes:
+        supports_symmetric: False in subclasses with their own loss (LooC,
+            HSG), which then reject ``symmetric=True``.
     """
+
+    supports_symmetric = True
+
+    def __init__(self, *args, symmetric: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if symmetric and not self.supports_symmetric:
+            raise ValueError(
+                f'{type(self).__name__} has its own loss and no symmetric '
+                f'form: set model.symmetric=False'
+            )
+        self.symmetric = symmetric
 
     def encode(
         self, inputs: List[torch.Tensor]
     ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Normalised query (with grad) and key (momentum encoder) as in
         :meth:`MoCo.loss`."""
-        q = nn.functional.normalize(
-            self.neck(self.backbone(inputs[0]))[0], dim=1
+        return self.encode_queries(inputs[0]), self.encode_keys(inputs[1])
+
+    def encode_queries(self, im_q: torch.Tensor) -> torch.Tensor:
+        """Normalised queries of the online encoder (with grad)."""
+        return nn.functional.normalize(
+            self.neck(self.backbone(im_q))[0], dim=1
         )
-        return q, self.encode_keys(inputs[1])
 
     @torch.no_grad()
-    def encode_keys(self, im_k: torch.Tensor) -> torch.Tensor:
-        """Momentum update, then normalised keys with ShuffleBN."""
-        self.encoder_k.update_parameters(
-            nn.Sequential(self.backbone, self.neck)
-        )
+    def encode_keys(
+        self, im_k: torch.Tensor, update: bool = True
+    ) -> torch.Tensor:
+        """Momentum update (unless ``update`` is False: the second key
+        batch of a symmetric step), then normalised keys with ShuffleBN."""
+        if update:
+            self.encoder_k.update_parameters(
+                nn.Sequential(self.backbone, self.neck)
+            )
         im_k, idx_unshuffle = batch_shuffle_ddp(im_k)
         k = nn.functional.normalize(self.encoder_k(im_k)[0], dim=1)
         return batch_unshuffle_ddp(k, idx_unshuffle)
@@ -55,13 +88,23 @@ class MoCoFT(FeatureTransformMixin, MoCo):
         **kwargs,
     ) -> Dict[str, torch.Tensor]:
         assert isinstance(inputs, list)
-        return self.contrast(*self.encode(inputs))
+        if not self.symmetric:
+            return self.contrast(*self.encode(inputs))
+        q1, k2 = self.encode(inputs)
+        q2 = self.encode_queries(inputs[1])
+        k1 = self.encode_keys(inputs[0], update=False)
+        loss = self.contrast(q1, k2, enqueue=False)['loss']
+        with self.scores_muted():  # statistics of view 0 as the query
+            loss = loss + self.contrast(q2, k1, enqueue=False)['loss']
+        self._dequeue_and_enqueue(torch.cat([k1, k2]))
+        return dict(loss=loss)
 
     def contrast(
-        self, q: torch.Tensor, k: torch.Tensor
+        self, q: torch.Tensor, k: torch.Tensor, enqueue: bool = True
     ) -> Dict[str, torch.Tensor]:
         """MoCo's loss of queries ``q`` and keys ``k`` (normalised) with FT,
-        then enqueue ``k``."""
+        then enqueue ``k`` (unless ``enqueue`` is False: a symmetric step
+        enqueues both key batches after both directions)."""
         q_hat, k_hat = self.ft.extrapolate_positives(q, k)
         l_pos = torch.einsum('nc,nc->n', [q_hat, k_hat]).unsqueeze(-1)
         queue = self.queue.detach()
@@ -72,7 +115,8 @@ class MoCoFT(FeatureTransformMixin, MoCo):
         if self.recording:
             self._record(q, k, queue, l_pos, l_neg, changed=extra is not None)
         loss = self.head.loss(l_pos, l_neg)
-        self._dequeue_and_enqueue(k)  # original keys, never the mixed ones
+        if enqueue:
+            self._dequeue_and_enqueue(k)  # original keys, never mixed ones
         return dict(loss=loss)
 
     def queue_logits(
