@@ -1,6 +1,7 @@
 # LooC in the tiny regime: mocov2_tiny.py's encoder recipe (K=512 per space,
-# m=0.9, SplitBN backbone and projector, lr 0.06, temperature 0.2) with
-# what defines LooC:
+# m=0.9, SplitBN backbone and projector, lr 0.06) at the temperature it was
+# measured with, 0.2 (mocov2_tiny.py moved to 0.5 in 816a478 after LooC's
+# families-table rows; LooC at 0.5 is untried), with what defines LooC:
 # the shared-fc LooCNeck with three embedding spaces (all-invariant,
 # colour-variant, rotation-variant) and one extra key view per factor that
 # shares the query's colour jitter / rotation. The views are the regime's
