@@ -15,10 +15,10 @@
 #   score stayed noisy (variance .2-.3); at 0.5 the loss falls below it from
 #   the first epochs, the effective rank doubles (24 -> 51), the worst of
 #   seeds 0-2 rises from +19.6 to +22.0 kNN over random init and the linear
-#   probe by 6-17 points per seed. Tried on seeds 0-2 and not
-#   kept: lr 0.12, queue 1024, the symmetric loss (symmetric=True, alone,
-#   with queue 1024, with lr 0.03): each raised one seed and dropped
-#   another below +15 over random init (docs/tiny_regime.md);
+#   probe by 6-17 points per seed. Tried on seeds 0-2 and not kept: lr
+#   0.12, queue 1024, the symmetric loss (symmetric=True, alone, with queue
+#   1024, with lr 0.03): each raised one seed and dropped another below +15
+#   over random init (docs/tiny_regime.md);
 # - ShuffleBN's statistics on one process: SplitBN with 8 groups of 32 (the
 #   paper's 8 GPUs x 32) in both encoders, so that a query and its shuffled
 #   positive key never share BN statistics (ftcl_mm/models/split_batch_norm.py;
