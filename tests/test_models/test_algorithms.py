@@ -257,6 +257,9 @@ def test_moco_symmetric_loss_sums_both_directions_and_enqueues_both_keys():
     torch.testing.assert_close(model.queue[:, :8], torch.cat([k0, k1]).t())
     assert torch.equal(model.queue[:, 8:], queue[:, 8:])
     assert int(model.queue_ptr) == 8
+    # 2 x 3 keys per step do not tile the 256-key queue: one clear line.
+    with pytest.raises(ValueError, match='multiple of that'):
+        model.loss(_views(n=3), None)
 
 
 @pytest.mark.parametrize('name', ['looc_demo', 'hsg_mocov2_demo'])

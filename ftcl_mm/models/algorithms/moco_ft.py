@@ -90,6 +90,13 @@ class MoCoFT(FeatureTransformMixin, MoCo):
         assert isinstance(inputs, list)
         if not self.symmetric:
             return self.contrast(*self.encode(inputs))
+        if self.queue_len % (2 * inputs[0].size(0)):
+            # mmpretrain's enqueue would only assert this.
+            raise ValueError(
+                f'symmetric MoCo enqueues 2 x {inputs[0].size(0)} keys per '
+                f'step: set model.queue_len to a multiple of that (got '
+                f'{self.queue_len})'
+            )
         q1, k2 = self.encode(inputs)
         q2 = self.encode_queries(inputs[1])
         k1 = self.encode_keys(inputs[0], update=False)
