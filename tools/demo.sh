@@ -26,10 +26,10 @@
 #   DEMO_FORCE=1 (same as --force), FTCL_THREADS (intra-op threads,
 #   default: all cores).
 # Safety: everything is checked before anything is written. The demo only
-# ever deletes its own outputs (the names below) inside the work dir, and
-# only in a work dir it created (marked by .ftcl_demo) or one holding
-# nothing else; a work dir with other files is refused unless --force, and
-# even then only the demo's own output names in it are replaced.
+# ever deletes what its manifest (.ftcl_demo in the work dir) lists as
+# written by an earlier demo; a work dir with other files is refused unless
+# --force, which writes beside them and keeps them; a file of the user's
+# that bears a demo output's name is refused even with --force.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -67,23 +67,38 @@ case "${FTCL_THREADS:-1}" in ''|*[!0-9]*|0) fail "FTCL_THREADS must be a positiv
 if [ -e "$WORK" ] && [ ! -d "$WORK" ]; then
     fail "DEMO_WORK_DIR $WORK is a file; point DEMO_WORK_DIR at a directory"
 fi
-# Entries of $WORK that are not demo outputs (an older demo's work dir has
-# no mark but only these names).
-foreign() {
-    local entry name out
+# The manifest $WORK/$MARK lists what the demo wrote (one name a line; an
+# empty mark is an older demo's: all OUTPUTS). Only names it lists are ever
+# deleted; an entry it does not list is the user's, and an entry of the user
+# with a demo output's name makes the demo refuse, --force or not.
+ours() {
+    [ -f "$WORK/$MARK" ] || return 0
+    if [ -s "$WORK/$MARK" ]; then cat "$WORK/$MARK"; else printf '%s\n' "${OUTPUTS[@]}"; fi
+}
+OURS=$(ours)
+foreign() {  # entries of $WORK the manifest does not list
+    local entry name
     for entry in "$WORK"/* "$WORK"/.[!.]*; do
         [ -e "$entry" ] || continue
         name=$(basename "$entry")
-        for out in "${OUTPUTS[@]}"; do [ "$name" = "$out" ] && continue 2; done
+        [ "$name" = "$MARK" ] && continue
+        grep -qxF -- "$name" <<<"$OURS" && continue
         echo "$name"
     done
 }
-if [ -d "$WORK" ] && [ ! -e "$WORK/$MARK" ] && [ "$FORCE" != 1 ]; then
-    others=$(foreign | head -n 3 | paste -sd, -)
-    if [ -n "$others" ]; then
+if [ -d "$WORK" ]; then
+    FOREIGN=$(foreign)
+    clash=$(grep -xF -f <(printf '%s\n' "${OUTPUTS[@]}") <<<"$FOREIGN" | head -n 3 | paste -sd, - || true)
+    if [ -n "$clash" ]; then
+        fail "DEMO_WORK_DIR $WORK holds $clash, which the demo did not write" \
+            "(not in its manifest $MARK) but would overwrite; move them away or" \
+            "choose another DEMO_WORK_DIR (--force never deletes files the demo did not write)"
+    fi
+    others=$(head -n 3 <<<"$FOREIGN" | paste -sd, -)
+    if [ -n "$others" ] && [ "$FORCE" != 1 ]; then
         fail "DEMO_WORK_DIR $WORK holds files the demo did not create" \
             "(e.g. $others); choose another DEMO_WORK_DIR, or pass --force" \
-            "(DEMO_FORCE=1) to replace only the demo's outputs in it"
+            "(DEMO_FORCE=1) to write the demo's outputs beside them (they are kept)"
     fi
 fi
 
@@ -99,8 +114,12 @@ step "1/9 demo data in $FTCL_DEMO_DATA"
 
 step "2/9 pretraining $(basename "$CONFIG" .py) for $EPOCHS epochs -> $WORK/pretrain"
 mkdir -p "$WORK"
-for name in "${OUTPUTS[@]}"; do rm -rf "${WORK:?}/$name"; done
-touch "$WORK/$MARK"
+# Only what the manifest lists (checked above: nothing foreign is named so).
+while IFS= read -r name; do
+    case "$name" in ''|*/*|.|..) continue;; esac
+    [ "$name" = "$MARK" ] || rm -rf "${WORK:?}/$name"
+done <<<"$OURS"
+printf '%s\n' "${OUTPUTS[@]}" >"$WORK/$MARK.tmp" && mv "$WORK/$MARK.tmp" "$WORK/$MARK"
 mkdir -p "$WORK/pretrain"
 "$PY" tools/train.py "$CONFIG" --work-dir "$WORK/pretrain" --cfg-options \
     "train_cfg.max_epochs=$EPOCHS" "param_scheduler.0.T_max=$EPOCHS" \

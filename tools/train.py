@@ -33,6 +33,7 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
 
 import ftcl_mm  # noqa: F401  (compat layer + registrations)
 from ftcl_mm.engine.train_setup import prepare_training  # noqa: E402
+from ftcl_mm.engine.work_dir import lock_work_dir  # noqa: E402
 from ftcl_mm.utils.cli import add_cfg_options  # noqa: E402
 from ftcl_mm.utils.errors import ConfigError  # noqa: E402
 
@@ -55,6 +56,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         const='auto',
         help='resume from the given checkpoint, or from the latest '
         'checkpoint in the work dir if no path is given',
+    )
+    parser.add_argument(
+        '--new-run',
+        action='store_true',
+        help='the work dir holds a run: start a new one beside it, in '
+        '<work dir>/run_<date>_<time> (without --resume or --new-run such '
+        'a work dir is refused)',
     )
     parser.add_argument(
         '--amp',
@@ -125,7 +133,11 @@ def main(argv=None) -> int:
         auto_scale_lr=args.auto_scale_lr,
         no_validate=args.no_validate,
         pretrained=args.pretrained,
+        new_run=args.new_run,
     )
+    # Held until this process ends: a second training in this work dir
+    # is refused while this one runs.
+    lock_work_dir(cfg.work_dir)
 
     # A config's own runner_type wins (mmengine's convention); ours only
     # changes where checkpoint bytes land (temp file, fsync, rename).

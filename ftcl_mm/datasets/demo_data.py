@@ -402,7 +402,9 @@ def generate_demo_data(
         out_dir: Target directory (``imagenet/``, ``VOCdevkit/``,
             ``coco/`` and ``tiny_det/`` are created inside it).
         spec: Sizes and seed.
-        force: Regenerate even if ``out_dir`` already holds data. (Data
+        force: Regenerate even if ``out_dir`` already holds generated data
+            of another spec; never replaces a folder without the marker
+            (files this function did not write). (Data
             of an older version written with the same options is
             regenerated without it.)
 
@@ -415,6 +417,14 @@ def generate_demo_data(
     """
     out_dir = osp.abspath(out_dir)
     marker = osp.join(out_dir, _MARKER)
+    if osp.isdir(out_dir) and os.listdir(out_dir) and not osp.isfile(marker):
+        # Not written by this function (no marker): replacing it would
+        # delete the user's files, so --force does not reach here either.
+        raise FileExistsError(
+            f'{out_dir} holds files that were not generated here (no '
+            f'{_MARKER}); choose another --out directory (--force only '
+            'regenerates generated demo data)'
+        )
     if osp.exists(out_dir) and not force:
         older = False
         if osp.isfile(marker):
@@ -432,7 +442,7 @@ def generate_demo_data(
             )
         if os.listdir(out_dir) and not older:
             raise FileExistsError(
-                f'{out_dir} already exists with other content; pass --force '
+                f'{out_dir} holds demo data of another spec; pass --force '
                 'to regenerate it or choose another --out directory'
             )
     with atomic_path(out_dir) as tmp:

@@ -305,6 +305,14 @@ def convert(
             f'{dst} is a directory; pass the output file name, e.g. '
             f'{osp.join(dst, "backbone.pth")}'
         )
+    if osp.realpath(src) == osp.realpath(dst) or (
+        osp.exists(src) and osp.exists(dst) and osp.samefile(src, dst)
+    ):
+        # --force must not turn a training checkpoint into its backbone.
+        raise ConvertError(
+            f'source and output are the same file ({src}); pass another '
+            'output file name, e.g. backbone.pth'
+        )
     if osp.exists(dst) and not force:
         raise ConvertError(f'{dst} already exists; pass --force to overwrite')
     if with_neck and fmt != 'mmdet':

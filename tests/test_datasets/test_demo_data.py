@@ -55,6 +55,18 @@ def test_layout_and_determinism(demo_data, tmp_path):
     assert _tree_digest(other) != _tree_digest(demo_data)
 
 
+def test_force_never_replaces_a_folder_it_did_not_write(tmp_path):
+    user = tmp_path / 'mine'
+    user.mkdir()
+    (user / 'notes.txt').write_text('keep me')
+    for force in (False, True):
+        with pytest.raises(FileExistsError, match='not generated here') as e:
+            generate_demo_data(str(user), DemoDataSpec(**TINY), force=force)
+        assert '--force' not in str(e.value).split(';')[1].split('(')[0]
+    assert (user / 'notes.txt').read_text() == 'keep me'
+    assert sorted(os.listdir(tmp_path)) == ['mine']
+
+
 def test_rerun_is_noop_and_foreign_dir_is_refused(tmp_path):
     spec = DemoDataSpec(**TINY)
     out = str(tmp_path / 'd')

@@ -183,6 +183,15 @@ def test_bad_inputs(tmp_path, r50_train_ckpt):
     )
     assert not [f for f in os.listdir(tmp_path) if f.startswith('.convert')]
     assert python_cli('tools/convert_ckpt.py', '--help').returncode == 0
+    # The source is never replaced by its backbone, --force or not, also
+    # through another name for the same file.
+    before = open(src, 'rb').read()
+    alias = tmp_path / 'alias.pth'
+    alias.symlink_to(src)
+    for dst in (src, str(alias)):
+        with pytest.raises(ConvertError, match='the same file'):
+            convert(src, dst, force=True)
+    assert open(src, 'rb').read() == before
 
 
 def test_c4_detector_converts_to_a_whole_resnet(r50_train_ckpt, tmp_path):
