@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import glob
 import logging
-import os
 import os.path as osp
 from typing import Iterator, List, Optional, Tuple
 
@@ -25,6 +24,7 @@ from mmengine.config import Config
 from ..utils.ckpt_convert import ConvertError, load_source
 from ..utils.errors import ConfigError
 from ..utils.fileio import is_temp_name
+from .work_dir import check_reuse, check_work_dir
 
 _LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -75,39 +75,6 @@ def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
                     )
 
 
-def check_work_dir(work_dir: str) -> None:
-    """The work dir is, or can be created as, a directory this process can
-    write to. Nothing is created here: a run refused later by another
-    check leaves no empty work dir behind.
-
-    Raises:
-        ConfigError: it is a file, or cannot be created or written.
-    """
-    if osp.exists(work_dir) and not osp.isdir(work_dir):
-        raise ConfigError(
-            f"work dir '{work_dir}' is a file; pass a directory with "
-            '--work-dir DIR'
-        )
-    existing = osp.abspath(work_dir)
-    while not osp.exists(existing):
-        existing = osp.dirname(existing)
-    if not osp.isdir(existing):
-        raise ConfigError(
-            f"cannot create work dir '{work_dir}': {existing} is a file; "
-            'pass a directory with --work-dir DIR'
-        )
-    if not os.access(existing, os.W_OK | os.X_OK):
-        what = (
-            'is not writable'
-            if existing == osp.abspath(work_dir)
-            else (f'cannot be created in {existing} (not writable)')
-        )
-        raise ConfigError(
-            f"work dir '{work_dir}' {what}; pass a writable directory "
-            'with --work-dir DIR'
-        )
-
-
 def _pretrained_owners(node, path: str = 'model'):
     """Yield ``(dotted path, module cfg)`` of every module config whose
     ``init_cfg`` is of type Pretrained."""
@@ -153,6 +120,12 @@ def set_pretrained(cfg: Config, checkpoint: str) -> int:
 _DETECTOR_PARTS = ('rpn_head.', 'roi_head.', 'bbox_head.', 'mask_head.')
 
 
+def _remote(path: str) -> bool:
+    """A URL that mmengine downloads (a local file whose name contains
+    ``://`` is a local file, loaded through the safe check)."""
+    return '://' in str(path) and not osp.exists(path)
+
+
 def check_checkpoint(
     path: str, option: str, backbone: bool = False
 ) -> Optional[dict]:
@@ -176,7 +149,7 @@ def check_checkpoint(
             objects (never loaded with ``weights_only=False``), or a
             detector where a backbone is expected.
     """
-    if '://' in path:
+    if _remote(path):
         return None  # remote: mmengine downloads it
     try:
         ckpt = load_source(path)
@@ -197,24 +170,66 @@ def check_checkpoint(
     return ckpt
 
 
-def check_architecture(ckpt: dict, owner: dict, path: str, where: str) -> None:
-    """A pretrained ResNet must match the config's depth and width.
+def _training_prefix(state: dict) -> Optional[str]:
+    """The prefix under which a training checkpoint keeps its backbone
+    (``backbone.``, ``target.backbone.``, ...), or None."""
+    for key in state:
+        head, sep, _ = str(key).partition('layer1.0.conv1.weight')
+        if sep and head:
+            return head
+    return None
+
+
+def _expected_state(owner: dict, scope: Optional[str]) -> Optional[dict]:
+    """Shapes of the state dict the module ``owner`` describes (built
+    without its init_cfg in ``scope``'s registry), or None where it cannot
+    be built here."""
+    from mmengine.registry import MODELS as ROOT_MODELS
+
+    cfg = {k: v for k, v in owner.items() if k != 'init_cfg'}
+    try:
+        with ROOT_MODELS.switch_scope_and_registry(
+            scope or 'mmpretrain'
+        ) as registry:
+            module = registry.build(cfg)
+    except Exception:  # an exotic module: mmengine's own load reports it
+        return None
+    return {
+        k: tuple(v.shape)
+        for k, v in module.state_dict().items()
+        if not k.endswith('num_batches_tracked')
+    }
+
+
+def check_architecture(
+    ckpt: dict,
+    owner: dict,
+    path: str,
+    where: str,
+    scope: Optional[str] = None,
+) -> None:
+    """A pretrained ResNet must be a backbone of the config's architecture.
 
     mmengine loads a Pretrained init_cfg non-strictly: a tensor of another
-    shape is skipped with a log line and stays at random init, so a
-    width-16 backbone in a width-64 detector would train from scratch
-    without a word. Only ResNet modules with the checkpoint's layer1 in
-    view are checked (depth from the block structure, width = layer1's
-    channels = ``base_channels``).
+    shape, or a key under another prefix, is skipped with a log line and
+    stays at random init, so a width-16 backbone in a width-64 detector,
+    or a whole training checkpoint (keys under ``backbone.``) in a linear
+    probe, would train from scratch without a word. Checked for ResNet
+    modules: the checkpoint holds the backbone at the top level (else:
+    convert it first), of the config's depth and width, and every key the
+    module expects with its shape.
 
     Args:
         ckpt: The loaded checkpoint.
         owner: The module config whose init_cfg points at it.
         path: The checkpoint file, for the message.
         where: The module's dotted path in the config.
+        scope: The config's ``default_scope`` (whose registry builds the
+            module for the key check).
 
     Raises:
-        ConfigError: naming both architectures and what to change.
+        ConfigError: naming what the checkpoint is and what to run or
+            change.
     """
     from ..utils.ckpt_convert import describe
 
@@ -228,7 +243,19 @@ def check_architecture(ckpt: dict, owner: dict, path: str, where: str) -> None:
         state = {k[n:]: v for k, v in state.items() if k.startswith(prefix)}
     first = state.get('layer1.0.conv1.weight')
     if not isinstance(first, torch.Tensor):
-        return  # not a ResNet backbone state dict: mmengine reports it
+        inner = _training_prefix(state)
+        if inner is not None:
+            raise ConfigError(
+                f'pretrained checkpoint {path} is a training checkpoint (its '
+                f"backbone is under '{inner}'), but {where} expects a "
+                'backbone; extract it first: python tools/convert_ckpt.py '
+                f'{path} backbone.pth, then pass --pretrained backbone.pth'
+            )
+        raise ConfigError(
+            f'pretrained checkpoint {path} holds no ResNet backbone weights '
+            f'(no layer1.0.conv1.weight{" under " + prefix if prefix else ""}'
+            f'); pass a backbone written by tools/convert_ckpt.py'
+        )
     have_width, want_width = first.shape[0], owner.get('base_channels', 64)
     have, want = describe(state), f'ResNet-{owner["depth"]}'
     if (have, have_width) != (want, want_width):
@@ -238,6 +265,19 @@ def check_architecture(ckpt: dict, owner: dict, path: str, where: str) -> None:
             f'{want_width}; pass a backbone pretrained with that '
             'architecture or change the config (depth, base_channels)'
         )
+    expected = _expected_state(owner, scope)
+    if expected is None:
+        return
+    for key, shape in expected.items():
+        got = state.get(key)
+        got = tuple(got.shape) if isinstance(got, torch.Tensor) else None
+        if got != shape:
+            found = 'is missing' if got is None else f'has shape {got}'
+            raise ConfigError(
+                f'pretrained checkpoint {path}: {key} {found}, but {where} '
+                f'expects {shape}; pass a backbone pretrained with this '
+                'architecture (stem, stages) or change the config'
+            )
 
 
 def _checkpoints_newest_first(work_dir: str) -> List[str]:
@@ -350,7 +390,7 @@ def resolve_resume(cfg: Config, resume: Optional[str]) -> None:
             )
         cfg.resume, cfg.load_from = True, resume
     load_from = cfg.get('load_from')
-    if not load_from or '://' in str(load_from):
+    if not load_from or _remote(load_from):
         return
     option = '--resume' if resume is not None else 'load_from'
     if not osp.isfile(load_from):
@@ -361,10 +401,17 @@ def resolve_resume(cfg: Config, resume: Optional[str]) -> None:
     check_checkpoint(load_from, option)
 
 
-def _check_pretrained(cfg: Config) -> None:
+def check_pretrained(cfg: Config) -> None:
+    """Every Pretrained init_cfg's checkpoint exists, loads safely and is
+    a backbone of the module's architecture (mmengine loads it even when
+    the run resumes: weights are initialised before the resume).
+
+    Raises:
+        ConfigError: naming the checkpoint, what it is and what to run.
+    """
     for path, owner in _pretrained_owners(cfg.get('model', {})):
         ckpt = str(owner['init_cfg'].get('checkpoint', ''))
-        if ckpt and '://' not in ckpt and not osp.isfile(ckpt):
+        if ckpt and not _remote(ckpt) and not osp.isfile(ckpt):
             raise ConfigError(
                 f"pretrained checkpoint '{ckpt}' ({path}) does not exist; "
                 'convert a pretraining checkpoint with tools/convert_ckpt.py '
@@ -375,7 +422,11 @@ def _check_pretrained(cfg: Config) -> None:
             loaded = check_checkpoint(ckpt, '--pretrained', backbone=True)
             if loaded is not None:
                 check_architecture(
-                    loaded, owner, ckpt, path[: -len('.init_cfg')]
+                    loaded,
+                    owner,
+                    ckpt,
+                    path[: -len('.init_cfg')],
+                    cfg.get('default_scope'),
                 )
 
 
@@ -429,6 +480,11 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         ConfigError: the file is missing or cannot be loaded (syntax
             errors, missing ``_base_`` files, ...).
     """
+    if osp.isdir(path):
+        raise ConfigError(
+            f'config {path} is a directory; pass a config file in it, e.g. '
+            'configs/selfsup/tiny/simclr_tiny.py'
+        )
     if not osp.isfile(path):
         raise ConfigError(f'config file {path} does not exist')
     try:
@@ -437,6 +493,12 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         raise ConfigError(
             f'cannot load config {path} ({type(e).__name__}: {e})'
         ) from e
+    if 'model' not in cfg:
+        raise ConfigError(
+            f'config {path} defines no model (is it empty?); pass a config '
+            'of configs/selfsup or configs/benchmarks, or inherit one with '
+            "_base_ = '...'"
+        )
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     return cfg
@@ -447,6 +509,7 @@ def prepare_training(
     cfg_options: Optional[dict] = None,
     work_dir: Optional[str] = None,
     launcher: str = 'none',
+    new_run: bool = False,
     **flags,
 ) -> Config:
     """Everything ``tools/train.py`` does before building the Runner.
@@ -459,6 +522,9 @@ def prepare_training(
             ``work_dirs/<config name>``.
         launcher: ``none``, ``pytorch`` (CPU: gloo process group and the
             CPU DDP wrappers), ``slurm`` or ``mpi``.
+        new_run: ``--new-run``: a work dir holding a run gets a fresh
+            timestamped subfolder (without it, such a work dir needs
+            ``--resume``).
         **flags: :func:`prepare_config`'s flags (amp, resume,
             auto_scale_lr, no_validate, pretrained).
 
@@ -468,7 +534,7 @@ def prepare_training(
     Raises:
         ConfigError: the first problem found, before anything is built.
     """
-    from .config_check import check_config
+    from .config_check import check_config, check_option_keys
     from .model_wrappers import setup_cpu_distributed
 
     cfg = load_config(config)
@@ -482,6 +548,10 @@ def prepare_training(
         or osp.join('work_dirs', osp.splitext(osp.basename(config))[0])
     )
     check_work_dir(cfg.work_dir)
+    cfg.work_dir = check_reuse(cfg.work_dir, flags.get('resume'), new_run)
+    # Nested keys against the config as written: prepare_config wraps the
+    # training dataset (ReproducibleDataset) below.
+    check_option_keys(cfg, list(cfg_options))
     prepare_config(cfg, **flags)
     # Mistakes cost seconds: checked before datasets/models are built.
     check_config(
@@ -548,8 +618,7 @@ def prepare_config(
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if pretrained is not None:
         set_pretrained(cfg, pretrained)
-    if not cfg.get('resume') and not cfg.get('load_from'):
-        _check_pretrained(cfg)
+    check_pretrained(cfg)
     check_data_paths(
         cfg,
         ('train_dataloader',)
@@ -557,4 +626,16 @@ def prepare_config(
         else ('train_dataloader', 'val_dataloader'),
     )
     make_augmentation_reproducible(cfg)
+    add_training_guard(cfg)
     return cfg
+
+
+def add_training_guard(cfg: Config) -> None:
+    """Append :class:`~ftcl_mm.engine.hooks.TrainingGuardHook` (a
+    non-finite loss or an empty loader stops the run with one line)
+    unless the config has one. Scoped by name, so that mmdet configs find
+    it too."""
+    hooks = list(cfg.get('custom_hooks') or [])
+    if any('TrainingGuardHook' in str(h.get('type', '')) for h in hooks):
+        return
+    cfg.custom_hooks = hooks + [dict(type='mmpretrain.TrainingGuardHook')]

@@ -173,6 +173,55 @@ def _resnet_state(depth_blocks, width, bottleneck=False):
     return sd
 
 
+def _real_r18w16_state():
+    from mmpretrain.models import ResNet
+
+    net = ResNet(depth=18, stem_channels=16, base_channels=16)
+    return net.state_dict()
+
+
+def _linear_cfg(path):
+    from ftcl_mm.engine.train_setup import set_pretrained
+
+    cfg = Config.fromfile(
+        osp.join(
+            ROOT,
+            'configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py',
+        )
+    )
+    set_pretrained(cfg, path)
+    return cfg
+
+
+def test_training_checkpoint_into_a_probe_is_refused(tmp_path):
+    """A whole training checkpoint (backbone under 'backbone.') would
+    load no key: the probe would train on a random backbone."""
+    from ftcl_mm.engine.train_setup import check_pretrained
+
+    path = str(tmp_path / 'epoch_20.pth')
+    state = {f'backbone.{k}': v for k, v in _real_r18w16_state().items()}
+    state.update({f'target.backbone.{k}': v for k, v in list(state.items())})
+    torch.save(dict(state_dict=state, meta=dict(epoch=20)), path)
+    with pytest.raises(ConfigError) as e:
+        check_pretrained(_linear_cfg(path))
+    assert str(e.value) == (
+        f'pretrained checkpoint {path} is a training checkpoint (its '
+        "backbone is under 'backbone.'), but model.backbone expects a "
+        'backbone; extract it first: python tools/convert_ckpt.py '
+        f'{path} backbone.pth, then pass --pretrained backbone.pth'
+    )
+    # A backbone missing one tensor (same depth and width) is named too.
+    good = _real_r18w16_state()
+    del good['layer3.1.bn2.weight']
+    torch.save(good, path)
+    with pytest.raises(
+        ConfigError, match=r'layer3\.1\.bn2\.weight is missing'
+    ):
+        check_pretrained(_linear_cfg(path))
+    torch.save(_real_r18w16_state(), path)
+    check_pretrained(_linear_cfg(path))
+
+
 @pytest.mark.parametrize(
     'blocks, width, bottleneck, error',
     [
@@ -193,7 +242,12 @@ def test_pretrained_architecture_must_match(
     """mmengine would skip every mismatched tensor with a log line and
     train from random init; the width-16 detector says so up front."""
     path = str(tmp_path / 'backbone.pth')
-    torch.save(dict(state_dict=_resnet_state(blocks, width, bottleneck)), path)
+    state = (
+        _real_r18w16_state()
+        if error is None
+        else _resnet_state(blocks, width, bottleneck)
+    )
+    torch.save(dict(state_dict=state), path)
     cfg = Config.fromfile(
         osp.join(
             ROOT,
@@ -201,13 +255,44 @@ def test_pretrained_architecture_must_match(
             'faster-rcnn_r18w16-c4_tinydet_voc.py',
         )
     )
-    from ftcl_mm.engine.train_setup import _check_pretrained, set_pretrained
+    from ftcl_mm.engine.train_setup import check_pretrained, set_pretrained
 
     set_pretrained(cfg, path)
     if error is None:
-        _check_pretrained(cfg)
+        check_pretrained(cfg)
         return
     with pytest.raises(ConfigError) as e:
-        _check_pretrained(cfg)
+        check_pretrained(cfg)
     assert error in str(e.value)
     assert str(e.value).startswith(f'pretrained checkpoint {path} is a ')
+
+
+@pytest.mark.parametrize(
+    'config',
+    [
+        'configs/selfsup/tiny/simclr_tiny.py',
+        'configs/selfsup/demo/mocov2_demo.py',
+        'configs/benchmarks/mmdetection/tiny/mask-rcnn_r18w16-c4_tinydet_coco.py',
+        'configs/benchmarks/classification/demo/resnet18_linear_demo.py',
+    ],
+)
+def test_the_data_root_is_data_not_code(tmp_path, monkeypatch, config):
+    """$FTCL_DEMO_DATA reaches the config as a string: quotes in a path
+    work, and code in it never runs (mmengine's {{$VAR}} would paste it
+    into the config's source)."""
+    marker = tmp_path / 'PWNED'
+    root = f"/data/o'neil\"; import os; os.system('touch {marker}'); _y='"
+    monkeypatch.setenv('FTCL_DEMO_DATA', root)
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    ds = cfg.train_dataloader.dataset
+    while 'dataset' in ds:  # RepeatDataset and other wrappers
+        ds = ds.dataset
+    assert ds.data_root.startswith(root + '/')
+    assert not marker.exists()
+    assert 'posix' not in cfg  # the module is not kept as a config key
+    monkeypatch.delenv('FTCL_DEMO_DATA')
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    ds = cfg.train_dataloader.dataset
+    while 'dataset' in ds:
+        ds = ds.dataset
+    assert ds.data_root.startswith('data/demo/')

@@ -4,7 +4,14 @@
 # views. Demo configs use ``train_dataloader = dict(_delete_=True,
 # **_base_.demo_train_dataloader)``; names are prefixed ``demo_`` so this
 # file can sit beside a full-size base without clashing keys.
-demo_data_root = '{{$FTCL_DEMO_DATA:data/demo}}/imagenet/'
+# The data root as data: mmengine's {{$VAR}} would paste $FTCL_DEMO_DATA into
+# this file's source before running it. posix is the one environment module a
+# plain (non-lazy) mmengine config may import; it is not kept in the config.
+import posix
+
+demo_data_root = (
+    posix.environ.get(b'FTCL_DEMO_DATA') or b'data/demo'
+).decode() + '/imagenet/'
 demo_crop = 64
 demo_view_pipeline = [
     dict(

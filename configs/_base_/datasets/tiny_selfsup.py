@@ -7,7 +7,14 @@
 # Model: ResNet-18 at width 16 (stem 16, stages 16-32-64-128 channels,
 # 128-d features), standard 7x7 stem, 64 px views.
 # Names are prefixed ``tiny_`` so this file can sit beside a full-size base.
-tiny_data_root = '{{$FTCL_DEMO_DATA:data/demo}}/imagenet/'
+# The data root as data: mmengine's {{$VAR}} would paste $FTCL_DEMO_DATA into
+# this file's source before running it. posix is the one environment module a
+# plain (non-lazy) mmengine config may import; it is not kept in the config.
+import posix
+
+tiny_data_root = (
+    posix.environ.get(b'FTCL_DEMO_DATA') or b'data/demo'
+).decode() + '/imagenet/'
 tiny_crop = 64
 tiny_width = 16
 # zero_init_residual=False as in the selfsup configs, so that a random-init

@@ -1,9 +1,16 @@
 # CPU-size linear evaluation on the generated demo classes: frozen R18
 # backbone, 64 px, linear head on the 10 shape classes (tests generate
 # fewer), 10 epochs.
+# The data root as data: mmengine's {{$VAR}} would paste $FTCL_DEMO_DATA into
+# this file's source before running it. posix is the one environment module a
+# plain (non-lazy) mmengine config may import; it is not kept in the config.
+import posix
+
 _base_ = '../imagenet/resnet50_linear-100e_in1k.py'
 
-data_root = '{{$FTCL_DEMO_DATA:data/demo}}/imagenet/'
+data_root = (
+    posix.environ.get(b'FTCL_DEMO_DATA') or b'data/demo'
+).decode() + '/imagenet/'
 model = dict(
     backbone=dict(depth=18),
     head=dict(num_classes=10, in_channels=512, topk=(1,)),

@@ -1,11 +1,18 @@
 # CPU-size VOC transfer on the generated demo data (tools/make_demo_data.py):
 # the real VOC C4 config with the demo overrides (_base_/det_demo.py).
+# The data root as data: mmengine's {{$VAR}} would paste $FTCL_DEMO_DATA into
+# this file's source before running it. posix is the one environment module a
+# plain (non-lazy) mmengine config may import; it is not kept in the config.
+import posix
+
 _base_ = [
     '../voc0712/faster-rcnn_r50-c4_ms-24k_voc0712.py',
     '../../../_base_/det_demo.py',
 ]
 
-data_root = '{{$FTCL_DEMO_DATA:data/demo}}/VOCdevkit/'
+data_root = (
+    posix.environ.get(b'FTCL_DEMO_DATA') or b'data/demo'
+).decode() + '/VOCdevkit/'
 metainfo = dict(classes=_base_.demo_det_classes)
 
 model = _base_.demo_det_model

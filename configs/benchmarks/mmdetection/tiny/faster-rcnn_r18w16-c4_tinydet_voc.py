@@ -5,9 +5,16 @@
 # real VOC C4 config (../voc0712) through the demo and tiny diffs, with the
 # benchmark's data, native 128 px scale (112-144 in training) and a
 # schedule that fits a few minutes of 2 CPU cores.
+# The data root as data: mmengine's {{$VAR}} would paste $FTCL_DEMO_DATA into
+# this file's source before running it. posix is the one environment module a
+# plain (non-lazy) mmengine config may import; it is not kept in the config.
+import posix
+
 _base_ = 'faster-rcnn_r18w16-c4_tiny_voc.py'
 
-data_root = '{{$FTCL_DEMO_DATA:data/demo}}/tiny_det/VOCdevkit/'
+data_root = (
+    posix.environ.get(b'FTCL_DEMO_DATA') or b'data/demo'
+).decode() + '/tiny_det/VOCdevkit/'
 metainfo = dict(classes=_base_.tiny_det_classes)
 model = dict(roi_head=dict(bbox_head=dict(num_classes=10)))
 

@@ -5,9 +5,16 @@
 # The real COCO C4 config (../coco) through the demo and tiny diffs, with
 # the benchmark's data, native 128 px scale (112-144 in training) and a
 # schedule that fits a few minutes of 2 CPU cores.
+# The data root as data: mmengine's {{$VAR}} would paste $FTCL_DEMO_DATA into
+# this file's source before running it. posix is the one environment module a
+# plain (non-lazy) mmengine config may import; it is not kept in the config.
+import posix
+
 _base_ = 'mask-rcnn_r18w16-c4_tiny_coco.py'
 
-data_root = '{{$FTCL_DEMO_DATA:data/demo}}/tiny_det/coco/'
+data_root = (
+    posix.environ.get(b'FTCL_DEMO_DATA') or b'data/demo'
+).decode() + '/tiny_det/coco/'
 metainfo = dict(classes=_base_.tiny_det_classes)
 model = dict(
     roi_head=dict(
