@@ -28,6 +28,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import argparse
 import os
+import os.path as osp
 import sys
 from typing import Dict, List, Tuple
 
@@ -135,14 +136,31 @@ def main(argv=None) -> int:
     from ftcl_mm.engine.train_setup import check_data_paths, load_config
     from ftcl_mm.utils.fileio import write_text
 
-    if args.jobs < 1:
-        raise ConfigError(f'--jobs must be >= 1, got {args.jobs}')
+    cores = os.cpu_count() or 1
+    if not 1 <= args.jobs <= 4 * cores:
+        # Each job is a process holding decoded images: thousands of them
+        # fill the memory (and the OOM killer spares none).
+        raise ConfigError(
+            f'--jobs must be between 1 and {4 * cores} (4 x the {cores} '
+            f'cores of this machine), got {args.jobs}'
+        )
+    if args.out and osp.isdir(args.out):
+        raise ConfigError(
+            f'--out {args.out} is a directory; pass a file name, e.g. '
+            f'{osp.join(args.out, "bad_images.tsv")}'
+        )
     cfg = load_config(args.config, args.cfg_options)
     wanted = [f'{s}_dataloader' for s in args.splits]
     check_data_paths(cfg, [loader for loader in LOADERS if loader in wanted])
     per_split = image_paths(cfg, args.splits)
     paths = sorted({p for ps in per_split.values() for p in ps})
     counts = ', '.join(f'{s} {len(p)}' for s, p in per_split.items())
+    if not paths:
+        raise ConfigError(
+            f'the config lists no images ({counts}) for --splits '
+            f'{" ".join(args.splits)}; check its data_root and ann_file '
+            '(docs/data.md has the layouts)'
+        )
     print(
         f'[check_data] {len(paths)} images ({counts}) with '
         f'{args.jobs} processes',

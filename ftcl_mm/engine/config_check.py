@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
 import os
 from numbers import Real
-from typing import Any, Iterable, Optional, Set
+from typing import Any, Iterable, Optional, Set, Tuple
 
 from mmengine.config import Config
 from mmpretrain.registry import HOOKS, MODELS
@@ -205,6 +206,44 @@ def check_values(cfg: Config) -> None:
     for where, optimizer in optimizers.items():
         if 'lr' in optimizer:
             _number(optimizer['lr'], f'{where}.lr', Real, 0, False)
+            _finite(optimizer['lr'], f'{where}.lr')
+    for where, value in _find_key(cfg.get('model'), 'temperature', 'model'):
+        _number(value, where, Real, 0, True)
+        _finite(value, where)
+    randomness = cfg.get('randomness')
+    if isinstance(randomness, dict) and randomness.get('seed') is not None:
+        # numpy seeds must lie in [0, 2**32): a negative one fails deep
+        # inside mmengine's set_random_seed.
+        _number(randomness['seed'], 'randomness.seed', int, 0, False)
+        if randomness['seed'] >= 2**32:
+            raise ConfigError(
+                f'randomness.seed must be < 2**32, got {randomness["seed"]}'
+            )
+
+
+def _finite(value: Real, where: str) -> None:
+    """Raise for an infinite or NaN number (the run would diverge at its
+    first step)."""
+    if not math.isfinite(value):
+        raise ConfigError(
+            f'{where} must be finite, got {value!r}; set e.g. '
+            f'--cfg-options {where}=...'
+        )
+
+
+def _find_key(node: Any, key: str, path: str) -> Iterable[tuple]:
+    """Yield ``(dotted path, value)`` of every ``key`` nested in
+    ``node``."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            where = f'{path}.{k}'
+            if k == key and isinstance(v, (int, float)):
+                yield where, v
+            else:
+                yield from _find_key(v, key, where)
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            yield from _find_key(v, key, f'{path}.{i}')
 
 
 def _package_class(registry, cfg) -> Optional[type]:
@@ -251,6 +290,144 @@ def check_queue(cfg: Config) -> None:
         )
 
 
+#: Keys an mmengine dataloader config takes besides DataLoader's own.
+_LOADER_EXTRA = {'dataset', 'sampler', 'batch_sampler', 'collate_fn'}
+
+
+def _registry_for(path: Tuple[str, ...]):
+    """The registry that builds the config node at ``path`` (a key tuple),
+    or None where this check does not know one."""
+    from mmengine.registry import (
+        DATA_SAMPLERS,
+        DATASETS,
+        OPTIMIZERS,
+        PARAM_SCHEDULERS,
+        TRANSFORMS,
+    )
+
+    head = path[0] if path else ''
+    if head == 'model':
+        return MODELS
+    if head.endswith('_dataloader'):
+        if 'pipeline' in path:
+            return TRANSFORMS
+        if path[-1] in ('sampler', 'batch_sampler'):
+            return DATA_SAMPLERS
+        return DATASETS
+    if head == 'optim_wrapper' and path[-1] == 'optimizer':
+        return OPTIMIZERS
+    if head == 'param_scheduler':
+        return PARAM_SCHEDULERS
+    if head in ('custom_hooks', 'default_hooks'):
+        return HOOKS
+    return None
+
+
+def _lookup_class(registry, type_name: str, scope: Optional[str]):
+    """``type_name``'s class from ``registry`` in ``scope`` (mmengine's
+    ``scope.Name`` prefixes honoured), or None."""
+    if not isinstance(type_name, str):
+        return type_name if inspect.isclass(type_name) else None
+    try:
+        with registry.switch_scope_and_registry(scope) as reg:
+            return reg.get(type_name)
+    except Exception:  # an unknown scope or type: the Runner says so
+        return None
+
+
+def _open_kwargs(cls: type) -> bool:
+    """Whether some ``__init__`` of ``cls``'s MRO takes ``**kwargs``."""
+    for klass in cls.__mro__:
+        init = klass.__dict__.get('__init__')
+        if init is None or klass is object:
+            continue
+        try:
+            params = inspect.signature(init).parameters.values()
+        except (TypeError, ValueError):
+            return True
+        if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params):
+            return True
+    return False
+
+
+def check_option_keys(cfg: Config, option_keys: Iterable[str]) -> None:
+    """A nested ``--cfg-options`` key the built object does not take.
+
+    ``model.backbone.depht=18`` or ``train_dataloader.batch_sise=8`` would
+    otherwise fail deep inside the Runner with a TypeError traceback (or,
+    behind a ``**kwargs``, be ignored). For each dotted key, the node it
+    lands in is looked up: a dataloader is checked against
+    ``torch.utils.data.DataLoader``; a node with a ``type`` against that
+    class's ``__init__`` arguments (its whole MRO). A class that takes
+    ``**kwargs`` is only refused a key that is a near-miss of one it
+    names (a typo); otherwise it may use the key.
+
+    Raises:
+        ConfigError: naming the key and the closest valid one.
+    """
+    from torch.utils.data import DataLoader
+
+    scope = cfg.get('default_scope')
+    for key in option_keys:
+        parts = key.split('.')
+        if len(parts) < 2:
+            continue
+        node: Any = cfg.get(parts[0])  # a Config is no dict: step in once
+        for part in parts[1:-1]:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif (
+                isinstance(node, (list, tuple)) and part.lstrip('-').isdigit()
+            ):
+                try:
+                    node = node[int(part)]
+                except IndexError:
+                    node = None
+                    break
+            else:
+                node = None
+                break
+        if not isinstance(node, dict):
+            continue
+        leaf = parts[-1]
+        if leaf == 'type' or leaf.startswith('_'):
+            continue
+        parent = tuple(parts[:-1])
+        if len(parent) == 1 and parent[0].endswith('_dataloader'):
+            valid = accepted_keys(DataLoader) | _LOADER_EXTRA
+            open_kwargs = False
+            what = 'a dataloader (torch DataLoader)'
+        elif 'type' in node:
+            registry = _registry_for(parent)
+            cls = (
+                _lookup_class(registry, node['type'], scope)
+                if registry is not None
+                else None
+            )
+            if cls is None:
+                continue
+            valid = accepted_keys(cls) | (set(node) - {leaf})
+            open_kwargs = _open_kwargs(cls)
+            what = cls.__name__
+        else:
+            continue
+        if leaf in valid:
+            continue
+        close = difflib.get_close_matches(
+            leaf, sorted(valid), n=1, cutoff=0.75
+        )
+        if open_kwargs and not close:
+            continue
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else f'valid keys: {", ".join(sorted(valid))}'
+        )
+        raise ConfigError(
+            f"--cfg-options {key}: {what} has no argument '{leaf}'; {hint}"
+        )
+
+
 def check_config(
     cfg: Config,
     file_keys: Optional[Iterable[str]] = None,
@@ -262,11 +439,15 @@ def check_config(
         cfg: The config as the Runner will get it.
         file_keys: Top-level keys of the config file before
             ``--cfg-options`` (default: those of ``cfg``).
-        option_keys: Top-level keys given with ``--cfg-options``.
+        option_keys: Keys given with ``--cfg-options`` (dotted; the
+            nested ones are checked against what builds their node).
     """
+    option_keys = list(option_keys)
     check_top_level_keys(
-        cfg.keys() if file_keys is None else file_keys, option_keys
+        cfg.keys() if file_keys is None else file_keys,
+        {k.split('.', 1)[0] for k in option_keys},
     )
+    check_option_keys(cfg, option_keys)
     check_values(cfg)
     model = cfg.get('model')
     cls = _package_class(MODELS, model)

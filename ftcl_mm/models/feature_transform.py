@@ -102,8 +102,8 @@ class FeatureTransform(nn.Module):
                     f'{name} must be a number > 0 (a Beta distribution '
                     f'parameter), got {alpha!r}'
                 )
-            if not alpha > 0:
-                raise ValueError(f'{name} must be > 0, got {alpha}')
+            if not 0 < alpha < float('inf'):
+                raise ValueError(f'{name} must be finite and > 0, got {alpha}')
         for name, flag in (
             ('pos', pos),
             ('neg', neg),

@@ -107,3 +107,46 @@ def positive_int(text: str) -> int:
             f'must be an integer >= 1, got {text!r}'
         )
     return value
+
+
+def seed(text: str) -> int:
+    """argparse ``type`` of a random seed: an integer in [0, 2**32)
+    (numpy's range), else argparse's one-line error."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(
+            f'must be an integer in [0, 2**32), got {text!r}'
+        )
+    return value
+
+
+class UniqueValues(argparse.Action):
+    """``nargs='+'`` whose values must differ (``--seeds 0 0`` would run
+    one seed twice, side by side into the same folders, and count it
+    once)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        seen = set()
+        for v in values:
+            if v in seen:
+                parser.error(
+                    f'argument {option_string}: {v} is listed twice; list '
+                    'each value once'
+                )
+            seen.add(v)
+        setattr(namespace, self.dest, list(values))
+
+
+def add_seeds(parser: argparse.ArgumentParser, default, help: str) -> None:
+    """The ``--seeds`` option of the studies: distinct seeds >= 0."""
+    parser.add_argument(
+        '--seeds',
+        type=seed,
+        nargs='+',
+        default=default,
+        action=UniqueValues,
+        help=help,
+    )

@@ -13,3 +13,10 @@ class ConfigError(UserInputError):
     """A config or command-line problem the user can fix; one-line message
     (raised while a config and its flags become what the Runner gets:
     :mod:`ftcl_mm.engine.train_setup`)."""
+
+
+class TrainingError(UserInputError):
+    """A training stopped for a reason its settings can fix (the loss
+    diverged, the loader yields no batch); one-line message naming the
+    iteration and the settings to change (raised by
+    :class:`ftcl_mm.engine.hooks.TrainingGuardHook`)."""

@@ -56,7 +56,8 @@ def read_rows(path: str) -> List[Row]:
     """Complete rows of a score_stats.csv (a torn last line is skipped).
 
     Raises:
-        ValueError: the header is not this version's.
+        ValueError: the header is not this version's, or the iterations
+            go back (rows of two trainings interleaved).
     """
     with open(path) as f:
         lines = f.read().split('\n')
@@ -76,6 +77,13 @@ def read_rows(path: str) -> List[Row]:
             continue
         for c in INT_COLUMNS:
             row[c] = int(row[c])
+        if rows and row['iter'] <= rows[-1]['iter']:
+            raise ValueError(
+                f'{path} is corrupt: iteration {row["iter"]} follows '
+                f'{rows[-1]["iter"]} (rows of two trainings interleaved, e.g. '
+                'a second run in the same work dir); plot a work dir that '
+                'one training wrote'
+            )
         rows.append(row)
     return rows
 

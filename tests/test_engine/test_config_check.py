@@ -36,7 +36,7 @@ def _cfg(name='mocov2_ft_demo', **options):
         (
             'mocov2_ft_demo',
             {'model.ft.pos_alpha': -1.0},
-            'model.ft: pos_alpha must be > 0, got -1.0',
+            'model.ft: pos_alpha must be finite and > 0, got -1.0',
         ),
         (
             'mocov2_ft_demo',
@@ -164,9 +164,86 @@ def test_top_level_keys_of_the_file():
             {'model.ft.neg': 'yes'},
             "model.ft: neg must be True or False, got 'yes'",
         ),
+        # Values that make the loss NaN from the first step.
+        (
+            {'optim_wrapper.optimizer.lr': float('inf')},
+            'optim_wrapper.optimizer.lr must be finite, got inf',
+        ),
+        (
+            {'model.head.temperature': 0},
+            'model.head.temperature must be a number > 0, got 0',
+        ),
+        (
+            {'model.head.temperature': float('nan')},
+            'model.head.temperature must be a number > 0, got nan',
+        ),
+        (
+            {'model.ft.pos_alpha': float('inf')},
+            'model.ft: pos_alpha must be finite and > 0, got inf',
+        ),
+        (
+            {'randomness.seed': -1},
+            'randomness.seed must be an integer >= 0, got -1',
+        ),
     ],
 )
 def test_types_and_ranges_named(options, message):
     with pytest.raises(ConfigError) as info:
         check_config(_cfg(**options))
     assert str(info.value).startswith(message), str(info.value)
+
+
+@pytest.mark.parametrize(
+    'config, options, message',
+    [
+        (
+            'configs/selfsup/tiny/simclr_tiny.py',
+            {'train_dataloader.batch_sise': 8},
+            '--cfg-options train_dataloader.batch_sise: a dataloader (torch '
+            "DataLoader) has no argument 'batch_sise'; did you mean "
+            "'batch_size'?",
+        ),
+        (
+            'configs/selfsup/tiny/simclr_tiny.py',
+            {'model.backbone.depht': 18},
+            '--cfg-options model.backbone.depht: ResNet has no argument '
+            "'depht'; did you mean 'depth'?",
+        ),
+        (
+            'configs/benchmarks/mmdetection/tiny/'
+            'faster-rcnn_r18w16-c4_tinydet_voc.py',
+            {'model.roi_head.bbox_head.num_clases': 3},
+            "BBoxHead has no argument 'num_clases'; did you mean "
+            "'num_classes'?",
+        ),
+        (
+            'configs/benchmarks/classification/tiny/'
+            'resnet18w16_linear_tiny.py',
+            {'optim_wrapper.optimizer.momentun': 0.9},
+            "SGD has no argument 'momentun'; did you mean 'momentum'?",
+        ),
+    ],
+)
+def test_nested_option_typos_named(config, options, message):
+    """A nested --cfg-options key is checked against the class that builds
+    its node (mmpretrain and mmdet scopes alike)."""
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    file_keys = set(cfg.keys())
+    cfg.merge_from_dict(options)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_config(cfg, file_keys=file_keys, option_keys=list(options))
+
+
+def test_valid_nested_options_pass():
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
+    )
+    options = {
+        'model.backbone.depth': 34,
+        'train_dataloader.persistent_workers': False,
+        'train_dataloader.dataset.pipeline.0.backend_args': None,
+        'param_scheduler.0.T_max': 5,
+    }
+    file_keys = set(cfg.keys())
+    cfg.merge_from_dict(options)
+    check_config(cfg, file_keys=file_keys, option_keys=list(options))

@@ -1,6 +1,7 @@
 """Every mistake a user can make with tools/train.py ends in one line
 ``train.py: error: ...`` and exit code 2, without a traceback."""
 
+import glob
 import os
 import os.path as osp
 import shutil
@@ -43,6 +44,16 @@ def bad_files(tmp_path_factory, pretrain_ckpt):
             for k in ('evil', 'truncated', 'text', 'detector')
         }
     )
+    # A local file whose path contains '://' is still a local file.
+    (d / 'x:').mkdir()
+    shutil.copy(d / 'evil.pth', d / 'x:' / 'evil.pth')
+    files['evil_url_like'] = f'{d}/x://evil.pth'
+    files['training'] = pretrain_ckpt  # a whole MoCo training checkpoint
+    # A work dir that holds a finished run.
+    (d / 'done').mkdir()
+    (d / 'done' / 'epoch_1.pth').write_bytes(b'x')
+    (d / 'done' / 'last_checkpoint').write_text(str(d / 'done/epoch_1.pth'))
+    files['done'] = str(d / 'done')
     return files
 
 
@@ -77,7 +88,7 @@ CASES = {
         SELFSUP,
         [],
         ['model.ft.pos_alpha=-1'],
-        'pos_alpha must be > 0',
+        'pos_alpha must be finite and > 0',
     ),
     'FT granularity': (
         SELFSUP,
@@ -182,6 +193,100 @@ CASES = {
         ['load_from=/no/such/ckpt.pth'],
         "load_from checkpoint '/no/such/ckpt.pth' does not exist",
     ),
+    # Values that make the loss NaN from the first step.
+    'lr inf': (
+        SELFSUP,
+        [],
+        ['optim_wrapper.optimizer.lr=inf'],
+        'optim_wrapper.optimizer.lr must be finite, got inf',
+    ),
+    'temperature 0': (
+        SELFSUP,
+        [],
+        ['model.head.temperature=0'],
+        'model.head.temperature must be a number > 0, got 0',
+    ),
+    'FT alpha inf': (
+        SELFSUP,
+        [],
+        ['model.ft.pos_alpha=inf'],
+        'pos_alpha must be finite and > 0, got inf',
+    ),
+    'negative seed': (
+        SELFSUP,
+        [],
+        ['randomness.seed=-1'],
+        'randomness.seed must be an integer >= 0, got -1',
+    ),
+    'nested loader typo': (
+        SELFSUP,
+        [],
+        ['train_dataloader.batch_sise=8'],
+        "has no argument 'batch_sise'; did you mean 'batch_size'?",
+    ),
+    'nested model typo': (
+        SELFSUP,
+        [],
+        ['model.backbone.depht=18'],
+        "ResNet has no argument 'depht'; did you mean 'depth'?",
+    ),
+    # Every checkpoint goes through the one safe check, whatever the flags.
+    'training checkpoint as --pretrained': (
+        LINEAR,
+        ['--pretrained', 'training'],
+        [],
+        "is a training checkpoint (its backbone is under 'backbone.')",
+    ),
+    'unsafe --pretrained beside --resume': (
+        LINEAR,
+        ['--resume', 'training', '--pretrained', 'evil'],
+        [],
+        'contains the global posix.system',
+    ),
+    'unsafe --pretrained beside load_from': (
+        LINEAR,
+        ['--pretrained', 'evil'],
+        ['load_from=training'],
+        'contains the global posix.system',
+    ),
+    'unsafe local path with ://': (
+        LINEAR,
+        ['--pretrained', 'evil_url_like'],
+        [],
+        'contains the global posix.system',
+    ),
+    # A finished run is never overwritten.
+    'work dir holds a run': (
+        SELFSUP,
+        ['--work-dir', 'done'],
+        [],
+        'already holds a run (epoch_1.pth, last_checkpoint); continue it '
+        'with --resume, start another beside it with --new-run',
+    ),
+    # A run that cannot produce a model stops before its first checkpoint.
+    'loss diverges': (
+        SELFSUP,
+        [],
+        ['model.head.temperature=1e-40'],
+        'training diverged: the loss is nan at iteration 1 (epoch 1); '
+        'stopped before writing a checkpoint of it. Usual causes: a learning '
+        'rate too high, a temperature near 0, an extreme FT alpha (this run: '
+        'learning rate optim_wrapper.optimizer.lr=0.06, temperature '
+        'model.head.temperature=1e-40',
+    ),
+    'zero iterations': (
+        SELFSUP,
+        [],
+        ['train_dataloader.batch_size=64'],
+        'the training loader yields no batch: 32 images, batch_size 64 per '
+        'process with drop_last; lower train_dataloader.batch_size',
+    ),
+    '--new-run with --resume': (
+        SELFSUP,
+        ['--new-run', '--resume'],
+        [],
+        '--new-run starts afresh and --resume continues a run; pass one',
+    ),
 }
 
 
@@ -189,6 +294,12 @@ CASES = {
 def test_one_line_and_exit_code_2(case, demo_data, bad_files, tmp_path):
     config, args, options, message = CASES[case]
     args = [bad_files.get(a, a) for a in args]
+    options = [  # KEY=<bad file name> -> KEY=<its path>
+        f'{o.split("=", 1)[0]}={bad_files.get(o.split("=", 1)[1], "")}'
+        if '=' in o and o.split('=', 1)[1] in bad_files
+        else o
+        for o in options
+    ]
     opts = (
         train_opts(demo_data)[1:]
         + [f'val_dataloader.dataset.data_root={demo_data}/imagenet/']
@@ -201,6 +312,11 @@ def test_one_line_and_exit_code_2(case, demo_data, bad_files, tmp_path):
     )
     _assert_one_line(r, message)
     assert not osp.exists(bad_files['marker'])  # nothing was unpickled
+    if not work:
+        return
+    # Refused runs write no checkpoint (and leave the work dir's content
+    # as it was: here, none).
+    assert not glob.glob(osp.join(work[1], '*.pth'))
 
 
 def _assert_one_line(r, message):

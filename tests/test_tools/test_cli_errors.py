@@ -153,3 +153,114 @@ def test_dist_train_uses_the_project_venv():
     )
     assert r.returncode == 0, r.stderr[-2000:]
     assert 'usage: train.py' in r.stdout
+
+
+KNN = 'configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py'
+
+#: (tool, arguments, environment, expected message part): values that
+#: used to give a wrong result with exit 0, a traceback, or lost data.
+BAD_VALUES = {
+    'knn k 0': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none', '--k', '0'],
+        {},
+        '--k must be >= 1 (neighbours), got 0',
+    ),
+    'knn k negative': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none', '--k', '20', '-5'],
+        {},
+        '--k must be >= 1 (neighbours), got -5',
+    ),
+    'knn temperature 0': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none', '--temperature', '0'],
+        {},
+        '--temperature must be a finite number > 0',
+    ),
+    'knn batch 0': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none', '--batch-size', '0'],
+        {},
+        '--batch-size must be >= 1, got 0',
+    ),
+    'knn out is a directory': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none', '--out', '{tmp}'],
+        {},
+        'is a directory; pass a file name',
+    ),
+    'knn cuda without a GPU': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none', '--device', 'cuda'],
+        {'CUDA_VISIBLE_DEVICES': ''},
+        'this machine has no CUDA GPU',
+    ),
+    'knn threads not a number': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none'],
+        {'FTCL_THREADS': 'abc'},
+        'FTCL_THREADS',
+    ),
+    'knn option typo': (
+        'tools/benchmarks/knn_eval.py',
+        [KNN, '--pretrained', 'none', '--cfg-options', 'randomnes.seed=3'],
+        {},
+        "did you mean 'randomness'?",
+    ),
+    'convert onto its own source': (
+        'tools/convert_ckpt.py',
+        ['{tmp}/src.pth', '{tmp}/src.pth', '--force'],
+        {},
+        'source and output are the same file',
+    ),
+    'demo data --force over a user folder': (
+        'tools/make_demo_data.py',
+        ['--out', '{tmp}/mine', '--force'],
+        {},
+        'holds files that were not generated here',
+    ),
+}
+
+
+@pytest.mark.parametrize('case', sorted(BAD_VALUES))
+def test_bad_values(case, tmp_path):
+    tool, args, env, message = BAD_VALUES[case]
+    import torch
+
+    torch.save(
+        {'state_dict': {'conv1.weight': torch.zeros(1)}}, tmp_path / 'src.pth'
+    )
+    (tmp_path / 'mine').mkdir()
+    (tmp_path / 'mine' / 'notes.txt').write_text('keep')
+    before = (tmp_path / 'src.pth').read_bytes()
+    r = python_cli(
+        tool, *[a.replace('{tmp}', str(tmp_path)) for a in args], env=env
+    )
+    _one_error_line(r, osp.basename(tool), message)
+    # Nothing of the user's was touched.
+    assert (tmp_path / 'src.pth').read_bytes() == before
+    assert (tmp_path / 'mine' / 'notes.txt').read_text() == 'keep'
+
+
+def test_demo_never_deletes_what_it_did_not_write(tmp_path):
+    """Folders named like the demo's outputs, without its manifest, are
+    the user's: refused with and without --force, nothing deleted."""
+    work = tmp_path / 'U'
+    (work / 'pretrain').mkdir(parents=True)
+    (work / 'pretrain' / 'epoch_200.pth').write_bytes(b'weights')
+    (work / 'plots').mkdir()
+    (work / 'plots' / 'fig1.png').write_bytes(b'png')
+    for extra in ([], ['--force']):
+        r = run_cli(
+            ['bash', 'tools/demo.sh', *extra], env={'DEMO_WORK_DIR': str(work)}
+        )
+        _one_error_line(r, 'demo.sh', 'plots,pretrain, which the demo did not')
+    assert (work / 'pretrain' / 'epoch_200.pth').read_bytes() == b'weights'
+    assert (work / 'plots' / 'fig1.png').read_bytes() == b'png'
+    # Other files are kept beside the outputs only with --force.
+    other = tmp_path / 'V'
+    other.mkdir()
+    (other / 'mine.txt').write_text('keep')
+    r = run_cli(['bash', 'tools/demo.sh'], env={'DEMO_WORK_DIR': str(other)})
+    _one_error_line(r, 'demo.sh', 'holds files the demo did not create')

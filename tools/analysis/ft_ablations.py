@@ -41,7 +41,7 @@ import sys
 from typing import List
 
 try:
-    from ftcl_mm.utils.cli import positive_int, run_main
+    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'ft_ablations.py: error: {e} in {sys.executable}; run the tools '
@@ -78,13 +78,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='ablations to run, in this order (default: all, in the '
         "protocol's order: " + ' '.join(ABLATIONS) + ')',
     )
-    p.add_argument(
-        '--seeds',
-        type=int,
-        nargs='+',
-        default=[0, 1, 2],
-        help='seeds of every cell (default: 0 1 2)',
-    )
+    add_seeds(p, [0, 1, 2], 'seeds of every cell (default: 0 1 2)')
     p.add_argument(
         '--jobs',
         type=positive_int,

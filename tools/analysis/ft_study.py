@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 try:
-    from ftcl_mm.utils.cli import positive_int, run_main
+    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'ft_study.py: error: {e} in {sys.executable}; run the tools '
@@ -150,7 +150,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         'of an ablation config <method>_ft-NAME_tiny.py (default: base '
         'both)',
     )
-    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    add_seeds(p, [0, 1, 2], 'seeds (distinct, >= 0)')
     p.add_argument(
         '--reference',
         default=None,
@@ -707,6 +707,11 @@ def main(argv=None) -> int:
                     f'  {r.name}: {r.config or "random init"} -> {r.work_dir}'
                 )
             return 0
+        if args.report_only and not osp.isdir(args.work_dir):
+            raise StudyError(
+                f'--work-dir {args.work_dir} does not exist; run the study '
+                'first (without --report-only)'
+            )
         if not args.report_only:
             ensure_data(args, env)
     except StudyError as e:

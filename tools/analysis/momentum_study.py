@@ -23,7 +23,7 @@ import os.path as osp
 import sys
 
 try:
-    from ftcl_mm.utils.cli import run_main
+    from ftcl_mm.utils.cli import positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'momentum_study.py: error: {e} in {sys.executable}; run the tools '
@@ -65,7 +65,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument(
         '--gpus',
-        type=int,
+        type=positive_int,
         default=1,
         help='processes per run (>1 uses tools/dist_train.sh)',
     )

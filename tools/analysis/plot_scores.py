@@ -66,6 +66,10 @@ def main(argv=None) -> int:
     )
     if args.smooth < 1:
         raise UserInputError('--smooth must be >= 1')
+    if osp.exists(out) and not osp.isdir(out):
+        raise UserInputError(
+            f'--out {out} is a file; pass a directory for the plots'
+        )
     try:
         paths = plot_runs(args.runs, out, args.labels, args.smooth)
     except (NoStatsError, ValueError) as e:

@@ -77,20 +77,73 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def check_args(args: argparse.Namespace) -> None:
+    """Ranges and paths of the options, before any feature is computed.
+
+    Raises:
+        ConfigError: naming the option and a valid value.
+    """
+    import math
+
+    import torch
+
+    from ftcl_mm.utils.errors import ConfigError
+
+    bad_k = [k for k in args.k if k < 1]
+    if bad_k:
+        raise ConfigError(
+            f'--k must be >= 1 (neighbours), got {bad_k[0]}; e.g. --k 20'
+        )
+    if len(set(args.k)) != len(args.k):
+        raise ConfigError(f'--k lists a value twice: {args.k}')
+    if not (math.isfinite(args.temperature) and args.temperature > 0):
+        raise ConfigError(
+            '--temperature must be a finite number > 0 (it divides the '
+            f'similarities), got {args.temperature}; e.g. 0.07'
+        )
+    if args.batch_size < 1:
+        raise ConfigError(
+            f'--batch-size must be >= 1, got {args.batch_size}; e.g. 64'
+        )
+    if args.out and osp.isdir(args.out):
+        raise ConfigError(
+            f'--out {args.out} is a directory; pass a file name, e.g. '
+            f'{osp.join(args.out, "knn.json")}'
+        )
+    if args.device:
+        try:
+            device = torch.device(args.device)
+        except RuntimeError:
+            raise ConfigError(
+                f"--device '{args.device}' is not a device; use cpu or cuda"
+            ) from None
+        if device.type == 'cuda' and not torch.cuda.is_available():
+            raise ConfigError(
+                f'--device {args.device}: this machine has no CUDA GPU; '
+                'use --device cpu (or leave --device out)'
+            )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    from ftcl_mm.utils.errors import ConfigError
     from ftcl_mm.utils.threads import configure_threads
 
-    threads = configure_threads()
+    check_args(args)
+    try:
+        threads = configure_threads()
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
     import torch
     from mmengine.registry import init_default_scope
     from mmengine.runner import set_random_seed
     from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
+    from ftcl_mm.engine import check_config
     from ftcl_mm.engine.train_setup import (
-        check_checkpoint,
         check_data_paths,
+        check_pretrained,
         load_config,
         set_pretrained,
     )
@@ -100,9 +153,13 @@ def main(argv=None) -> int:
         knn_top1,
         linear_probe_top1,
     )
-    from ftcl_mm.utils.errors import ConfigError
 
-    cfg = load_config(args.config, args.cfg_options)
+    cfg = load_config(args.config)
+    file_keys = set(cfg.keys())
+    cfg.merge_from_dict(args.cfg_options or {})
+    check_config(
+        cfg, file_keys=file_keys, option_keys=list(args.cfg_options or {})
+    )
     set_pretrained(cfg, args.pretrained)
     if args.pretrained.lower() != 'none':
         if not osp.isfile(args.pretrained):
@@ -110,7 +167,9 @@ def main(argv=None) -> int:
                 f'--pretrained {args.pretrained} does not exist; convert a '
                 'checkpoint with tools/convert_ckpt.py'
             )
-        check_checkpoint(args.pretrained, '--pretrained', backbone=True)
+        # Loaded safely, then checked as a backbone of the config's
+        # architecture (a training checkpoint or another width is refused).
+        check_pretrained(cfg)
     check_data_paths(cfg, ('train_dataloader', 'val_dataloader'))
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     # The config's seed fixes the initialisation, so a random-init floor

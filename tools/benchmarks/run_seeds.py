@@ -19,7 +19,7 @@ import os.path as osp
 import sys
 
 try:
-    from ftcl_mm.utils.cli import positive_int, run_main
+    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'run_seeds.py: error: {e} in {sys.executable}; run the tools '
@@ -61,10 +61,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         required=True,
         help='backbone file from tools/convert_ckpt.py, or "none"',
     )
-    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3, 4])
+    add_seeds(p, [0, 1, 2, 3, 4], 'seeds (distinct, >= 0)')
     p.add_argument(
         '--gpus',
-        type=int,
+        type=positive_int,
         default=1,
         help='processes per run (>1 uses tools/dist_train.sh)',
     )

@@ -28,7 +28,7 @@ import time
 from typing import Dict, List, Optional
 
 try:
-    from ftcl_mm.utils.cli import positive_int, run_main
+    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
         f'tiny_det_table.py: error: {e} in {sys.executable}; run the tools '
@@ -94,13 +94,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=list(ROWS),
         help='backbones (default: all five)',
     )
-    p.add_argument(
-        '--seeds',
-        type=int,
-        nargs='+',
-        default=[0, 1, 2],
-        help='detector seeds (default: 0 1 2)',
-    )
+    add_seeds(p, [0, 1, 2], 'detector seeds (default: 0 1 2)')
     p.add_argument(
         '--detectors',
         nargs='+',

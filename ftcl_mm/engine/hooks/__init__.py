@@ -2,6 +2,7 @@ from .feature_transform_hook import FeatureTransformHook
 from .hsg_samples_hook import HSGSamplesHook
 from .score_stats_hook import ScoreStatsCollector, ScoreStatsHook
 from .skipped_images_hook import SkippedImagesHook
+from .training_guard_hook import TrainingGuardHook
 
 __all__ = [
     'FeatureTransformHook',
@@ -9,4 +10,5 @@ __all__ = [
     'ScoreStatsCollector',
     'HSGSamplesHook',
     'SkippedImagesHook',
+    'TrainingGuardHook',
 ]
