@@ -136,9 +136,15 @@ def test_preprocessor_applies_params_and_passes_others(
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
     ).data_preprocessor
-    pre = MODELS.build(cfg)
+    assert cfg.view_backend == 'float'  # the tiny regime's
+    pre = MODELS.build(dict(cfg, view_backend='pil'))
     assert type(pre).__name__ == 'BatchedViewsDataPreprocessor'
-    plain = MODELS.build(dict(cfg, type='SelfSupDataPreprocessor'))
+    plain = MODELS.build(
+        dict(
+            {k: v for k, v in cfg.items() if k != 'view_backend'},
+            type='SelfSupDataPreprocessor',
+        )
+    )
     from mmengine.dataset import default_collate
 
     keys = [(0, 0, i) for i in range(6)]
@@ -146,6 +152,14 @@ def test_preprocessor_applies_params_and_passes_others(
     want = plain(default_collate([per_image[k] for k in keys]), True)
     for g, w in zip(got, want['inputs']):
         assert torch.equal(g, w)
+    # The float backend: the same parameters, within a few levels.
+    fast = MODELS.build(cfg)
+    near = fast(default_collate([batched[k] for k in keys]), True)['inputs']
+    for g, w in zip(near, want['inputs']):
+        diff = (g - w).abs() * pre.std.view(1, 3, 1, 1)  # back to 0-255
+        assert 0 < diff.mean() < 2 and diff.max() < 40
+    with pytest.raises(ValueError, match='view_backend must be one of'):
+        MODELS.build(dict(cfg, view_backend='cv2'))
     # A batch without view_params (e.g. the per-image pipeline) is left
     # to SelfSupDataPreprocessor unchanged.
     again = pre(default_collate([per_image[k] for k in keys]), True)
@@ -184,3 +198,63 @@ def test_multiview_with_params_needs_drawn_params(mmpretrain_scope):
     img = np.zeros((8, 8, 3), np.uint8)
     with pytest.raises(KeyError, match='has no DrawViewParams'):
         views(dict(img=img))
+
+
+def test_float_hue_is_the_hexcone_rotation(images):
+    x = _ours(images)
+    zero = torch.zeros(len(images), dtype=torch.int64)
+    # No shift: the identity (PIL's 8-bit HSV round trip is not: up to 7).
+    assert torch.allclose(V.hue_float(x, zero), x, atol=1e-3)
+    # A third of a turn (85/255) takes pure red to green, green to blue;
+    # 171 (-85) turns back.
+    red = torch.zeros(1, 3, 2, 2)
+    red[:, 2] = 200  # BGR
+    third = torch.tensor([85])
+    green = V.hue_float(red, third)
+    assert torch.allclose(
+        green[0, :, 0, 0], torch.tensor([0.0, 200, 0]), atol=2
+    )
+    back = V.hue_float(green, torch.tensor([171]))
+    assert torch.allclose(back, red, atol=1e-3)
+    # Value (max) and max - min are kept, as in any hexcone rotation.
+    shifted = V.hue_float(x, torch.arange(len(images)) * 9 % 256)
+    assert torch.allclose(shifted.amax(1), x.amax(1), atol=1e-3)
+    assert torch.allclose(
+        shifted.amax(1) - shifted.amin(1), x.amax(1) - x.amin(1), atol=1e-3
+    )
+
+
+def test_float_backend_stays_near_pil_per_operation(images):
+    """The float backend's operations are PIL's on the same parameters
+    without the 8-bit steps: blends and grayscale within one level,
+    hue within PIL's own 8-bit HSV error."""
+    views = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
+    rng = np.random.default_rng(3)
+    params = torch.zeros(len(images), NUM_PARAMS, dtype=torch.float64)
+    params[:, V._P['order0'] : V._P['order3'] + 1] = torch.as_tensor(
+        np.stack([rng.permutation(4) for _ in images])
+    )
+    params[:, V._P['brightness']] = torch.as_tensor(
+        rng.uniform(0.2, 1.8, len(images))
+    )
+    params[:, V._P['contrast']] = torch.as_tensor(
+        rng.uniform(0.2, 1.8, len(images))
+    )
+    params[:, V._P['saturation']] = torch.as_tensor(
+        rng.uniform(0.2, 1.8, len(images))
+    )
+    params[:, V._P['hue']] = torch.as_tensor(
+        rng.uniform(-0.2, 0.2, len(images))
+    )
+    params[:, V._P['jitter']] = 1
+    params[::3, V._P['gray']] = 1
+    w = torch.tensor([0.114, 0.587, 0.2989], dtype=torch.float64)
+    params[:, V._P['gray_b'] : V._P['gray_r'] + 1] = w / w.sum()
+    diff = V.compare_backends(views, params)
+    assert set(diff) == set(V.COMPARED_OPS)
+    for op in ('brightness', 'contrast', 'saturation', 'grayscale'):
+        assert diff[op]['max'] <= 1, (op, diff[op])
+    assert diff['hue']['max'] <= 12 and diff['hue']['mean'] < 1.5
+    assert 0 < diff['all']['mean'] < 3
+    with pytest.raises(ValueError, match='backend must be one of'):
+        V.apply_view_params(views, params, 'cv2')

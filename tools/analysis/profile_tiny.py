@@ -249,6 +249,39 @@ def full_run(args, work_dir: str) -> Dict[str, float]:
     )
 
 
+def compare_view_backends(data: dict, steps: int) -> dict:
+    """Both view backends on this batch: ms per step (side by side, same
+    process) and the pixel differences per operation, on the batch's
+    crops (the generated shapes) and on random noise with the same
+    parameters (the worst case for hue)."""
+    import numpy as np
+    import torch
+
+    from ftcl_mm.models.data_preprocessors import view_ops
+
+    params = torch.as_tensor(
+        np.stack([s.view_params for s in data['data_samples']])
+    )
+    views = data['inputs']
+    ms = {}
+    for backend in view_ops.BACKENDS:
+        times = []
+        for _ in range(steps + 1):  # the first one warms up
+            t0 = time.perf_counter()
+            for i, v in enumerate(views):
+                view_ops.apply_view_params(v, params[:, i], backend)
+            times.append(1000 * (time.perf_counter() - t0))
+        ms[backend] = statistics.median(times[1:])
+    noise = torch.randint(
+        0, 256, views[0].shape, generator=torch.Generator().manual_seed(0)
+    ).to(torch.uint8)
+    return dict(
+        ms=ms,
+        diff_shapes=view_ops.compare_backends(views[0], params[:, 0]),
+        diff_noise=view_ops.compare_backends(noise, params[:, 0]),
+    )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     from ftcl_mm.utils.threads import configure_threads
@@ -290,6 +323,7 @@ def main(argv=None) -> int:
             views = model.data_preprocessor(data, True)['inputs']
             times.append(1000 * (time.perf_counter() - t0))
         augment_ms = statistics.median(times[1:])
+        backends = compare_view_backends(data, args.steps)
         for sample in data['data_samples']:
             del sample.view_params
         data = dict(data, inputs=[_to_uint8(v, model) for v in views])
@@ -304,6 +338,8 @@ def main(argv=None) -> int:
         batched_augment_ms=augment_ms,
         compute_ms=steps,
     )
+    if augment_ms is not None:
+        result['view_backends'] = backends
     if not args.skip_run:
         with tempfile.TemporaryDirectory() as work:
             result['run_ms'] = full_run(args, work)
@@ -336,6 +372,12 @@ def format_report(r: dict) -> str:
             '| batched view augmentation (data preprocessor) | '
             f'{r["batched_augment_ms"]:.0f} | step |'
         )
+    backends = r.get('view_backends')
+    if backends:
+        for name, ms in backends['ms'].items():
+            lines.append(
+                f'| view augmentation, {name} backend | {ms:.0f} | step |'
+            )
     for k, v in r['compute_ms'].items():
         lines.append(f'| compute: {k} | {v:.0f} | step |')
     if 'run_ms' in r:
@@ -348,6 +390,19 @@ def format_report(r: dict) -> str:
         lines.append(
             f'| **run / compute floor** | **{r["run_over_floor"]:.2f}** | |'
         )
+    if backends:
+        lines += [
+            '',
+            '| operation | float - pil, shapes: max / mean / p99 | '
+            'random noise: max / mean / p99 |',
+            '|---|---|---|',
+        ]
+        for op, a in backends['diff_shapes'].items():
+            b = backends['diff_noise'][op]
+            lines.append(
+                f'| {op} | {a["max"]:.0f} / {a["mean"]:.3f} / {a["p99"]:.0f}'
+                f' | {b["max"]:.0f} / {b["mean"]:.3f} / {b["p99"]:.0f} |'
+            )
     return '\n'.join(lines)
 
 

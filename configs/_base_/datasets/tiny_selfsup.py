@@ -71,14 +71,18 @@ tiny_view_pipeline = [
 # view (cv2) and only *draws* the rest with the very transforms above
 # (DrawViewParams: same numpy calls, same order, same distributions); the
 # data preprocessor applies rotation, jitter, grayscale and flip to all
-# 512 views of a step at once, bit-identical to the per-image transforms
-# (tests/test_models/test_view_ops.py). The per-image pipeline cost more
-# than the network (tools/analysis/profile_tiny.py).
+# 512 views of a step at once, in float32 torch (view_backend='float': the
+# same operations, parameters and order, rounded once at the end instead of
+# after each operation; pixel differences in docs/tiny_cost.md).
+# view_backend='pil' is bit-identical to the per-image transforms
+# (tests/test_models/test_view_ops.py), for results measured before.
 tiny_batched_view_pipeline = [
     tiny_view_pipeline[0],
     dict(type='DrawViewParams', transforms=tiny_view_pipeline[1:]),
 ]
-tiny_data_preprocessor = dict(type='BatchedViewsDataPreprocessor')
+tiny_data_preprocessor = dict(
+    type='BatchedViewsDataPreprocessor', view_backend='float'
+)
 # The per-image reference pipeline (what the batched one reproduces; for
 # benchmarks: configs/selfsup/tiny/simclr_per-image-aug_tiny.py).
 tiny_per_image_pipeline = [

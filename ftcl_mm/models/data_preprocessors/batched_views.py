@@ -12,7 +12,7 @@ from mmpretrain.models.utils.data_preprocessor import (
 )
 from mmpretrain.registry import MODELS
 
-from .view_ops import apply_view_params
+from .view_ops import BACKENDS, apply_view_params
 
 
 @MODELS.register_module()
@@ -23,7 +23,22 @@ class BatchedViewsDataPreprocessor(SelfSupDataPreprocessor):
     view) to each view's uint8 batch, on the preprocessor's device.
     Batches without ``view_params`` pass through unchanged, so validation
     and other pipelines need nothing else.
+
+    Args:
+        view_backend: ``'pil'`` (default; bit-identical to the per-image
+            transforms, the results measured before the float path) or
+            ``'float'`` (float32 torch throughout, no PIL round trip: the
+            tiny regime's; see :mod:`.view_ops`).
+        **kwargs: ``SelfSupDataPreprocessor``'s arguments.
     """
+
+    def __init__(self, view_backend: str = 'pil', **kwargs) -> None:
+        if view_backend not in BACKENDS:
+            raise ValueError(
+                f'view_backend must be one of {BACKENDS}, got {view_backend!r}'
+            )
+        super().__init__(**kwargs)
+        self.view_backend = view_backend
 
     def forward(self, data: dict, training: bool = False) -> dict:
         params = self._view_params(data.get('data_samples'))
@@ -40,7 +55,9 @@ class BatchedViewsDataPreprocessor(SelfSupDataPreprocessor):
             data = dict(
                 data,
                 inputs=[
-                    apply_view_params(self.cast_data(v), stacked[:, i])
+                    apply_view_params(
+                        self.cast_data(v), stacked[:, i], self.view_backend
+                    )
                     for i, v in enumerate(views)
                 ],
             )
