@@ -456,7 +456,24 @@ def check_config(
         if isinstance(model.get('ft'), dict):
             check_feature_transform(model.ft, cls)
         check_queue(cfg)
-    for i, hook in enumerate(cfg.get('custom_hooks') or []):
+    hooks = list(cfg.get('custom_hooks') or [])
+    gated = [
+        i
+        for i, h in enumerate(hooks)
+        if isinstance(h, dict)
+        and h.get('type') == 'FeatureTransformHook'
+        and h.get('gate_pos_score') is not None
+    ]
+    if gated and not any(
+        isinstance(h, dict) and h.get('type') == 'ScoreStatsHook'
+        for h in hooks
+    ):
+        raise ConfigError(
+            f'custom_hooks[{gated[0]}]: the FT gate (gate_pos_score) reads '
+            'the positive score ScoreStatsHook records; add '
+            "dict(type='ScoreStatsHook') to custom_hooks"
+        )
+    for i, hook in enumerate(hooks):
         hook_cls = _package_class(HOOKS, hook)
         if hook_cls is None:
             continue

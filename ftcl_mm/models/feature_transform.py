@@ -67,6 +67,12 @@ class FeatureTransform(nn.Module):
             configured start epoch/iteration).
         pos_mode: ``'extrapolate'`` (the paper's FT: ``lam`` in (1, 2)) or
             ``'interpolate'`` (``lam`` in (0, 1), Table 3's contrast).
+        pos_lambda_max: Bounded extrapolation: ``lam = 1 + (pos_lambda_max
+            - 1) Beta(alpha_ex, alpha_ex)`` in ``[1, pos_lambda_max]``
+            (SynCo extrapolates in (1, 1.5)); 2.0, the default, is the
+            paper's ``1 + Beta``. The penalty on the positive score,
+            ``2 lam (lam - 1)(1 - S)``, shrinks from a mean of 1.6 (1 - S)
+            at 2.0 to 0.65 (1 - S) at 1.5 (alpha_ex 2).
     """
 
     def __init__(
@@ -80,8 +86,18 @@ class FeatureTransform(nn.Module):
         seed: int = 0,
         enabled: bool = True,
         pos_mode: str = 'extrapolate',
+        pos_lambda_max: float = 2.0,
     ) -> None:
         super().__init__()
+        if (
+            isinstance(pos_lambda_max, bool)
+            or not isinstance(pos_lambda_max, Real)
+            or not 1 <= pos_lambda_max < float('inf')
+        ):
+            raise ValueError(
+                'pos_lambda_max must be a finite number >= 1 (the largest '
+                f'extrapolation coefficient), got {pos_lambda_max!r}'
+            )
         if pos_mode not in POS_MODES:
             raise ValueError(
                 f'pos_mode must be one of {POS_MODES}, got {pos_mode!r}'
@@ -121,6 +137,7 @@ class FeatureTransform(nn.Module):
         self.granularity = granularity
         self.renorm = renorm
         self.pos_mode = pos_mode
+        self.pos_lambda_max = float(pos_lambda_max)
         self.seed = int(seed)
         self.enabled = enabled
         self.step = 0
@@ -149,7 +166,8 @@ class FeatureTransform(nn.Module):
             f'pos={self.pos}, neg={self.neg}, pos_alpha={self.pos_alpha}'
             f', neg_alpha={self.neg_alpha}, granularity='
             f"'{self.granularity}', renorm={self.renorm}, "
-            f"pos_mode='{self.pos_mode}', enabled={self.enabled}"
+            f"pos_mode='{self.pos_mode}', pos_lambda_max="
+            f'{self.pos_lambda_max}, enabled={self.enabled}'
         )
 
     # ``step`` and ``seed`` are Python ints (seeding must not read a device
@@ -223,13 +241,18 @@ class FeatureTransform(nn.Module):
 
     def positive_lambda(self, q: torch.Tensor) -> torch.Tensor:
         """The positives' ``lam`` for features ``q`` (N x d): ``1 +
-        Beta(alpha_ex, alpha_ex)`` (extrapolate) or ``Beta(alpha_ex,
-        alpha_ex)`` (interpolate), shaped by ``granularity``."""
+        (pos_lambda_max - 1) Beta(alpha_ex, alpha_ex)`` (extrapolate) or
+        ``Beta(alpha_ex, alpha_ex)`` (interpolate), shaped by
+        ``granularity``."""
         n, d = q.shape
         lam = self.sample_beta(
             self.pos_alpha, self._lambda_shape(n, d, 0, 2), q.device, q.dtype
         )
-        return lam if self.pos_mode == 'interpolate' else 1.0 + lam
+        if self.pos_mode == 'interpolate':
+            return lam
+        if self.pos_lambda_max == 2.0:  # the paper's; bit-identical
+            return 1.0 + lam
+        return 1.0 + (self.pos_lambda_max - 1.0) * lam
 
     # ------------------------------------------------------------------
     # transforms

@@ -247,3 +247,38 @@ def test_valid_nested_options_pass():
     file_keys = set(cfg.keys())
     cfg.merge_from_dict(options)
     check_config(cfg, file_keys=file_keys, option_keys=list(options))
+
+
+@pytest.mark.parametrize(
+    'hook, message',
+    [
+        (
+            dict(type='FeatureTransformHook', gate_pos_score=1.5),
+            'gate_pos_score must be in (-1, 1]',
+        ),
+        (
+            dict(
+                type='FeatureTransformHook', gate_pos_score=0.6, start_iter=3
+            ),
+            'use start_epoch, not start_iter',
+        ),
+    ],
+)
+def test_gate_values(hook, message):
+    cfg = _cfg()
+    cfg.custom_hooks = [hook, *cfg.custom_hooks[1:]]
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_config(cfg)
+
+
+def test_gate_needs_the_score_hook():
+    cfg = _cfg()
+    cfg.custom_hooks = [dict(type='FeatureTransformHook', gate_pos_score=0.6)]
+    with pytest.raises(ConfigError, match='reads the positive score'):
+        check_config(cfg)
+
+
+def test_bounded_extrapolation_values():
+    with pytest.raises(ConfigError, match='pos_lambda_max must be a finite'):
+        check_config(_cfg(**{'model.ft.pos_lambda_max': 0.5}))
+    check_config(_cfg(**{'model.ft.pos_lambda_max': 1.5}))

@@ -209,3 +209,16 @@ def test_same_lambdas_on_two_gloo_ranks():
     r0, r1 = out.get()
     assert r0 == r1
     assert len(set(r0)) > 1  # real draws, not a constant
+
+
+def test_bounded_extrapolation_draws_in_range():
+    """lam = 1 + (lam_max - 1) Beta: in [1, lam_max]; 2.0 is the paper's
+    1 + Beta, draw for draw."""
+    q = torch.nn.functional.normalize(torch.randn(64, 16), dim=1)
+    bounded = FeatureTransform(granularity='sample', pos_lambda_max=1.5)
+    paper = FeatureTransform(granularity='sample')
+    a, b = bounded.positive_lambda(q), paper.positive_lambda(q)
+    assert 1 <= a.min() and a.max() <= 1.5
+    assert torch.allclose(a - 1, (b - 1) * 0.5)
+    with pytest.raises(ValueError, match='pos_lambda_max must be a finite'):
+        FeatureTransform(pos_lambda_max=0.9)

@@ -127,9 +127,26 @@ tiny_param_scheduler = [
         end=tiny_epochs,
     )
 ]
+# Learning curves: kNN top-1 (k=20) on the 10,000 held-out images every 5
+# epochs and after the last (ftcl_mm/engine/hooks/online_knn_hook.py).
+tiny_eval_split = dict(
+    type='CustomDataset',
+    data_root=tiny_data_root,
+    pipeline=[dict(type='LoadImageFromFile'), dict(type='PackInputs')],
+)
 tiny_default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=1),
+    online_knn=dict(
+        type='OnlineKNNHook',
+        interval=5,
+        train=dict(
+            tiny_eval_split, ann_file='meta/train.txt', data_prefix='train'
+        ),
+        val=dict(
+            tiny_eval_split, ann_file='meta/heldout.txt', data_prefix='heldout'
+        ),
+    ),
 )
 # The classes of the tiny detection benchmark (tools/make_demo_data.py:
 # tiny_det/): the classification split's 10 shapes, in label order.

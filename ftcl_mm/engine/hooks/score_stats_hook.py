@@ -231,19 +231,21 @@ class ScoreStatsHook(Hook):
         if self.every_n_train_iters(
             runner, self.interval
         ) or self.is_last_train_iter(runner):
-            self._flush(runner)
+            self.flush(runner)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.collector is not None:
-            self._flush(runner)
+            self.flush(runner)
 
     def after_train(self, runner) -> None:
         if self.collector is not None:
-            self._flush(runner)
+            self.flush(runner)
             self.collector.close()
             self.collector = None
 
-    def _flush(self, runner) -> None:
+    def flush(self, runner) -> None:
+        """Write the rows collected since the last flush (also called by
+        the FT gate, which reads the file)."""
         rows = self.collector.pop()
         if not rows:
             return
