@@ -66,3 +66,52 @@ def plot_accuracy_bars(
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=120)
     return path
+
+
+def plot_learning_curves(
+    curves: Dict[str, Dict[int, Dict[int, float]]],
+    out: str,
+    title: str = 'online kNN top-1 (held-out)',
+    marks: Optional[Dict[str, Sequence[int]]] = None,
+) -> Optional[str]:
+    """Accuracy over epochs, one line per group (mean over its seeds, the
+    seeds' range shaded); ``marks``: epochs to tick on a group's line
+    (e.g. when its FT started). Writes ``out + '.png'``.
+
+    Args:
+        curves: ``{group: {seed: {epoch: top-1}}}``.
+        out: Output path without extension.
+        title: Axes title.
+        marks: ``{group: [epoch, ...]}``.
+    """
+    from matplotlib.figure import Figure
+
+    groups = {g: s for g, s in curves.items() if any(s.values())}
+    if not groups:
+        return None
+    fig = Figure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
+    for i, (group, seeds) in enumerate(groups.items()):
+        epochs = sorted({e for c in seeds.values() for e in c})
+        rows = [[c[e] for c in seeds.values() if e in c] for e in epochs]
+        mean = [sum(r) / len(r) for r in rows]
+        color = f'C{i % 10}'
+        ax.plot(epochs, mean, marker='o', ms=3, color=color, label=group)
+        ax.fill_between(
+            epochs,
+            [min(r) for r in rows],
+            [max(r) for r in rows],
+            color=color,
+            alpha=0.12,
+        )
+        for m in (marks or {}).get(group, ()):
+            ax.axvline(m, color=color, ls=':', lw=1)
+    ax.set_xlabel('epoch')
+    ax.set_ylabel('kNN top-1 (%)')
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    path = f'{out}.png'
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=120)
+    return path

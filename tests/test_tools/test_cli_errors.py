@@ -36,6 +36,10 @@ MISSING_INPUT = {
         ['--work-dir', '/no/such/dir', '--report-only'],
         '--work-dir /no/such/dir does not exist; run the tables first',
     ),
+    'tools/analysis/ft_fair_test.py': (
+        ['--work-dir', '/no/such/dir', '--report-only'],
+        '--work-dir /no/such/dir does not exist; run the protocol first',
+    ),
     'tools/analysis/momentum_study.py': (
         ['--data-root', '/no/such/dir', '--work-dir', '{tmp}/m'],
         '--data-root /no/such/dir does not exist',

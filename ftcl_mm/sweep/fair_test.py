@@ -1,0 +1,370 @@
+"""FT's fair test: the protocol fixed before the runs, and its report.
+
+Every earlier FT figure of the tiny regime came from runs whose positives
+start unaligned (score ~0), the opposite of FT's premise. This protocol
+(issue "FT's fair test") measures FT where the premise holds or is
+protected -- a start gated on the encoder's own positive score, bounded
+extrapolation, re-normalised mixing, the paper's head -- over 5 seeds
+paired with each cell's base, on the 10,000-image held-out split, with
+the verdict rule fixed up front: a *gain* only if mean - 2 SE > 0, a
+*loss* only if mean + 2 SE < 0, else *no detectable effect*, with the
+minimum detectable effect 2 SE beside it.
+
+The cells are ``ft_study`` runs (``configs/selfsup/tiny/<method>_ft-
+<variant>_tiny.py``); :func:`report` reads their ``result.json`` and the
+pretraining folders (gate epoch, score statistics, online kNN curve).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import math
+import os.path as osp
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..utils import score_csv
+from ..utils.fileio import read_json
+from ..visualization.score_plots import STATS_FILE
+from .stats import aggregate, mean_std
+
+#: The seeds the protocol reports.
+SEEDS = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: an ft_study (method, variant) and its base."""
+
+    key: str
+    method: str
+    variant: str
+    label: str
+
+    @property
+    def run(self) -> Tuple[str, str]:
+        return self.method, self.variant
+
+
+@dataclass(frozen=True)
+class Block:
+    """Cells trained for the same number of epochs, side by side."""
+
+    key: str
+    title: str
+    epochs: int
+    cells: Tuple[Cell, ...]
+
+    def work_dir(self, root: str) -> str:
+        return osp.join(root, f'{self.epochs}ep')
+
+    def study_calls(self) -> List[Tuple[str, List[str]]]:
+        """``(method, variants)`` per ft_study call, in the order run."""
+        calls: Dict[str, List[str]] = {}
+        for c in self.cells:
+            calls.setdefault(c.method, []).append(c.variant)
+        return list(calls.items())
+
+
+PROTOCOL: Tuple[Block, ...] = (
+    Block(
+        'mocov2',
+        'MoCo v2 tiny, its tau 0.5 recipe, 60 epochs',
+        60,
+        (
+            Cell('A', 'mocov2', 'base', 'base'),
+            Cell('B', 'mocov2', 'both', 'paper FT from step 0 (control)'),
+            Cell('C', 'mocov2', 'gate', 'premise-gated FT (S >= 0.6)'),
+            Cell('D', 'mocov2', 'start30', 'FT from epoch 30 (control of C)'),
+            Cell('E', 'mocov2', 'bounded', 'bounded extrapolation, max 1.5'),
+            Cell('F', 'mocov2', 'renorm', 're-normalised FT'),
+            Cell('G', 'mocov2', 'neg', 'negative interpolation only'),
+            Cell('H', 'mocov2mlp', 'base', "base, the paper's MLP head"),
+            Cell('I', 'mocov2mlp', 'both', "paper FT, the paper's MLP head"),
+        ),
+    ),
+    Block(
+        'simclr',
+        'SimCLR tiny, 20 epochs',
+        20,
+        (
+            Cell('S0', 'simclr', 'base', 'base'),
+            Cell('S1', 'simclr', 'both', 'paper FT from step 0'),
+            Cell('S2', 'simclr', 'gate', 'premise-gated FT (S >= 0.6)'),
+        ),
+    ),
+)
+BLOCKS = {b.key: b for b in PROTOCOL}
+
+METRICS = ('knn_top1', 'linear_top1', 'effective_rank')
+
+
+def se_verdict(gain: Optional[Dict]) -> Tuple[str, Optional[float]]:
+    """The protocol's rule on a paired gain: ``(verdict, 2 SE)``.
+
+    SE = std / sqrt(n); *gain* if mean - 2 SE > 0, *loss* if mean + 2 SE
+    < 0, else *no detectable effect*; ``'-'`` with fewer than two seeds.
+    """
+    if not gain or gain['n'] < 2:
+        return '-', None
+    mde = 2 * gain['std'] / math.sqrt(gain['n'])
+    if gain['mean'] - mde > 0:
+        return 'gain', mde
+    if gain['mean'] + mde < 0:
+        return 'loss', mde
+    return 'no detectable effect', mde
+
+
+def run_dir(root: str, block: Block, cell: Cell, seed: int) -> str:
+    return osp.join(
+        block.work_dir(root), cell.method, cell.variant, f'seed{seed}'
+    )
+
+
+def _first_row(pretrain: str) -> Optional[Dict]:
+    path = osp.join(pretrain, STATS_FILE)
+    if not osp.isfile(path):
+        return None
+    rows = score_csv.read_rows(path)
+    return rows[0] if rows else None
+
+
+def config_hash(pretrain: str) -> Optional[str]:
+    """sha256 (12 hex digits) of the config the Runner got, as mmengine
+    dumped it into the work dir (overrides included)."""
+    dumps = sorted(glob.glob(osp.join(pretrain, '*.py')))
+    if not dumps:
+        return None
+    with open(dumps[0], 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()[:12]
+
+
+def curve(pretrain: str) -> Dict[int, float]:
+    """The online kNN curve of a run: ``{epoch: top-1}``."""
+    path = osp.join(pretrain, 'online_knn.csv')
+    if not osp.isfile(path):
+        return {}
+    with open(path) as f:
+        rows = [line.split(',') for line in f.read().splitlines()[1:]]
+    return {int(e): float(t) for e, _, t in rows}
+
+
+def collect(root: str, block: Block, seeds: Sequence[int]) -> List[Dict]:
+    """Every finished run of ``block``: its result.json plus the gate
+    epoch, the step-0 scores, the config hash and the kNN curve."""
+    out = []
+    for cell in block.cells:
+        for seed in seeds:
+            d = run_dir(root, block, cell, seed)
+            res = osp.join(d, 'result.json')
+            if not osp.isfile(res):
+                continue
+            r = dict(read_json(res), cell=cell.key)
+            pre = osp.join(d, 'pretrain')
+            gate = osp.join(pre, 'ft_gate.json')
+            r['gate_epoch'] = (
+                read_json(gate)['ft_from_epoch'] if osp.isfile(gate) else None
+            )
+            first = _first_row(pre)
+            if first:
+                r['step0'] = (first['pos_mean'], first['neg_mean'])
+            r['config_hash'] = config_hash(pre)
+            r['curve'] = curve(pre)
+            out.append(r)
+    return out
+
+
+def summarise(block: Block, runs: List[Dict]) -> List[Dict]:
+    """Per cell: metrics mean +- std, paired gains over its base with the
+    protocol's verdict, gate epochs, scores, config hashes, seeds done."""
+    summary = aggregate(
+        runs,
+        group=('method', 'variant'),
+        metrics=METRICS,
+        base={'variant': 'base'},
+    )
+    rows = []
+    for cell in block.cells:
+        mine = [r for r in runs if r['cell'] == cell.key]
+        stats = summary.get(f'{cell.method}/{cell.variant}', {})
+        row = dict(cell=cell, stats=stats, runs=mine)
+        for metric in ('knn_top1', 'linear_top1'):
+            row[f'{metric}_verdict'] = se_verdict(stats.get(f'{metric}_gain'))
+        row['seeds'] = sorted(r['seed'] for r in mine)
+        row['gate'] = [r.get('gate_epoch') for r in mine]
+        row['hashes'] = sorted({r['config_hash'] for r in mine} - {None})
+        for name, keys in (
+            ('scores', ('pos_mean', 'neg_mean')),
+            ('scores_ft', ('pos_mean_ft', 'neg_mean_ft')),
+        ):
+            got = [
+                [r['scores'][k] for k in keys]
+                for r in mine
+                if all(k in r.get('scores', {}) for k in keys)
+            ]
+            row[name] = (
+                [mean_std(col)['mean'] for col in zip(*got)] if got else None
+            )
+        step0 = [r['step0'] for r in mine if 'step0' in r]
+        row['step0'] = (
+            [mean_std(col)['mean'] for col in zip(*step0)] if step0 else None
+        )
+        rows.append(row)
+    return rows
+
+
+def _stat(s: Optional[Dict], signed: bool = False) -> str:
+    if not s:
+        return '-'
+    return f'{s["mean"]:{"+" if signed else ""}.2f} ± {s["std"]:.2f}'
+
+
+def _pair(v: Optional[Sequence[float]]) -> str:
+    return '-' if not v else ' / '.join(f'{x:.3f}' for x in v)
+
+
+def _verdict(v: Tuple[str, Optional[float]]) -> str:
+    name, mde = v
+    return name if mde is None else f'{name} (2 SE {mde:.2f})'
+
+
+def block_markdown(
+    block: Block, rows: List[Dict], seeds: Sequence[int]
+) -> str:
+    """One block's table (every cell, queued ones included)."""
+    lines = [
+        f'## {block.title}',
+        '',
+        '| cell | setting | seeds done | kNN top-1 | kNN gain | verdict (kNN)'
+        ' | linear top-1 | linear gain | verdict (linear) | eff. rank '
+        '| gate fired (FT from epoch) | step 0 pos / neg | end pos / neg '
+        '| end, after FT pos / neg | config hash |',
+        '|' + '---|' * 15,
+    ]
+    for row in rows:
+        c, s = row['cell'], row['stats']
+        base = c.variant == 'base'
+        gate = (
+            ', '.join('never' if g is None else str(g) for g in row['gate'])
+            if c.variant == 'gate' and row['gate']
+            else '-'
+        )
+        lines.append(
+            f'| {c.key} | {c.label} ({c.method} {c.variant}) | '
+            f'{" ".join(map(str, row["seeds"])) or "queued"} | '
+            f'{_stat(s.get("knn_top1"))} | '
+            f'{"-" if base else _stat(s.get("knn_top1_gain"), True)} | '
+            f'{"-" if base else _verdict(row["knn_top1_verdict"])} | '
+            f'{_stat(s.get("linear_top1"))} | '
+            f'{"-" if base else _stat(s.get("linear_top1_gain"), True)} | '
+            f'{"-" if base else _verdict(row["linear_top1_verdict"])} | '
+            f'{_stat(s.get("effective_rank"))} | {gate} | '
+            f'{_pair(row["step0"])} | {_pair(row["scores"])} | '
+            f'{"(no FT)" if base else _pair(row["scores_ft"])} | '
+            f'{" ".join(row["hashes"]) or "-"} |'
+        )
+    missing = sum(len(set(seeds) - set(r['seeds'])) for r in rows)
+    lines += ['', f'{missing} run(s) of this block queued.']
+    return '\n'.join(lines) + '\n'
+
+
+def write_report(
+    root: str,
+    seeds: Sequence[int] = SEEDS,
+    out: Optional[str] = None,
+    blocks: Sequence[str] = tuple(BLOCKS),
+) -> List[str]:
+    """``fair_test.md`` and its plots from the finished runs under
+    ``root``; returns the written paths.
+
+    Plots (beside the report, ``<report stem>_plots/``): per block the
+    online kNN curves (mean over seeds, range shaded, dotted where a
+    gated run's FT started) and the first seed's score curves per cell.
+    """
+    from ..utils.fileio import write_text
+    from ..visualization import NoStatsError, plot_learning_curves, plot_runs
+
+    out = out or osp.join(root, 'fair_test.md')
+    plots_dir = osp.splitext(out)[0] + '_plots'
+    commit = osp.join(root, 'commit.txt')
+    commit = open(commit).read().strip()[:12] if osp.isfile(commit) else '?'
+    sections, written = [], []
+    for key in blocks:
+        block = BLOCKS[key]
+        runs = collect(root, block, seeds)
+        rows = summarise(block, runs)
+        text = block_markdown(block, rows, seeds)
+        curves = {
+            f'{r["cell"].key} {r["cell"].method} {r["cell"].variant}': {
+                run['seed']: run['curve'] for run in r['runs']
+            }
+            for r in rows
+        }
+        marks = {
+            f'{r["cell"].key} {r["cell"].method} {r["cell"].variant}': sorted(
+                {g for g in r['gate'] if g is not None}
+            )
+            for r in rows
+            if r['cell'].variant == 'gate'
+        }
+        png = plot_learning_curves(
+            curves,
+            osp.join(plots_dir, f'{key}_knn_curves'),
+            f'{block.title}: online kNN top-1 on the held-out images',
+            marks,
+        )
+        if png:
+            written.append(png)
+            rel = osp.relpath(png, osp.dirname(out))
+            text += f'\n![{key} kNN curves]({rel})\n'
+        first = [
+            (r['cell'], run)
+            for r in rows
+            for run in r['runs']
+            if run['seed'] == min(r['seeds'])
+        ]
+        if first:
+            try:
+                pngs = plot_runs(
+                    [
+                        osp.join(
+                            run_dir(root, block, c, run['seed']), 'pretrain'
+                        )
+                        for c, run in first
+                    ],
+                    osp.join(plots_dir, key),
+                    [f'{c.key} {c.variant}' for c, _ in first],
+                    window=5,
+                )
+                written += pngs
+                curves_png = [
+                    p for p in pngs if p.endswith('score_curves.png')
+                ]
+                for p in curves_png:
+                    text += (
+                        f'\n![{key} score curves, first seed]'
+                        f'({osp.relpath(p, osp.dirname(out))})\n'
+                    )
+            except NoStatsError:
+                pass
+        sections.append(text)
+    head = [
+        "# FT's fair test (tiny regime)",
+        '',
+        f'Generated by `python tools/analysis/ft_fair_test.py --report-only '
+        f'--work-dir WORK_DIR --out {osp.basename(out)}` from the runs under '
+        f'the work dir (code at commit {commit}; each cell names the sha256 '
+        'of the config the Runner got). Seeds '
+        f'{" ".join(map(str, seeds))}; kNN (k = 20) and cached linear top-1 '
+        '(%) on the 10,000 held-out images; gains paired by seed with the '
+        "cell's base (the `base` cell of its method); verdict: gain if "
+        'mean - 2 SE > 0, loss if mean + 2 SE < 0, else no detectable '
+        'effect (2 SE = the minimum detectable effect). Scores: the '
+        "encoder's own positive / negative cosine score at step 0 (before "
+        'any update) and over the last 10 % of training, and what the loss '
+        'sees after FT.',
+        '',
+    ]
+    write_text(out, '\n'.join(head) + '\n' + '\n'.join(sections))
+    return [out] + written

@@ -1,0 +1,116 @@
+"""FT's fair test: the verdict rule, and the report written from stored
+runs (gate epochs, step-0 scores, curves, config hashes)."""
+
+import math
+import os
+import os.path as osp
+
+import pytest
+
+from ftcl_mm.sweep import fair_test as F
+from ftcl_mm.utils import score_csv
+from ftcl_mm.utils.fileio import write_json, write_text
+
+
+@pytest.mark.parametrize(
+    'gains, verdict',
+    [
+        ([2.0, 2.5, 1.5, 2.2, 1.8], 'gain'),
+        ([-3.0, -2.0, -4.0, -3.5, -2.5], 'loss'),
+        ([2.0, -1.0, 3.0, -2.0, 0.5], 'no detectable effect'),
+        ([1.0], '-'),
+    ],
+)
+def test_se_verdict(gains, verdict):
+    from ftcl_mm.sweep.stats import mean_std
+
+    got, mde = F.se_verdict(mean_std(gains))
+    assert got == verdict
+    if len(gains) > 1:
+        s = mean_std(gains)
+        assert mde == pytest.approx(2 * s['std'] / math.sqrt(len(gains)))
+
+
+def _run(root, variant, seed, knn, gate=None):
+    block = F.BLOCKS['simclr']
+    cell = next(c for c in block.cells if c.variant == variant)
+    d = F.run_dir(root, block, cell, seed)
+    pre = osp.join(d, 'pretrain')
+    os.makedirs(pre)
+    write_json(
+        osp.join(d, 'result.json'),
+        dict(
+            method='simclr',
+            variant=variant,
+            seed=seed,
+            knn_top1=knn,
+            linear_top1=knn + 5,
+            effective_rank=40.0,
+            scores=dict(
+                pos_mean=0.7, neg_mean=0.1, pos_mean_ft=0.5, neg_mean_ft=0.1
+            ),
+        ),
+    )
+    row = {c: 0.0 for c in score_csv.COLUMNS}
+    row.update(iter=1, epoch=0, ft_enabled=0, pos_mean=0.04, neg_mean=0.01)
+    score_csv.write_rows(osp.join(pre, 'score_stats.csv'), [row])
+    write_text(
+        osp.join(pre, 'online_knn.csv'),
+        f'epoch,iter,top1\n5,95,{knn - 3}\n20,380,{knn}\n',
+    )
+    write_text(
+        osp.join(pre, 'simclr_tiny.py'), f'model = dict()  # {variant}\n'
+    )
+    if gate is not None:
+        write_json(osp.join(pre, 'ft_gate.json'), dict(ft_from_epoch=gate))
+
+
+def test_report_from_stored_runs(tmp_path):
+    root = str(tmp_path / 'study')
+    for seed, base in enumerate((50.0, 52.0, 49.0)):
+        _run(root, 'base', seed, base)
+        _run(root, 'both', seed, base - 20 - seed)  # a clear loss
+        _run(root, 'gate', seed, base + (1, -1, 0.5)[seed], gate=3 + seed)
+    write_text(osp.join(root, 'commit.txt'), 'abcdef1234567890\n')
+    out = str(tmp_path / 'docs' / 'fair_test.md')
+    paths = F.write_report(root, (0, 1, 2, 3, 4), out, ['simclr'])
+    text = open(out).read()
+    assert paths[0] == out and all(osp.isfile(p) for p in paths)
+    rows = {
+        line.split(' | ')[0]: line
+        for line in text.splitlines()
+        if line.startswith('| S')
+    }
+    assert '| 0 1 2 |' in rows['| S1'] and ' loss (2 SE ' in rows['| S1']
+    assert '-21.00 ± 1.00' in rows['| S1']
+    assert 'no detectable effect' in rows['| S2']
+    assert '| 3, 4, 5 |' in rows['| S2']  # the gate epoch of each seed
+    assert '0.040 / 0.010' in rows['| S0']  # scores at step 0
+    assert 'commit abcdef123456' in text
+    assert '6 run(s) of this block queued.' in text  # seeds 3 and 4
+    # Regenerated from the same runs: byte-identical.
+    before = open(out, 'rb').read()
+    F.write_report(root, (0, 1, 2, 3, 4), out, ['simclr'])
+    assert open(out, 'rb').read() == before
+
+
+def test_protocol_is_the_issues():
+    mocov2 = F.BLOCKS['mocov2']
+    assert mocov2.epochs == 60 and F.BLOCKS['simclr'].epochs == 20
+    assert [c.key for c in mocov2.cells] == list('ABCDEFGHI')
+    assert mocov2.study_calls() == [
+        (
+            'mocov2',
+            ['base', 'both', 'gate', 'start30', 'bounded', 'renorm', 'neg'],
+        ),
+        ('mocov2mlp', ['base', 'both']),
+    ]
+    for block in F.PROTOCOL:
+        for c in block.cells:
+            name = 'ft' if c.variant == 'both' else f'ft-{c.variant}'
+            cfg = f'configs/selfsup/tiny/{c.method}_{name}_tiny.py'
+            if c.variant == 'base':
+                cfg = f'configs/selfsup/tiny/{c.method}_tiny.py'
+            assert osp.isfile(osp.join(osp.dirname(__file__), '../..', cfg)), (
+                cfg
+            )

@@ -1,0 +1,138 @@
+#!/usr/bin/env python
+"""FT's fair test (docs/ft_fair_test.md): run the fixed protocol and write
+its report.
+
+The protocol (``ftcl_mm.sweep.fair_test``): MoCo v2 tiny at 60 epochs
+(base, paper FT, premise-gated FT, FT from epoch 30, bounded
+extrapolation, re-normalised FT, negative interpolation only, and the
+paper's MLP head without / with FT) and SimCLR tiny at 20 epochs (base,
+paper FT, gated FT), seeds 0-4, each cell paired with its base by seed,
+evaluated on the 10,000 held-out images. Each cell is an
+``ft_study.py`` run (resumable: the same command continues); the report
+(``WORK_DIR/fair_test.md`` and plots) is written from the finished runs.
+
+Examples:
+    python tools/analysis/ft_fair_test.py --work-dir work_dirs/ft_fair_test
+    python tools/analysis/ft_fair_test.py --blocks simclr --seeds 0 1 \\
+        --work-dir work_dirs/ft_fair_test
+    python tools/analysis/ft_fair_test.py --report-only \\
+        --work-dir work_dirs/ft_fair_test --out docs/ft_fair_test.md
+"""
+
+import warnings
+
+# This process only: mmengine/mmcv import pkg_resources (kept by the
+# setuptools pin), whose deprecation warning is noise to a user.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+import argparse
+import os.path as osp
+import subprocess
+import sys
+
+try:
+    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
+except ModuleNotFoundError as e:  # not the project's Python: one line
+    sys.stderr.write(
+        f'ft_fair_test.py: error: {e} in {sys.executable}; run the tools '
+        'with the project interpreter .venv/bin/python '
+        '(bash tools/setup_env.sh creates it)\n'
+    )
+    sys.exit(2)
+
+from ftcl_mm.sweep import fair_test  # noqa: E402
+from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description="Run FT's fair test (fixed protocol) and write its report."
+    )
+    p.add_argument('--work-dir', required=True)
+    p.add_argument(
+        '--blocks',
+        nargs='+',
+        choices=list(fair_test.BLOCKS),
+        default=list(fair_test.BLOCKS),
+        help='blocks to run (default: all, in this order)',
+    )
+    add_seeds(p, list(fair_test.SEEDS), 'seeds (default: 0 1 2 3 4)')
+    p.add_argument(
+        '--jobs',
+        type=positive_int,
+        default=None,
+        help="runs side by side (ft_study's default: cores // threads)",
+    )
+    p.add_argument('--data-root', default=None, help='see ft_study.py')
+    p.add_argument(
+        '--report-only',
+        action='store_true',
+        help='write the report from the finished runs only',
+    )
+    p.add_argument(
+        '--out',
+        default=None,
+        help='the report (default: WORK_DIR/fair_test.md)',
+    )
+    return p.parse_args(argv)
+
+
+def study_commands(args) -> list:
+    """The ft_study.py calls of the selected blocks, seed-major."""
+    cmds = []
+    for seed in args.seeds:
+        for key in args.blocks:
+            block = fair_test.BLOCKS[key]
+            for method, variants in block.study_calls():
+                cmd = [
+                    osp.join(ROOT, 'tools/analysis/ft_study.py'),
+                    '--methods',
+                    method,
+                    '--variants',
+                    *variants,
+                    '--seeds',
+                    str(seed),
+                    '--epochs',
+                    str(block.epochs),
+                    '--no-random-init',
+                    '--work-dir',
+                    block.work_dir(args.work_dir),
+                ]
+                if args.jobs:
+                    cmd += ['--jobs', str(args.jobs)]
+                if args.data_root:
+                    cmd += ['--data-root', args.data_root]
+                cmds.append(cmd)
+    return cmds
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.report_only and not osp.isdir(args.work_dir):
+        raise UserInputError(
+            f'--work-dir {args.work_dir} does not exist; run the protocol '
+            'first (the same command without --report-only)'
+        )
+    if not args.report_only:
+        for n, cmd in enumerate(study_commands(args), 1):
+            print(f'[ft_fair_test] call {n}: {" ".join(cmd[1:8])} ...')
+            rc = subprocess.call([sys.executable, *cmd])
+            if rc == 130:
+                return 130
+            if rc != 0:
+                print(
+                    f'ft_fair_test.py: error: ft_study exited {rc}',
+                    file=sys.stderr,
+                )
+                return 1
+    for path in fair_test.write_report(
+        args.work_dir, args.seeds, args.out, args.blocks
+    ):
+        print(path)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(run_main('ft_fair_test.py', main))
