@@ -29,6 +29,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -n "${FTCL_PYTHON:-}" ]; then PY=$FTCL_PYTHON
 elif [ -x "$ROOT/.venv/bin/python" ]; then PY=$ROOT/.venv/bin/python
 else PY=python; fi
+if ! "$PY" -c 'import torch' >/dev/null 2>&1; then
+    echo "dist_train.sh: error: $PY has no torch (no project virtualenv at $ROOT/.venv);" \
+        "set it up with bash tools/setup_env.sh, or point FTCL_PYTHON at a Python with the stack" >&2
+    exit 2
+fi
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}

@@ -42,6 +42,31 @@ def _dataset_cfgs(cfg: dict, path: str) -> Iterator[Tuple[str, dict]]:
         yield from _dataset_cfgs(sub, f'{path}.datasets.{i}')
 
 
+#: mmpretrain datasets whose ``.txt`` ann file is ``<image> <label>`` lines.
+_LIST_TYPES = ('CustomDataset', 'ImageNet', 'ImageNet100')
+
+
+def check_image_list(path: str) -> None:
+    """Every line of an mmpretrain image list is ``<image> <integer
+    label>`` (a bad label fails deep in the dataset with a traceback).
+
+    Raises:
+        ConfigError: naming the file, the line and its text.
+    """
+    with open(path, errors='replace') as f:
+        for n, line in enumerate(f, 1):
+            parts = line.split()
+            if len(parts) < 2:
+                continue  # unlabelled lists (folders give the labels)
+            try:
+                int(parts[-1])
+            except ValueError:
+                raise ConfigError(
+                    f'{path}, line {n}: the label {parts[-1]!r} is not an '
+                    'integer; each line is "<image path> <class index>"'
+                ) from None
+
+
 def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
     """Fail early, with one actionable line, if a dataset path is missing.
 
@@ -73,6 +98,8 @@ def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
                         f'the config or set --cfg-options {path}.ann_file='
                         'PATH'
                     )
+                if full.endswith('.txt') and ds.get('type') in _LIST_TYPES:
+                    check_image_list(full)
 
 
 def _pretrained_owners(node, path: str = 'model'):
@@ -398,7 +425,53 @@ def resolve_resume(cfg: Config, resume: Optional[str]) -> None:
             f"load_from checkpoint '{load_from}' does not exist; point "
             'load_from at an existing .pth file (or set load_from=None)'
         )
-    check_checkpoint(load_from, option)
+    ckpt = check_checkpoint(load_from, option)
+    if cfg.get('resume') and ckpt is not None:
+        check_resume_model(ckpt, cfg, load_from)
+
+
+def _saved_model_type(ckpt: dict) -> Optional[str]:
+    """The model ``type`` of the config a checkpoint was trained with
+    (mmengine keeps the config's text in ``meta['cfg']``), read from the
+    text's syntax tree: the text is never executed."""
+    import ast
+
+    text = (ckpt.get('meta') or {}).get('cfg')
+    if not isinstance(text, str):
+        return None
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(getattr(t, 'id', None) == 'model' for t in node.targets)
+            and isinstance(node.value, ast.Call)
+        ):
+            for kw in node.value.keywords:
+                if kw.arg == 'type' and isinstance(kw.value, ast.Constant):
+                    return str(kw.value.value)
+    return None
+
+
+def check_resume_model(ckpt: dict, cfg: Config, path: str) -> None:
+    """A resumed checkpoint was trained with this config's model type
+    (resuming a MoCo checkpoint into a SimCLR config fails deep in the
+    optimizer's state with a traceback).
+
+    Raises:
+        ConfigError: naming both model types.
+    """
+    saved = _saved_model_type(ckpt)
+    want = (cfg.get('model') or {}).get('type')
+    if saved and want and saved.split('.')[-1] != str(want).split('.')[-1]:
+        raise ConfigError(
+            f'--resume: {path} was trained with model type {saved}, this '
+            f'config trains {want}; resume it with the config it was '
+            'trained with (a copy is in its work dir) or start afresh with '
+            'another --work-dir'
+        )
 
 
 def check_pretrained(cfg: Config) -> None:

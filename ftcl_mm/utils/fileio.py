@@ -120,6 +120,19 @@ def write_json(path: str, data: Any) -> None:
 
 def read_json(path: str) -> Any:
     """The JSON document at ``path`` (the counterpart of
-    :func:`write_json`)."""
+    :func:`write_json`).
+
+    Raises:
+        UserInputError: the file is not valid JSON (damaged outside this
+            project: every write here is atomic), naming it and the fix.
+    """
+    from .errors import UserInputError
+
     with open(path) as f:
-        return json.load(f)
+        try:
+            return json.load(f)
+        except json.JSONDecodeError as e:
+            raise UserInputError(
+                f'{path} is not valid JSON ({e.msg} at line {e.lineno}; '
+                'truncated?); delete it to recompute what it records'
+            ) from None

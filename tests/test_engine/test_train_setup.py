@@ -296,3 +296,50 @@ def test_the_data_root_is_data_not_code(tmp_path, monkeypatch, config):
     while 'dataset' in ds:
         ds = ds.dataset
     assert ds.data_root.startswith('data/demo/')
+
+
+def test_resume_into_another_model_type_is_refused(tmp_path):
+    """The model type comes from the checkpoint's config text, parsed,
+    never executed."""
+    from ftcl_mm.engine.train_setup import check_resume_model
+
+    marker = tmp_path / 'PWNED'
+    text = (
+        f"import os\nos.system('touch {marker}')\n"
+        "model = dict(backbone=dict(type='ResNet'), type='MoCoFT')\n"
+    )
+    ckpt = dict(meta=dict(cfg=text), state_dict={})
+    cfg = Config(dict(model=dict(type='SimCLRFT')))
+    with pytest.raises(ConfigError) as e:
+        check_resume_model(ckpt, cfg, 'epoch_3.pth')
+    assert str(e.value).startswith(
+        '--resume: epoch_3.pth was trained with model type MoCoFT, this '
+        'config trains SimCLRFT'
+    )
+    assert not marker.exists()
+    check_resume_model(ckpt, Config(dict(model=dict(type='MoCoFT'))), 'x')
+    check_resume_model(dict(meta={}), cfg, 'x')  # no text: nothing to say
+
+
+def test_a_label_that_is_no_integer_is_named(tmp_path):
+    from ftcl_mm.engine.train_setup import check_data_paths
+
+    (tmp_path / 'meta').mkdir()
+    (tmp_path / 'meta' / 'train.txt').write_text('a/1.JPEG 0\nb/2.JPEG abc\n')
+    cfg = Config(
+        dict(
+            train_dataloader=dict(
+                dataset=dict(
+                    type='CustomDataset',
+                    data_root=str(tmp_path),
+                    ann_file='meta/train.txt',
+                )
+            )
+        )
+    )
+    with pytest.raises(ConfigError) as e:
+        check_data_paths(cfg)
+    assert str(e.value) == (
+        f"{tmp_path}/meta/train.txt, line 2: the label 'abc' is not an "
+        'integer; each line is "<image path> <class index>"'
+    )

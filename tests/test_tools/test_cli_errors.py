@@ -268,3 +268,20 @@ def test_demo_never_deletes_what_it_did_not_write(tmp_path):
     (other / 'mine.txt').write_text('keep')
     r = run_cli(['bash', 'tools/demo.sh'], env={'DEMO_WORK_DIR': str(other)})
     _one_error_line(r, 'demo.sh', 'holds files the demo did not create')
+
+
+def test_dist_train_without_the_stack_says_how_to_set_up():
+    # A Python without torch: this one with -S (no site-packages).
+    r = run_cli(
+        [
+            'bash',
+            '-c',
+            f'FTCL_PYTHON="$(mktemp -d)/py"; printf "#!/bin/sh\\nexec '
+            f'{sys.executable} -S \\"\\$@\\"\\n" > "$FTCL_PYTHON"; '
+            'chmod +x "$FTCL_PYTHON"; export FTCL_PYTHON; '
+            f'bash tools/dist_train.sh {DEMO} 2',
+        ]
+    )
+    _one_error_line(
+        r, 'dist_train.sh', 'set it up with bash tools/setup_env.sh'
+    )
