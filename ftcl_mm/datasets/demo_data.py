@@ -39,7 +39,7 @@ from xml.etree import ElementTree as ET
 import cv2
 import numpy as np
 
-from ..utils.fileio import atomic_path
+from ..utils.fileio import atomic_path, read_json
 from .shapes import SHAPES, image_rng, render_scene
 
 #: Object classes of the demo detection data (VOC/COCO; the demo detection
@@ -437,8 +437,7 @@ def generate_demo_data(
     if osp.exists(out_dir) and not force:
         older = False
         if osp.isfile(marker):
-            with open(marker) as f:
-                made = json.load(f)
+            made = read_json(marker)  # a damaged marker: one line
             if made == asdict(spec):
                 return False
             # Written by an older version with the same options: the

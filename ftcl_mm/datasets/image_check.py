@@ -40,9 +40,27 @@ def check_image(path: str) -> Optional[Tuple[str, str]]:
             mode = im.mode
     except Exception as e:  # PIL raises OSError, SyntaxError, ValueError...
         return 'unreadable', f'{type(e).__name__}: {e}'[:200]
+    if not _cv2_decodes(path):
+        # mmcv's default (cv2) backend, what training loads with: PIL reads
+        # GIFs (and more) that cv2 cannot, and LoadImageFromFile asserts.
+        return 'unreadable', (
+            f'cv2 (the training decoder) cannot decode this {im.format} '
+            'file; convert it to JPEG or PNG'
+        )
     if mode != 'RGB':
         return 'mode', f'{mode} (expected RGB)'
     return None
+
+
+def _cv2_decodes(path: str) -> bool:
+    """Whether cv2 decodes ``path`` (JPEG, PNG, BMP, TIFF, WebP: yes; GIF:
+    no)."""
+    import cv2
+    import numpy as np
+
+    with open(path, 'rb') as f:
+        data = np.frombuffer(f.read(), np.uint8)
+    return cv2.imdecode(data, cv2.IMREAD_UNCHANGED) is not None
 
 
 #: How far from the end a JPEG's end-of-image marker may sit (a few bytes

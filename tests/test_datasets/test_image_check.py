@@ -65,3 +65,16 @@ def test_end_marker_check_agrees_with_the_full_check(tmp_path):
             dst.write(data[: len(data) - 50])
         assert looks_truncated(cut) and loaded_but_unreadable(cut)
         assert is_unreadable(cut)  # what tools/check_data.py reports
+
+
+def test_a_gif_is_unreadable_for_training(tmp_path):
+    """PIL reads a palette GIF, cv2 (mmcv's decoder in training) does not:
+    check_data and the skipping loader must call it unreadable, not odd."""
+    import numpy as np
+    from PIL import Image
+
+    path = str(tmp_path / 'a.gif')
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).convert('P').save(path)
+    kind, detail = check_image(path)
+    assert kind == 'unreadable' and 'cannot decode this GIF' in detail
+    assert is_unreadable(path)
