@@ -17,6 +17,7 @@ TINY = dict(
     cls_train_per_class=8,
     cls_val_per_class=2,
     cls_heldout_per_class=2,
+    suite_per_class=12,
     cls_size=64,
     det_train=4,
     det_val=2,

@@ -40,6 +40,7 @@ import cv2
 import numpy as np
 
 from ..utils.fileio import atomic_path, read_json
+from .downstream import write_downstream
 from .shapes import SHAPES, image_rng, render_scene
 
 #: Object classes of the demo detection data (VOC/COCO; the demo detection
@@ -76,6 +77,10 @@ class DemoDataSpec:
             seeds, disjoint from train and val): the tiny regime's
             evaluation, 10 x 1000 images = +-0.5 point binomial error at
             50 % (the 1000 of val: +-1.6).
+        suite_per_class: Train and test images per class of the downstream
+            tasks (``downstream/``: colour, rotation; the fine-grained task
+            half as many per class over 50 classes; see
+            :mod:`ftcl_mm.datasets.downstream`).
         cls_size: Side of classification images in pixels.
         cls_clutter: Most random strokes/blobs on a classification image's
             background (0 to this many, uniformly; default none).
@@ -93,6 +98,7 @@ class DemoDataSpec:
     cls_train_per_class: int = 500
     cls_val_per_class: int = 100
     cls_heldout_per_class: int = 1000
+    suite_per_class: int = 100
     cls_size: int = 64
     cls_clutter: int = 0
     det_train: int = 24
@@ -455,6 +461,13 @@ def generate_demo_data(
             )
     with atomic_path(out_dir) as tmp:
         write_imagenet(osp.join(tmp, 'imagenet'), spec)
+        write_downstream(
+            osp.join(tmp, 'downstream'),
+            spec.suite_per_class,
+            spec.cls_size,
+            spec.seed,
+            spec.cls_classes,
+        )
         for det in spec.detection_sets():
             root = osp.join(tmp, det.root)
             write_voc(osp.join(root, 'VOCdevkit'), spec, det)
@@ -472,6 +485,7 @@ def dataset_summary(out_dir: str) -> Dict[str, int]:
         ('VOCdevkit', '.jpg'),
         ('coco', '.jpg'),
         ('tiny_det', '.jpg'),
+        ('downstream', ('.JPEG', '.jpg')),
     ):
         n = 0
         for _, _, files in os.walk(osp.join(out_dir, part)):

@@ -25,7 +25,7 @@ index)``, so output does not depend on generation order.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -189,14 +189,15 @@ def shape_mask(
     cx: float,
     cy: float,
     r: float,
+    rotation: Optional[float] = None,
 ) -> np.ndarray:
     """Boolean HxW mask of a shape of class ``cls``, radius ``r``, centred
-    at ``(cx, cy)``, with a random rotation (contours after the first are
-    holes)."""
+    at ``(cx, cy)``, rotated by ``rotation`` radians (None: a random
+    rotation; contours after the first are holes)."""
     if cls not in _OUTLINES:
         raise ValueError(f'unknown shape {cls!r}; known: {", ".join(SHAPES)}')
     contours = _OUTLINES[cls](rng)
-    rot = rng.uniform(0, 2 * np.pi)
+    rot = rng.uniform(0, 2 * np.pi) if rotation is None else rotation
     c, s = np.cos(rot), np.sin(rot)
     mat = np.array([[c, s], [-s, c]])
     mask = np.zeros((h, w), np.uint8)

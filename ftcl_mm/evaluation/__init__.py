@@ -1,13 +1,16 @@
 """Frozen-backbone evaluation on cached features: weighted kNN, a linear
-probe trained on features computed once, and the features' effective
-rank."""
+probe trained on features computed once, the features' effective rank,
+and the downstream suite (:mod:`.suite`)."""
 
 from .features import extract_features
 from .knn import knn_top1
 from .linear_probe import linear_probe_top1
 from .rank import effective_rank
+from .suite import SUITE_TASKS, evaluate_suite
 
 __all__ = [
+    'SUITE_TASKS',
+    'evaluate_suite',
     'effective_rank',
     'extract_features',
     'knn_top1',

@@ -50,6 +50,10 @@ MISSING_INPUT = {
         ['/no/such.py', '--pretrained', 'none'],
         'config file /no/such.py does not exist',
     ),
+    'tools/benchmarks/downstream_suite.py': (
+        ['--pretrained', 'none', '--data-root', '/no/such/dir'],
+        '/no/such/dir has no coarse task; generate the data',
+    ),
     'tools/benchmarks/run_seeds.py': (
         ['/no/such.py', '--pretrained', 'none', '--work-dir', '{tmp}/r'],
         'config file /no/such.py does not exist',

@@ -50,6 +50,7 @@ def small_data(tmp_path_factory) -> str:
             cls_train_per_class=200,
             cls_val_per_class=30,
             cls_heldout_per_class=1,
+            suite_per_class=2,
             cls_size=SIZE,
             det_train=1,
             det_val=1,
