@@ -17,8 +17,6 @@ pretraining folders (gate epoch, score statistics, online kNN curve).
 
 from __future__ import annotations
 
-import glob
-import hashlib
 import math
 import os.path as osp
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..utils import score_csv
 from ..utils.fileio import read_json
+from ..utils.provenance import dumped_config_hash
 from ..visualization.score_plots import STATS_FILE
 from .stats import aggregate, mean_std
 
@@ -130,16 +129,6 @@ def _first_row(pretrain: str) -> Optional[Dict]:
     return rows[0] if rows else None
 
 
-def config_hash(pretrain: str) -> Optional[str]:
-    """sha256 (12 hex digits) of the config the Runner got, as mmengine
-    dumped it into the work dir (overrides included)."""
-    dumps = sorted(glob.glob(osp.join(pretrain, '*.py')))
-    if not dumps:
-        return None
-    with open(dumps[0], 'rb') as f:
-        return hashlib.sha256(f.read()).hexdigest()[:12]
-
-
 def curve(pretrain: str) -> Dict[int, float]:
     """The online kNN curve of a run: ``{epoch: top-1}``."""
     path = osp.join(pretrain, 'online_knn.csv')
@@ -169,7 +158,7 @@ def collect(root: str, block: Block, seeds: Sequence[int]) -> List[Dict]:
             first = _first_row(pre)
             if first:
                 r['step0'] = (first['pos_mean'], first['neg_mean'])
-            r['config_hash'] = config_hash(pre)
+            r['config_hash'] = dumped_config_hash(pre)
             r['curve'] = curve(pre)
             out.append(r)
     return out

@@ -78,6 +78,7 @@ from ftcl_mm.utils.fileio import (  # noqa: E402
     write_json,
     write_text,
 )
+from ftcl_mm.utils.provenance import provenance  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -454,6 +455,12 @@ class Steps:
         if run.config is not None:
             result['scores'] = final_scores(osp.join(run.work_dir, 'pretrain'))
         result['wall_s'] = round(time.time() - t0, 1)
+        # The recipe as data: commit, sha256 of the config the Runner got,
+        # date, machine (ftcl_mm.utils.provenance).
+        result['provenance'] = provenance(
+            ROOT,
+            osp.join(run.work_dir, 'pretrain') if run.config else None,
+        )
         return result
 
 

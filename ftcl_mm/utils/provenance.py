@@ -1,0 +1,88 @@
+"""What produced a result, as data: the commit, the config the Runner got,
+the machine and the software, so that a table can name its recipe and a
+stale cell can be told from a current one."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import os.path as osp
+import platform
+import subprocess
+import time
+from typing import Dict, Optional
+
+
+def git_commit(root: str) -> Optional[str]:
+    """HEAD of the repository at ``root`` (with ``+dirty`` when tracked
+    files differ from it), or None outside a git checkout."""
+    try:
+        head = subprocess.run(
+            ['git', '-C', root, 'rev-parse', 'HEAD'],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                'git',
+                '-C',
+                root,
+                'status',
+                '--porcelain',
+                '--untracked-files=no',
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ('+dirty' if dirty else '')
+
+
+def dumped_config_hash(work_dir: str) -> Optional[str]:
+    """sha256 (12 hex digits) of the config mmengine dumped into a
+    training's work dir: the resolved config the Runner got, overrides
+    included."""
+    dumps = sorted(glob.glob(osp.join(work_dir, '*.py')))
+    if not dumps:
+        return None
+    with open(dumps[0], 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()[:12]
+
+
+def cpu_model() -> str:
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> Dict[str, object]:
+    """Cores, CPU model, GPU (if any), Python and torch versions."""
+    import torch
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return dict(
+        cores=len(os.sched_getaffinity(0)),
+        cpu=cpu_model(),
+        gpu=gpu,
+        python=platform.python_version(),
+        torch=torch.__version__,
+    )
+
+
+def provenance(root: str, work_dir: Optional[str] = None) -> Dict[str, object]:
+    """Everything above for one result, with the date."""
+    return dict(
+        commit=git_commit(root),
+        config_hash=dumped_config_hash(work_dir) if work_dir else None,
+        date=time.strftime('%Y-%m-%dT%H:%M:%S%z'),
+        machine=machine(),
+    )
