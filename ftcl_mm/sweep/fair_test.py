@@ -18,6 +18,7 @@ pretraining folders (gate epoch, score statistics, online kNN curve).
 from __future__ import annotations
 
 import math
+import os
 import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -48,20 +49,32 @@ class Cell:
 
 @dataclass(frozen=True)
 class Block:
-    """Cells trained for the same number of epochs, side by side."""
+    """Cells trained for the same number of epochs, side by side.
+
+    ``prefix``: variants identical to their base run up to some epoch (FT
+    off until then): they start from the base run's checkpoint of that
+    epoch instead of re-training the shared prefix (the base keeps its
+    checkpoint of every ``interval`` epochs for that).
+    """
 
     key: str
     title: str
     epochs: int
     cells: Tuple[Cell, ...]
+    prefix: Tuple[str, ...] = ()
 
     def work_dir(self, root: str) -> str:
         return osp.join(root, f'{self.epochs}ep')
 
     def study_calls(self) -> List[Tuple[str, List[str]]]:
-        """``(method, variants)`` per ft_study call, in the order run."""
+        """``(method, variants)`` per ft_study call, in the order run:
+        each method's base first, the prefix-sharing variants last."""
         calls: Dict[str, List[str]] = {}
-        for c in self.cells:
+        order = sorted(
+            self.cells,
+            key=lambda c: (c.variant != 'base', c.variant in self.prefix),
+        )
+        for c in order:
             calls.setdefault(c.method, []).append(c.variant)
         return list(calls.items())
 
@@ -82,6 +95,7 @@ PROTOCOL: Tuple[Block, ...] = (
             Cell('H', 'mocov2mlp', 'base', "base, the paper's MLP head"),
             Cell('I', 'mocov2mlp', 'both', "paper FT, the paper's MLP head"),
         ),
+        prefix=('gate', 'start30'),
     ),
     Block(
         'simclr',
@@ -97,6 +111,111 @@ PROTOCOL: Tuple[Block, ...] = (
 BLOCKS = {b.key: b for b in PROTOCOL}
 
 METRICS = ('knn_top1', 'linear_top1', 'effective_rank')
+
+#: Where a prefix-sharing variant leaves its base run: a fixed start epoch,
+#: or the gate's threshold on the epoch-mean unmixed positive score.
+PREFIX_START = {'start30': 30}
+GATE_THRESHOLD = 0.6
+#: The base keeps its checkpoint of every 5 epochs (the tiny regime's
+#: interval) for the prefix-sharing variants.
+KEEP_ALL_CHECKPOINTS = 'default_hooks.checkpoint.max_keep_ckpts=-1'
+
+
+def shared_prefix_epoch(
+    variant: str, base_pretrain: str, epochs: int, interval: int = 5
+) -> Optional[int]:
+    """The epoch up to which ``variant`` is its base run, rounded down to
+    a checkpoint of the base (None: nothing to share yet).
+
+    ``start30``: 30. ``gate``: the epoch after the first whose mean
+    unmixed positive score reached the threshold in the base run's
+    ``score_stats.csv`` (the gated run records the same scores until its
+    gate fires); the whole run if it never fires in a finished base.
+    """
+    if variant in PREFIX_START:
+        fire = PREFIX_START[variant]
+    elif variant == 'gate':
+        path = osp.join(base_pretrain, STATS_FILE)
+        if not osp.isfile(path):
+            return None
+        sums: Dict[int, List[float]] = {}
+        for row in score_csv.read_rows(path):
+            if row['pos_mean'] == row['pos_mean']:
+                sums.setdefault(row['epoch'], []).append(row['pos_mean'])
+        fired = next(
+            (
+                e
+                for e, v in sorted(sums.items())
+                if sum(v) / len(v) >= GATE_THRESHOLD
+            ),
+            None,
+        )
+        if fired is None:
+            done = len(sums) >= epochs
+            fire = epochs if done else None
+        else:
+            fire = fired + 1
+        if fire is None:
+            return None
+    else:
+        return None
+    epoch = fire // interval * interval
+    ckpt = osp.join(base_pretrain, f'epoch_{epoch}.pth')
+    return epoch if epoch > 0 and osp.isfile(ckpt) else None
+
+
+def seed_from_base(
+    root: str, block: Block, cell: Cell, seed: int
+) -> Optional[int]:
+    """Start ``cell``'s pretraining from its base run's checkpoint at the
+    end of the shared prefix (copies the checkpoint, ``last_checkpoint``
+    and the score / kNN-curve files cut back to that epoch), unless the
+    cell's run has started. Returns the epoch it starts from, or None.
+    """
+    import shutil
+
+    from ..utils.fileio import write_text
+
+    if cell.variant not in block.prefix:
+        return None
+    base = next(
+        c
+        for c in block.cells
+        if c.method == cell.method and c.variant == 'base'
+    )
+    base_pre = osp.join(run_dir(root, block, base, seed), 'pretrain')
+    pre = osp.join(run_dir(root, block, cell, seed), 'pretrain')
+    if osp.exists(osp.join(pre, 'last_checkpoint')) or osp.isfile(
+        osp.join(run_dir(root, block, cell, seed), 'result.json')
+    ):
+        return None  # started (or finished) already
+    epoch = shared_prefix_epoch(cell.variant, base_pre, block.epochs)
+    if epoch is None:
+        return None
+    os.makedirs(pre, exist_ok=True)
+    ckpt = osp.join(pre, f'epoch_{epoch}.pth')
+    shutil.copyfile(osp.join(base_pre, f'epoch_{epoch}.pth'), ckpt + '.tmp')
+    os.replace(ckpt + '.tmp', ckpt)
+    rows = [
+        r
+        for r in score_csv.read_rows(osp.join(base_pre, STATS_FILE))
+        if r['epoch'] < epoch
+    ]
+    score_csv.write_rows(osp.join(pre, STATS_FILE), rows)
+    knn_file = osp.join(base_pre, 'online_knn.csv')
+    if osp.isfile(knn_file):
+        with open(knn_file) as f:
+            lines = f.read().splitlines()
+        write_text(
+            osp.join(pre, 'online_knn.csv'),
+            '\n'.join(
+                [lines[0]]
+                + [ln for ln in lines[1:] if int(ln.split(',')[0]) <= epoch]
+            )
+            + '\n',
+        )
+    write_text(osp.join(pre, 'last_checkpoint'), ckpt)
+    return epoch
 
 
 def se_verdict(gain: Optional[Dict]) -> Tuple[str, Optional[float]]:

@@ -101,7 +101,7 @@ def test_protocol_is_the_issues():
     assert mocov2.study_calls() == [
         (
             'mocov2',
-            ['base', 'both', 'gate', 'start30', 'bounded', 'renorm', 'neg'],
+            ['base', 'both', 'bounded', 'renorm', 'neg', 'gate', 'start30'],
         ),
         ('mocov2mlp', ['base', 'both']),
     ]
@@ -114,3 +114,49 @@ def test_protocol_is_the_issues():
             assert osp.isfile(osp.join(osp.dirname(__file__), '../..', cfg)), (
                 cfg
             )
+
+
+def test_prefix_cells_start_from_their_base(tmp_path):
+    """C (gate) and D (start 30) are their base run until FT starts: they
+    begin from its checkpoint at the end of the shared prefix."""
+    root = str(tmp_path)
+    block = F.BLOCKS['mocov2']
+    cells = {c.key: c for c in block.cells}
+    base = osp.join(F.run_dir(root, block, cells['A'], 0), 'pretrain')
+    os.makedirs(base)
+    rows = []
+    for epoch in range(60):  # the mean positive score reaches .6 at 28
+        for i in range(2):
+            row = {c: 0.0 for c in score_csv.COLUMNS}
+            row.update(
+                iter=2 * epoch + i + 1,
+                epoch=epoch,
+                ft_enabled=0,
+                pos_mean=0.3 + 0.011 * epoch,
+            )
+            rows.append(row)
+    score_csv.write_rows(osp.join(base, 'score_stats.csv'), rows)
+    for e in range(5, 61, 5):
+        write_text(osp.join(base, f'epoch_{e}.pth'), f'ckpt {e}')
+    write_text(
+        osp.join(base, 'online_knn.csv'),
+        'epoch,iter,top1\n'
+        + ''.join(f'{e},{2 * e},{30 + e / 2}\n' for e in range(5, 61, 5)),
+    )
+    assert F.shared_prefix_epoch('gate', base, 60) == 25  # fires after 28
+    assert F.shared_prefix_epoch('start30', base, 60) == 30
+    assert F.shared_prefix_epoch('both', base, 60) is None
+    assert F.seed_from_base(root, block, cells['C'], 0) == 25
+    pre = osp.join(F.run_dir(root, block, cells['C'], 0), 'pretrain')
+    assert open(osp.join(pre, 'epoch_25.pth')).read() == 'ckpt 25'
+    assert (
+        open(osp.join(pre, 'last_checkpoint')).read().endswith('epoch_25.pth')
+    )
+    kept = score_csv.read_rows(osp.join(pre, 'score_stats.csv'))
+    assert kept[-1]['epoch'] == 24 and len(kept) == 50
+    assert list(F.curve(pre)) == [5, 10, 15, 20, 25]
+    # Started already: left alone.
+    assert F.seed_from_base(root, block, cells['C'], 0) is None
+    assert F.seed_from_base(root, block, cells['D'], 0) == 30
+    # No base run yet: nothing to share.
+    assert F.seed_from_base(root, block, cells['C'], 1) is None

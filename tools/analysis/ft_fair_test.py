@@ -79,33 +79,73 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def study_commands(args) -> list:
-    """The ft_study.py calls of the selected blocks, seed-major."""
-    cmds = []
+def _ft_study(args, block, method, variants, seed, extra=()) -> list:
+    cmd = [
+        osp.join(ROOT, 'tools/analysis/ft_study.py'),
+        '--methods',
+        method,
+        '--variants',
+        *variants,
+        '--seeds',
+        str(seed),
+        '--epochs',
+        str(block.epochs),
+        '--no-random-init',
+        '--work-dir',
+        block.work_dir(args.work_dir),
+    ]
+    if args.jobs:
+        cmd += ['--jobs', str(args.jobs)]
+    if args.data_root:
+        cmd += ['--data-root', args.data_root]
+    if extra:
+        cmd += ['--cfg-options', *extra]
+    return cmd
+
+
+def plan(args) -> list:
+    """Steps, seed-major: ``('study', cmd)`` an ft_study.py call,
+    ``('seed', block, cell, seed)`` start a prefix-sharing cell from its
+    base's checkpoint. Per method: the base (keeping every checkpoint when
+    prefix cells need them), the other cells, then the prefix cells."""
+    steps = []
     for seed in args.seeds:
         for key in args.blocks:
             block = fair_test.BLOCKS[key]
             for method, variants in block.study_calls():
-                cmd = [
-                    osp.join(ROOT, 'tools/analysis/ft_study.py'),
-                    '--methods',
-                    method,
-                    '--variants',
-                    *variants,
-                    '--seeds',
-                    str(seed),
-                    '--epochs',
-                    str(block.epochs),
-                    '--no-random-init',
-                    '--work-dir',
-                    block.work_dir(args.work_dir),
-                ]
-                if args.jobs:
-                    cmd += ['--jobs', str(args.jobs)]
-                if args.data_root:
-                    cmd += ['--data-root', args.data_root]
-                cmds.append(cmd)
-    return cmds
+                shared = [v for v in variants if v in block.prefix]
+                rest = [v for v in variants if v not in shared]
+                if shared and 'base' in rest:
+                    steps.append(
+                        (
+                            'study',
+                            _ft_study(
+                                args,
+                                block,
+                                method,
+                                ['base'],
+                                seed,
+                                [fair_test.KEEP_ALL_CHECKPOINTS],
+                            ),
+                        )
+                    )
+                    rest.remove('base')
+                if rest:
+                    steps.append(
+                        ('study', _ft_study(args, block, method, rest, seed))
+                    )
+                for v in shared:
+                    cell = next(
+                        c
+                        for c in block.cells
+                        if (c.method, c.variant) == (method, v)
+                    )
+                    steps.append(('seed', block, cell, seed))
+                if shared:
+                    steps.append(
+                        ('study', _ft_study(args, block, method, shared, seed))
+                    )
+    return steps
 
 
 def main(argv=None) -> int:
@@ -116,7 +156,19 @@ def main(argv=None) -> int:
             'first (the same command without --report-only)'
         )
     if not args.report_only:
-        for n, cmd in enumerate(study_commands(args), 1):
+        for n, step in enumerate(plan(args), 1):
+            if step[0] == 'seed':
+                _, block, cell, seed = step
+                epoch = fair_test.seed_from_base(
+                    args.work_dir, block, cell, seed
+                )
+                if epoch is not None:
+                    print(
+                        f'[ft_fair_test] {cell.key} seed {seed} starts from '
+                        f'its base run at epoch {epoch} (the shared prefix)'
+                    )
+                continue
+            cmd = step[1]
             print(f'[ft_fair_test] call {n}: {" ".join(cmd[1:8])} ...')
             rc = subprocess.call([sys.executable, *cmd])
             if rc == 130:
