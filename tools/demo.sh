@@ -8,7 +8,7 @@
 #   4. plot its score statistics (work_dirs/demo/plots)
 #   5. convert the checkpoint to a backbone file (work_dirs/demo/backbone.pth)
 #   6. kNN top-1 and a linear probe (on features cached once; the full
-#      protocol is tools/train.py on the linear config) on the 1000
+#      protocol is tools/train.py on the linear config) on the 10,000
 #      held-out images,
 #   7. Faster R-CNN C4 on the tiny detection benchmark's VOC, 8. Mask R-CNN
 #      C4 on its COCO (configs/benchmarks/mmdetection/tiny/*_tinydet_*,
@@ -123,7 +123,8 @@ printf '%s\n' "${OUTPUTS[@]}" >"$WORK/$MARK.tmp" && mv "$WORK/$MARK.tmp" "$WORK/
 mkdir -p "$WORK/pretrain"
 "$PY" tools/train.py "$CONFIG" --work-dir "$WORK/pretrain" --cfg-options \
     "train_cfg.max_epochs=$EPOCHS" "param_scheduler.0.T_max=$EPOCHS" \
-    "param_scheduler.0.end=$EPOCHS" >"$WORK/pretrain/train.log" 2>&1 \
+    "param_scheduler.0.end=$EPOCHS" "default_hooks.online_knn=None" \
+    >"$WORK/pretrain/train.log" 2>&1 \
     || { tail -n 30 "$WORK/pretrain/train.log"; exit 1; }
 grep -E 'Epoch\(train\)' "$WORK/pretrain/train.log" | tail -n 2 \
     | sed 's/.*Epoch/  Epoch/' 
