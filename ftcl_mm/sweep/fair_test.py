@@ -258,6 +258,29 @@ def curve(pretrain: str) -> Dict[int, float]:
     return {int(e): float(t) for e, _, t in rows}
 
 
+def cell_config(cell: Cell) -> str:
+    """The tiny config of a cell (relative to the repository root)."""
+    name = {'base': '', 'both': '_ft'}.get(cell.variant, f'_ft-{cell.variant}')
+    return f'configs/selfsup/tiny/{cell.method}{name}_tiny.py'
+
+
+def current_recipe(root_dir: str, block: Block, cell: Cell, seed: int) -> str:
+    """The recipe hash a run of ``cell`` at ``seed`` would have now (the
+    options ``tools/analysis/ft_fair_test.py`` gives ft_study)."""
+    from ..utils.provenance import config_recipe_hash
+
+    e = block.epochs
+    return config_recipe_hash(
+        osp.join(root_dir, cell_config(cell)),
+        {
+            'randomness.seed': seed,
+            'train_cfg.max_epochs': e,
+            'param_scheduler.0.T_max': e,
+            'param_scheduler.0.end': e,
+        },
+    )
+
+
 def collect(root: str, block: Block, seeds: Sequence[int]) -> List[Dict]:
     """Every finished run of ``block``: its result.json plus the gate
     epoch, the step-0 scores, the config hash and the kNN curve."""
@@ -285,7 +308,10 @@ def collect(root: str, block: Block, seeds: Sequence[int]) -> List[Dict]:
 
 def summarise(block: Block, runs: List[Dict]) -> List[Dict]:
     """Per cell: metrics mean +- std, paired gains over its base with the
-    protocol's verdict, gate epochs, scores, config hashes, seeds done."""
+    protocol's verdict, gate epochs, scores, config hashes, seeds done, and
+    the seeds whose stored recipe hash no longer matches the config
+    (``stale``; runs from before recipe hashes are recorded are not
+    checked)."""
     summary = aggregate(
         runs,
         group=('method', 'variant'),
@@ -302,6 +328,14 @@ def summarise(block: Block, runs: List[Dict]) -> List[Dict]:
         row['seeds'] = sorted(r['seed'] for r in mine)
         row['gate'] = [r.get('gate_epoch') for r in mine]
         row['hashes'] = sorted({r['config_hash'] for r in mine} - {None})
+        repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+        row['stale'] = [
+            r['seed']
+            for r in mine
+            if (r.get('provenance') or {}).get('recipe_hash')
+            and r['provenance']['recipe_hash']
+            != current_recipe(repo, block, cell, r['seed'])
+        ]
         for name, keys in (
             ('scores', ('pos_mean', 'neg_mean')),
             ('scores_ft', ('pos_mean_ft', 'neg_mean_ft')),
@@ -370,7 +404,13 @@ def block_markdown(
             f'{_stat(s.get("effective_rank"))} | {gate} | '
             f'{_pair(row["step0"])} | {_pair(row["scores"])} | '
             f'{"(no FT)" if base else _pair(row["scores_ft"])} | '
-            f'{" ".join(row["hashes"]) or "-"} |'
+            f'{" ".join(row["hashes"]) or "-"}'
+            + (
+                f' (stale: seeds {" ".join(map(str, row["stale"]))})'
+                if row['stale']
+                else ''
+            )
+            + ' |'
         )
     missing = sum(len(set(seeds) - set(r['seeds'])) for r in rows)
     lines += ['', f'{missing} run(s) of this block queued.']

@@ -86,3 +86,36 @@ def provenance(root: str, work_dir: Optional[str] = None) -> Dict[str, object]:
         date=time.strftime('%Y-%m-%dT%H:%M:%S%z'),
         machine=machine(),
     )
+
+
+#: Keys of a resolved config that name where and how one launch ran, not
+#: what it trains: left out of the recipe hash.
+RUN_KEYS = ('work_dir', 'launcher', 'resume', 'load_from')
+
+
+def recipe_hash(cfg) -> str:
+    """sha256 (12 hex digits) of what a config trains: its resolved text
+    (``Config.pretty_text``, keys sorted) without :data:`RUN_KEYS`. Two
+    launches of one cell share it; any change of a config file, a
+    ``_base_`` it inherits or an override changes it, which is how a
+    stored result is found stale.
+
+    Args:
+        cfg: An mmengine ``Config`` (the file with its overrides merged).
+    """
+    from mmengine.config import Config
+
+    data = {k: v for k, v in cfg.to_dict().items() if k not in RUN_KEYS}
+    text = Config(data).pretty_text
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def config_recipe_hash(config: str, options: Optional[Dict] = None) -> str:
+    """:func:`recipe_hash` of a config file with ``--cfg-options``-style
+    ``options`` (dotted keys) merged, as ``tools/train.py`` resolves it."""
+    from mmengine.config import Config
+
+    cfg = Config.fromfile(config)
+    if options:
+        cfg.merge_from_dict(options)
+    return recipe_hash(cfg)

@@ -160,3 +160,37 @@ def test_prefix_cells_start_from_their_base(tmp_path):
     assert F.seed_from_base(root, block, cells['D'], 0) == 30
     # No base run yet: nothing to share.
     assert F.seed_from_base(root, block, cells['C'], 1) is None
+
+
+def test_a_changed_recipe_marks_exactly_its_runs_stale(tmp_path):
+    root = str(tmp_path)
+    block = F.BLOCKS['simclr']
+    for variant in ('base', 'both'):
+        for seed in (0, 1):
+            _run(root, variant, seed, 50.0)
+    cells = {c.variant: c for c in block.cells}
+    repo = osp.join(osp.dirname(__file__), '..', '..')
+    # base seed 0 recorded the current recipe, seed 1 another one; the
+    # FT cell recorded none (run before recipe hashes): not checked.
+    for seed, recipe in (
+        (0, F.current_recipe(repo, block, cells['base'], 0)),
+        (1, 'feedc0ffee00'),
+    ):
+        path = osp.join(
+            F.run_dir(root, block, cells['base'], seed), 'result.json'
+        )
+        from ftcl_mm.utils.fileio import read_json
+
+        r = read_json(path)
+        r['provenance'] = dict(recipe_hash=recipe)
+        write_json(path, r)
+    rows = {
+        r['cell'].variant: r
+        for r in F.summarise(block, F.collect(root, block, (0, 1)))
+    }
+    assert rows['base']['stale'] == [1]
+    assert rows['both']['stale'] == []
+    assert (
+        F.cell_config(cells['gate'])
+        == 'configs/selfsup/tiny/simclr_ft-gate_tiny.py'
+    )

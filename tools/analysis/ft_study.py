@@ -78,7 +78,10 @@ from ftcl_mm.utils.fileio import (  # noqa: E402
     write_json,
     write_text,
 )
-from ftcl_mm.utils.provenance import provenance  # noqa: E402
+from ftcl_mm.utils.provenance import (  # noqa: E402
+    config_recipe_hash,
+    provenance,
+)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -341,12 +344,8 @@ class Steps:
             run.method, self.scale['linear']
         )
 
-    def pretrain(self, run: Run, log: str) -> str:
-        """Train (resuming) and convert; returns the backbone path."""
-        backbone = osp.join(run.work_dir, 'backbone.pth')
-        if osp.isfile(backbone):
-            return backbone
-        pre_dir = osp.join(run.work_dir, 'pretrain')
+    def pretrain_options(self, run: Run) -> List[str]:
+        """The ``--cfg-options`` of ``run``'s pretraining."""
         opts = [f'randomness.seed={run.seed}', *self.args.cfg_options]
         if self.args.epochs:
             e = self.args.epochs
@@ -355,6 +354,25 @@ class Steps:
                 f'param_scheduler.0.T_max={e}',
                 f'param_scheduler.0.end={e}',
             ]
+        return opts
+
+    def recipe(self, run: Run) -> str:
+        """:func:`~ftcl_mm.utils.provenance.recipe_hash` of ``run``'s
+        pretraining (its config with its options)."""
+        from mmengine.config import DictAction
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--o', nargs='+', action=DictAction)
+        opts = parser.parse_args(['--o', *self.pretrain_options(run)]).o
+        return config_recipe_hash(osp.join(ROOT, run.config), opts)
+
+    def pretrain(self, run: Run, log: str) -> str:
+        """Train (resuming) and convert; returns the backbone path."""
+        backbone = osp.join(run.work_dir, 'backbone.pth')
+        if osp.isfile(backbone):
+            return backbone
+        pre_dir = osp.join(run.work_dir, 'pretrain')
+        opts = self.pretrain_options(run)
         self.calls.call(
             self.calls.train(
                 run.config, pre_dir, '--resume', '--cfg-options', *opts
@@ -461,6 +479,8 @@ class Steps:
             ROOT,
             osp.join(run.work_dir, 'pretrain') if run.config else None,
         )
+        if run.config:
+            result['provenance']['recipe_hash'] = self.recipe(run)
         return result
 
 
