@@ -21,13 +21,12 @@ from __future__ import annotations
 import os.path as osp
 import pickle
 import re
-import zipfile
 from collections import OrderedDict
 from typing import Dict, List, Tuple
 
 import torch
 
-from .errors import UserInputError
+from .checkpoint_io import CheckpointError, load_source
 from .fileio import atomic_open
 
 FORMATS = ('mmdet', 'torchvision', 'detectron2')
@@ -41,69 +40,9 @@ ENCODER_PREFIXES = {
 }
 
 
-class ConvertError(UserInputError):
-    """Input the converter cannot use; the message says what to do.
-
-    Args:
-        message: The whole line.
-        reason: What is wrong with the file, without its path or the fix
-            (e.g. ``'is truncated (...)'``), for callers that phrase their
-            own line around it.
-    """
-
-    def __init__(self, message: str, reason: str = '') -> None:
-        super().__init__(message)
-        self.reason = reason or message
-
-
-def _unusable(path: str, reason: str, fix: str = '') -> ConvertError:
-    """``<path> <reason>[; <fix>]`` with the reason kept apart."""
-    return ConvertError(
-        f'{path} {reason}' + (f'; {fix}' if fix else ''), reason=reason
-    )
-
-
-def load_source(path: str) -> dict:
-    """Load a checkpoint safely (weights_only), with a clear error."""
-    if not osp.isfile(path):
-        raise _unusable(path, 'does not exist')
-    with open(path, 'rb') as f:
-        magic = f.read(4)
-    # torch.save writes a zip archive (or, legacy, a protocol-2 pickle).
-    is_zip = zipfile.is_zipfile(path)
-    if magic == b'PK\x03\x04' and not is_zip:
-        raise _unusable(
-            path,
-            'is truncated (a zip archive without its end, e.g. from an '
-            'interrupted save)',
-            'use an earlier checkpoint',
-        )
-    if not (is_zip or magic[:2] == b'\x80\x02'):
-        raise _unusable(
-            path,
-            'is not a PyTorch checkpoint',
-            'pass the .pth file written by training',
-        )
-    try:
-        ckpt = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as e:
-        found = re.search(r'GLOBAL (\S+)', str(e))
-        what = f'the global {found.group(1)}' if found else 'foreign objects'
-        raise _unusable(
-            path,
-            f'contains {what}, which a safe (weights_only) load refuses',
-            'convert only checkpoints written by mmengine/ftcl_mm',
-        ) from None
-    except Exception as e:  # zip/pickle format errors
-        raise _unusable(
-            path,
-            f'is not a PyTorch checkpoint ({type(e).__name__}: {e})'[:280],
-        ) from None
-    if not isinstance(ckpt, dict):
-        raise _unusable(
-            path, f'holds a {type(ckpt).__name__}, not a checkpoint dict'
-        )
-    return ckpt
+# Loading is checkpoint_io's (training's resume and checks use it too);
+# its error is the converter's.
+ConvertError = CheckpointError
 
 
 def extract_backbone(

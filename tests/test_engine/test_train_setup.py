@@ -7,12 +7,10 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from ftcl_mm.engine.train_setup import (
-    ConfigError,
-    check_work_dir,
-    latest_resumable,
-    prepare_config,
-)
+from ftcl_mm.engine.checkpoint_checks import latest_resumable
+from ftcl_mm.engine.train_setup import prepare_config
+from ftcl_mm.engine.work_dir import check_work_dir
+from ftcl_mm.utils.errors import ConfigError
 
 from ..conftest import ROOT
 
@@ -255,7 +253,8 @@ def test_pretrained_architecture_must_match(
             'faster-rcnn_r18w16-c4_tinydet_voc.py',
         )
     )
-    from ftcl_mm.engine.train_setup import check_pretrained, set_pretrained
+    from ftcl_mm.engine.checkpoint_checks import check_pretrained
+    from ftcl_mm.engine.train_setup import set_pretrained
 
     set_pretrained(cfg, path)
     if error is None:
@@ -301,7 +300,7 @@ def test_the_data_root_is_data_not_code(tmp_path, monkeypatch, config):
 def test_resume_into_another_model_type_is_refused(tmp_path):
     """The model type comes from the checkpoint's config text, parsed,
     never executed."""
-    from ftcl_mm.engine.train_setup import check_resume_model
+    from ftcl_mm.engine.checkpoint_checks import check_resume_model
 
     marker = tmp_path / 'PWNED'
     text = (
