@@ -1,7 +1,8 @@
 """Sweeps over seeds and settings: one launcher (resume, side by side,
-threads, progress) and one set of statistics (mean +- std, paired gains)
-for the study and benchmark tools (ft_study.py, momentum_study.py,
-run_seeds.py)."""
+threads, progress), one pretrain -> convert -> probe pipeline and one set
+of statistics (mean +- std, paired gains) for the study and benchmark
+tools (ft_study.py, ft_fair_test.py, tiny_det_table.py, momentum_study.py,
+run_seeds.py); the protocols of the FT ablations and the fair test."""
 
 from .launcher import (
     RunFailed,
@@ -11,6 +12,7 @@ from .launcher import (
     fmt_duration,
     usable_parallelism,
 )
+from .pipeline import BackbonePipeline
 from .stats import (
     aggregate,
     fmt_stat,
@@ -21,6 +23,7 @@ from .stats import (
 )
 
 __all__ = [
+    'BackbonePipeline',
     'RunFailed',
     'Sweep',
     'SweepJob',

@@ -54,18 +54,31 @@ def test_folder_with_other_files_refused(tmp_path):
     assert sorted(os.listdir(work)) == ['epoch_200.pth', 'notes.txt']
 
 
-def test_force_replaces_only_the_demo_outputs(tmp_path):
+def test_force_replaces_only_what_the_manifest_lists(tmp_path):
     # A config that passes the demo's checks and fails in training: the
     # demo gets past its clean-up and stops there.
     work = _user_folder(tmp_path)
-    (work / 'summary.md').write_text('an old demo summary')
-    (work / 'plots').mkdir()
     config = tmp_path / 'broken.py'
     base = os.path.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
     config.write_text(
         f"_base_ = '{base}'\ntrain_dataloader = dict(batch_size=0)\n"
     )
     env = {'DEMO_CONFIG': str(config), 'DEMO_DATA': str(tmp_path / 'data')}
+    # Files named like demo outputs but not in a manifest are the user's:
+    # refused, --force or not, nothing deleted.
+    (work / 'summary.md').write_text('my own summary')
+    (work / 'plots').mkdir()
+    r = _demo(work, env, '--force')
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert 'which the demo did not write' in r.stderr
+    assert (work / 'summary.md').read_text() == 'my own summary'
+    (work / 'summary.md').unlink()
+    (work / 'plots').rmdir()
+    # An earlier demo's outputs (listed in its manifest) are replaced; the
+    # user's files beside them are kept with --force.
+    (work / 'summary.md').write_text('an old demo summary')
+    (work / 'plots').mkdir()
+    (work / '.ftcl_demo').write_text('summary.md\nplots\n')
     r = _demo(work, env, '--force')
     assert r.returncode == 1, r.stderr[-2000:]
     assert 'train_dataloader.batch_size must be an integer > 0' in r.stdout

@@ -62,6 +62,7 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
     )
     sys.exit(2)
 from ftcl_mm.sweep import (  # noqa: E402
+    BackbonePipeline,
     RunFailed,
     Sweep,
     SweepJob,
@@ -336,6 +337,7 @@ class Steps:
     def __init__(self, args, calls: ToolCalls) -> None:
         self.args = args
         self.calls = calls
+        self.pipeline = BackbonePipeline(calls)
         self.scale = SCALES[args.scale]
 
     def linear_config(self, run: Run) -> str:
@@ -368,59 +370,26 @@ class Steps:
 
     def pretrain(self, run: Run, log: str) -> str:
         """Train (resuming) and convert; returns the backbone path."""
-        backbone = osp.join(run.work_dir, 'backbone.pth')
-        if osp.isfile(backbone):
-            return backbone
-        pre_dir = osp.join(run.work_dir, 'pretrain')
-        opts = self.pretrain_options(run)
-        self.calls.call(
-            self.calls.train(
-                run.config, pre_dir, '--resume', '--cfg-options', *opts
-            ),
-            log,
-        )
-        from mmengine.runner import find_latest_checkpoint
-
         # an evaluation config of its own reads the neck too (LooC++)
-        neck = run.method in self.scale['method_linear']
-        self.calls.call(
-            self.calls.tool(
-                'tools/convert_ckpt.py',
-                find_latest_checkpoint(pre_dir),
-                backbone,
-                '--force',
-                *(['--with-neck'] if neck else []),
-            ),
+        return self.pipeline.pretrain(
+            run.config,
+            run.work_dir,
+            self.pretrain_options(run),
             log,
+            with_neck=run.method in self.scale['method_linear'],
         )
-        return backbone
 
     def cached_eval(self, run: Run, backbone: str, log: str) -> dict:
         """kNN (k = 20) and, with ``--linear-protocol cached``, the linear
         probe on the same cached features (knn_eval.py ``--linear``)."""
-        out = osp.join(run.work_dir, 'knn.json')
-        cached = self.args.linear_protocol == 'cached'
-        if osp.isfile(out):
-            result = read_json(out)
-            if not cached or 'linear_top1' in result:
-                return result
-        self.calls.call(
-            self.calls.tool(
-                'tools/benchmarks/knn_eval.py',
-                self.linear_config(run),
-                '--pretrained',
-                backbone,
-                '--k',
-                '20',
-                *(['--linear'] if cached else []),
-                '--out',
-                out,
-                '--cfg-options',
-                f'randomness.seed={run.seed}',
-            ),
+        return self.pipeline.probe(
+            self.linear_config(run),
+            backbone,
+            osp.join(run.work_dir, 'knn.json'),
             log,
+            linear=self.args.linear_protocol == 'cached',
+            seed=run.seed,
         )
-        return read_json(out)
 
     def linear(self, run: Run, backbone: str, log: str) -> float:
         if self.args.linear_protocol == 'cached':

@@ -37,6 +37,7 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
     )
     sys.exit(2)
 from ftcl_mm.sweep import (  # noqa: E402
+    BackbonePipeline,
     Sweep,
     SweepJob,
     ToolCalls,
@@ -48,7 +49,6 @@ from ftcl_mm.sweep import (  # noqa: E402
 )
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import (  # noqa: E402
-    read_json,
     write_json,
     write_text,
 )
@@ -127,49 +127,13 @@ class Steps:
         work = osp.join(self.args.work_dir, 'backbones', row)
         log = osp.join(work, 'steps.log')
         config = ROWS[row]
-        path = 'none'
-        if config is not None:
-            path = osp.join(work, 'backbone.pth')
-            if not osp.isfile(path):
-                pre = osp.join(work, 'pretrain')
-                self.calls.call(
-                    self.calls.train(
-                        config,
-                        pre,
-                        '--resume',
-                        '--cfg-options',
-                        'randomness.seed=0',
-                    ),
-                    log,
-                )
-                from mmengine.runner import find_latest_checkpoint
-
-                self.calls.call(
-                    self.calls.tool(
-                        'tools/convert_ckpt.py',
-                        find_latest_checkpoint(pre),
-                        path,
-                        '--force',
-                    ),
-                    log,
-                )
-        probe = osp.join(work, 'knn.json')
-        if not osp.isfile(probe):
-            self.calls.call(
-                self.calls.tool(
-                    'tools/benchmarks/knn_eval.py',
-                    PROBE,
-                    '--pretrained',
-                    path,
-                    '--k',
-                    '20',
-                    '--linear',
-                    '--out',
-                    probe,
-                ),
-                log,
-            )
-        result = read_json(probe)
+        pipeline = BackbonePipeline(self.calls)
+        path = (
+            'none'
+            if config is None
+            else pipeline.pretrain(config, work, ['randomness.seed=0'], log)
+        )
+        result = pipeline.probe(PROBE, path, osp.join(work, 'knn.json'), log)
         return dict(
             row=row,
             backbone=path,
