@@ -129,10 +129,6 @@ SCORE_KEYS = (
 )
 
 
-class StudyError(Exception):
-    """A problem the user can fix; the message says how."""
-
-
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description='Pretrain each method x FT variant x seed, convert, '
@@ -292,7 +288,7 @@ def make_plan(args) -> List[Run]:
         print(f'[ft_study] no config, left out: {", ".join(missing)}')
         missing = []
     if missing:
-        raise StudyError(
+        raise UserInputError(
             f'no config for {", ".join(missing)} at --scale {args.scale}; '
             'choose --methods/--variants that have one (configs/'
             'selfsup/tiny/*_tiny.py) or add the config'
@@ -330,7 +326,7 @@ def make_plan(args) -> List[Run]:
 # --------------------------------------------------------------------------
 # The steps of one run
 # --------------------------------------------------------------------------
-class Steps:
+class RunSteps:
     """Pretrain, convert, evaluate one run, each step skipped when its
     output exists."""
 
@@ -669,7 +665,9 @@ def ensure_data(args, env: Dict[str, str]) -> None:
         env=env,
     )
     if rc != 0:
-        raise StudyError(f'generating the data in {root} failed (exit {rc})')
+        raise UserInputError(
+            f'generating the data in {root} failed (exit {rc})'
+        )
 
 
 def _describe(result: Dict) -> str:
@@ -682,38 +680,31 @@ def _describe(result: Dict) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    try:
-        runs = make_plan(args)
-        jobs, threads = usable_parallelism(
-            args.jobs,
-            args.threads,
-            args.gpus,
-            SCALES[args.scale]['threads_per_run'],
+    runs = make_plan(args)
+    jobs, threads = usable_parallelism(
+        args.jobs,
+        args.threads,
+        args.gpus,
+        SCALES[args.scale]['threads_per_run'],
+    )
+    env = dict(os.environ, FTCL_THREADS=str(threads), PYTHONWARNINGS='ignore')
+    if args.dry_run:
+        print(
+            f'[ft_study] {len(runs)} runs, {jobs} side by side, '
+            f'{threads} threads each:'
         )
-        env = dict(
-            os.environ, FTCL_THREADS=str(threads), PYTHONWARNINGS='ignore'
+        for r in runs:
+            print(f'  {r.name}: {r.config or "random init"} -> {r.work_dir}')
+        return 0
+    if args.report_only and not osp.isdir(args.work_dir):
+        raise UserInputError(
+            f'--work-dir {args.work_dir} does not exist; run the study '
+            'first (without --report-only)'
         )
-        if args.dry_run:
-            print(
-                f'[ft_study] {len(runs)} runs, {jobs} side by side, '
-                f'{threads} threads each:'
-            )
-            for r in runs:
-                print(
-                    f'  {r.name}: {r.config or "random init"} -> {r.work_dir}'
-                )
-            return 0
-        if args.report_only and not osp.isdir(args.work_dir):
-            raise StudyError(
-                f'--work-dir {args.work_dir} does not exist; run the study '
-                'first (without --report-only)'
-            )
-        if not args.report_only:
-            ensure_data(args, env)
-    except StudyError as e:
-        raise UserInputError(str(e)) from None
+    if not args.report_only:
+        ensure_data(args, env)
     os.makedirs(args.work_dir, exist_ok=True)
-    steps = Steps(args, ToolCalls(ROOT, env, args.gpus))
+    steps = RunSteps(args, ToolCalls(ROOT, env, args.gpus))
     sweep_jobs = [
         SweepJob(
             r.name,

@@ -116,7 +116,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-class Steps:
+class TableSteps:
     """Pretrain + convert + probe one backbone; one detector seed."""
 
     def __init__(self, args, calls: ToolCalls) -> None:
@@ -250,7 +250,7 @@ def main(argv=None) -> int:
         env['FTCL_DEMO_DATA'] = args.data_root
     jobs, threads = usable_parallelism(args.jobs, None)
     env['FTCL_THREADS'] = str(threads)
-    steps = Steps(args, ToolCalls(ROOT, env))
+    steps = TableSteps(args, ToolCalls(ROOT, env))
     sweep = Sweep('tiny_det_table', jobs)
     bb_jobs = [
         SweepJob(
