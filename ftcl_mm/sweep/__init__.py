@@ -18,6 +18,7 @@ from .stats import (
     fmt_stat,
     mean_std,
     paired_gain,
+    se_verdict,
     tail_means,
     verdict,
 )
@@ -33,6 +34,7 @@ __all__ = [
     'fmt_stat',
     'mean_std',
     'paired_gain',
+    'se_verdict',
     'tail_means',
     'usable_parallelism',
     'verdict',

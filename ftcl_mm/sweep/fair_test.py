@@ -17,7 +17,6 @@ pretraining folders (gate epoch, score statistics, online kNN curve).
 
 from __future__ import annotations
 
-import math
 import os
 import os.path as osp
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from ..utils import score_csv
 from ..utils.fileio import read_json
 from ..utils.provenance import dumped_config_hash
 from ..visualization.score_plots import STATS_FILE
-from .stats import aggregate, mean_std
+from .stats import aggregate, mean_std, se_verdict
 
 #: The seeds the protocol reports.
 SEEDS = (0, 1, 2, 3, 4)
@@ -216,22 +215,6 @@ def seed_from_base(
         )
     write_text(osp.join(pre, 'last_checkpoint'), ckpt)
     return epoch
-
-
-def se_verdict(gain: Optional[Dict]) -> Tuple[str, Optional[float]]:
-    """The protocol's rule on a paired gain: ``(verdict, 2 SE)``.
-
-    SE = std / sqrt(n); *gain* if mean - 2 SE > 0, *loss* if mean + 2 SE
-    < 0, else *no detectable effect*; ``'-'`` with fewer than two seeds.
-    """
-    if not gain or gain['n'] < 2:
-        return '-', None
-    mde = 2 * gain['std'] / math.sqrt(gain['n'])
-    if gain['mean'] - mde > 0:
-        return 'gain', mde
-    if gain['mean'] + mde < 0:
-        return 'loss', mde
-    return 'no detectable effect', mde
 
 
 def run_dir(root: str, block: Block, cell: Cell, seed: int) -> str:

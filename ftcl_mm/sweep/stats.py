@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from typing import Dict, Iterable, Mapping, Optional, Sequence
+from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 
 def mean_std(values: Sequence[float]) -> Dict:
@@ -36,6 +36,22 @@ def verdict(gain: Optional[Dict]) -> str:
     if abs(gain['mean']) <= gain['std']:
         return 'within 1 std'
     return 'gain > 1 std' if gain['mean'] > 0 else 'loss > 1 std'
+
+
+def se_verdict(gain: Optional[Dict]) -> Tuple[str, Optional[float]]:
+    """The protocol's rule on a paired gain: ``(verdict, 2 SE)``.
+
+    SE = std / sqrt(n); *gain* if mean - 2 SE > 0, *loss* if mean + 2 SE
+    < 0, else *no detectable effect*; ``'-'`` with fewer than two seeds.
+    """
+    if not gain or gain['n'] < 2:
+        return '-', None
+    mde = 2 * gain['std'] / math.sqrt(gain['n'])
+    if gain['mean'] - mde > 0:
+        return 'gain', mde
+    if gain['mean'] + mde < 0:
+        return 'loss', mde
+    return 'no detectable effect', mde
 
 
 def fmt_stat(stat: Optional[Dict], signed: bool = False) -> str:
