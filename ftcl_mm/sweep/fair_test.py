@@ -17,6 +17,7 @@ pretraining folders (gate epoch, score statistics, online kNN curve).
 
 from __future__ import annotations
 
+import glob
 import os
 import os.path as osp
 from dataclasses import dataclass
@@ -499,3 +500,48 @@ def write_report(
     ]
     write_text(out, '\n'.join(head) + '\n' + '\n'.join(sections))
     return [out] + written
+
+
+#: What the report reads of a run (beside result.json), kept by
+#: :func:`store_runs`: small text files, no checkpoints.
+STORED = (
+    'result.json',
+    'knn.json',
+    'pretrain/score_stats.csv',
+    'pretrain/online_knn.csv',
+    'pretrain/ft_gate.json',
+    'pretrain/*.py',
+)
+
+
+def store_runs(
+    root: str,
+    dest: str,
+    blocks: Sequence[str] = tuple(BLOCKS),
+    seeds: Sequence[int] = SEEDS,
+) -> int:
+    """Copy what the report reads of every finished run under ``root``
+    to ``dest`` (same layout), so that the report can be regenerated from
+    the repository; returns the number of runs stored."""
+    import shutil
+
+    n = 0
+    for key in blocks:
+        block = BLOCKS[key]
+        for cell in block.cells:
+            for seed in seeds:
+                src = run_dir(root, block, cell, seed)
+                if not osp.isfile(osp.join(src, 'result.json')):
+                    continue
+                dst = run_dir(dest, block, cell, seed)
+                for pattern in STORED:
+                    for path in glob.glob(osp.join(src, pattern)):
+                        out = osp.join(dst, osp.relpath(path, src))
+                        os.makedirs(osp.dirname(out), exist_ok=True)
+                        shutil.copyfile(path, out)
+                n += 1
+    commit = osp.join(root, 'commit.txt')
+    if osp.isfile(commit):
+        os.makedirs(dest, exist_ok=True)
+        shutil.copyfile(commit, osp.join(dest, 'commit.txt'))
+    return n

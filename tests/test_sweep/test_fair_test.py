@@ -194,3 +194,31 @@ def test_a_changed_recipe_marks_exactly_its_runs_stale(tmp_path):
         F.cell_config(cells['gate'])
         == 'configs/selfsup/tiny/simclr_ft-gate_tiny.py'
     )
+
+
+def test_stored_runs_regenerate_the_same_report(tmp_path):
+    root = str(tmp_path / 'study')
+    for seed in (0, 1):
+        _run(root, 'base', seed, 50.0 + seed)
+        _run(root, 'gate', seed, 49.0, gate=4)
+    (
+        tmp_path
+        / 'study'
+        / '20ep'
+        / 'simclr'
+        / 'base'
+        / 'seed0'
+        / 'pretrain'
+        / 'epoch_5.pth'
+    ).write_bytes(b'x')
+    write_text(osp.join(root, 'commit.txt'), 'abc\n')
+    store = str(tmp_path / 'store')
+    assert F.store_runs(root, store, ['simclr'], (0, 1)) == 4
+    a, b = str(tmp_path / 'a.md'), str(tmp_path / 'b.md')
+    F.write_report(root, (0, 1), a, ['simclr'])
+    F.write_report(store, (0, 1), b, ['simclr'])
+    assert open(a).read() == open(b).read()
+    # No checkpoint is stored.
+    assert not [
+        p for p, _, fs in os.walk(store) for f in fs if f.endswith('.pth')
+    ]

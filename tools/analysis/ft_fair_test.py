@@ -76,6 +76,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=None,
         help='the report (default: WORK_DIR/fair_test.md)',
     )
+    p.add_argument(
+        '--store',
+        metavar='DIR',
+        default=None,
+        help='first copy what the report reads of every finished run '
+        '(results, score and kNN-curve files; no checkpoints) to DIR and '
+        'report from there (e.g. docs/ft_fair_test_runs)',
+    )
     return p.parse_args(argv)
 
 
@@ -179,8 +187,13 @@ def main(argv=None) -> int:
                     file=sys.stderr,
                 )
                 return 1
+    root = args.work_dir
+    if args.store:
+        n = fair_test.store_runs(root, args.store, args.blocks, args.seeds)
+        print(f'[ft_fair_test] stored {n} runs in {args.store}')
+        root = args.store
     for path in fair_test.write_report(
-        args.work_dir, args.seeds, args.out, args.blocks
+        root, args.seeds, args.out, args.blocks
     ):
         print(path)
     return 0
