@@ -214,7 +214,7 @@ def test_stored_runs_regenerate_the_same_report(tmp_path):
     write_text(osp.join(root, 'commit.txt'), 'abc\n')
     store = str(tmp_path / 'store')
     assert F.store_runs(root, store, ['simclr'], (0, 1)) == 4
-    a, b = str(tmp_path / 'a.md'), str(tmp_path / 'b.md')
+    a, b = str(tmp_path / 'a' / 'r.md'), str(tmp_path / 'b' / 'r.md')
     F.write_report(root, (0, 1), a, ['simclr'])
     F.write_report(store, (0, 1), b, ['simclr'])
     assert open(a).read() == open(b).read()
