@@ -16,6 +16,7 @@ the directory fsync'ed so the rename survives a power cut.
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import os.path as osp
@@ -25,6 +26,7 @@ from mmengine.dist import is_main_process, master_only
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from ..utils.errors import TrainingError
 from ..utils.fileio import atomic_path, fsync_file, temp_writer_pid
 
 
@@ -76,9 +78,19 @@ class AtomicCheckpointRunner(Runner):
         if file_client_args or backend_args or '://' in str(out_dir):
             super().save_checkpoint(out_dir, filename, **kwargs)
             return
-        with atomic_path(osp.join(out_dir, filename)) as tmp:
-            super().save_checkpoint(out_dir, osp.basename(tmp), **kwargs)
-            fsync_file(tmp)
+        try:
+            with atomic_path(osp.join(out_dir, filename)) as tmp:
+                super().save_checkpoint(out_dir, osp.basename(tmp), **kwargs)
+                fsync_file(tmp)
+        except OSError as e:
+            if e.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise TrainingError(
+                f'no space left on the disk of {out_dir} while saving '
+                f'{filename}: the earlier checkpoints and last_checkpoint '
+                'are intact; free space (or pass another --work-dir) and '
+                'continue with --resume'
+            ) from None
 
 
 def _alive(pid: int) -> bool:

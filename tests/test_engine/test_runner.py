@@ -95,3 +95,32 @@ def test_stale_temp_files_are_those_of_dead_writers(tmp_path):
     assert stale_temp_files(str(tmp_path)) == [
         str(tmp_path / f'.epoch_2.tmp{dead.pid}.pth')
     ]
+
+
+def test_a_full_disk_is_one_line(tmp_path, monkeypatch):
+    """ENOSPC during a save: one TrainingError line, no temp file left,
+    the earlier checkpoint intact."""
+    import errno
+
+    import pytest
+    from mmengine.runner import Runner
+
+    from ftcl_mm.engine import AtomicCheckpointRunner
+    from ftcl_mm.utils.errors import TrainingError
+
+    (tmp_path / 'epoch_1.pth').write_bytes(b'epoch 1')
+
+    def full(self, out_dir, filename, **kw):
+        with open(os.path.join(out_dir, filename), 'wb') as f:
+            f.write(b'half')
+        raise OSError(errno.ENOSPC, 'No space left on device')
+
+    monkeypatch.setattr(Runner, 'save_checkpoint', full)
+    runner = object.__new__(AtomicCheckpointRunner)
+    with pytest.raises(TrainingError) as e:
+        runner.save_checkpoint(str(tmp_path), 'epoch_2.pth')
+    assert str(e.value).startswith(
+        f'no space left on the disk of {tmp_path} while saving epoch_2.pth'
+    )
+    assert sorted(os.listdir(tmp_path)) == ['epoch_1.pth']
+    assert (tmp_path / 'epoch_1.pth').read_bytes() == b'epoch 1'
