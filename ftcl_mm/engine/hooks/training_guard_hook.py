@@ -72,7 +72,7 @@ class TrainingGuardHook(Hook):
         loader = runner.train_dataloader
         try:
             n = len(loader)
-        except TypeError:  # an iterable without a length: nothing to say
+        except (TypeError, NotImplementedError):  # no length: nothing to say
             return
         if n > 0:
             return
