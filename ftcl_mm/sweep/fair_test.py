@@ -397,7 +397,14 @@ def block_markdown(
             + ' |'
         )
     missing = sum(len(set(seeds) - set(r['seeds'])) for r in rows)
-    lines += ['', f'{missing} run(s) of this block queued.']
+    lines += [
+        '',
+        f'{missing} run(s) of this block queued; continue with '
+        f'`python tools/analysis/ft_fair_test.py --blocks {block.key} '
+        '--work-dir WORK_DIR` (resumable; the same command reports).'
+        if missing
+        else 'Every cell finished.',
+    ]
     return '\n'.join(lines) + '\n'
 
 
@@ -496,6 +503,17 @@ def write_report(
         "encoder's own positive / negative cosine score at step 0 (before "
         'any update) and over the last 10 % of training, and what the loss '
         'sees after FT.',
+        '',
+        "Why: FT's positive extrapolation lowers the positive score the loss "
+        'sees by 2λ(λ−1)(1−S), small only where the encoder already aligns '
+        "the views (S high, as in the paper's ImageNet runs); the tiny "
+        "regime's projector starts at S ≈ 0. The cells test FT where that "
+        'premise holds or is protected: a start gated on S ≥ 0.6 (C, S2; '
+        'with D, FT from a fixed epoch 30, as its non-adaptive control), '
+        'λ bounded to [1, 1.5] (E), re-normalised mixing (F), negative '
+        "interpolation alone (G), and the paper's MLP head, under which S "
+        'starts high (H, I). A gated run is its base run until the gate '
+        "fires (tested), and starts from the base run's checkpoint there.",
         '',
     ]
     write_text(out, '\n'.join(head) + '\n' + '\n'.join(sections))

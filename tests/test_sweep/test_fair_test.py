@@ -87,7 +87,7 @@ def test_report_from_stored_runs(tmp_path):
     assert '| 3, 4, 5 |' in rows['| S2']  # the gate epoch of each seed
     assert '0.040 / 0.010' in rows['| S0']  # scores at step 0
     assert 'commit abcdef123456' in text
-    assert '6 run(s) of this block queued.' in text  # seeds 3 and 4
+    assert '6 run(s) of this block queued; continue with' in text  # 3, 4
     # Regenerated from the same runs: byte-identical.
     before = open(out, 'rb').read()
     F.write_report(root, (0, 1, 2, 3, 4), out, ['simclr'])
