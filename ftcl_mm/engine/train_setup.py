@@ -303,6 +303,11 @@ def prepare_config(
                 f'--amp cannot convert optim_wrapper type {wrapper.type}; '
                 'set optim_wrapper.type=AmpOptimWrapper in the config'
             )
+    # --pretrained first: its file is checked (loaded weights-only) whatever
+    # --resume names, before the resumed checkpoint's own checks.
+    if pretrained is not None:
+        set_pretrained(cfg, pretrained)
+    check_pretrained(cfg)
     resolve_resume(cfg, resume)
     if auto_scale_lr:
         if (
@@ -316,9 +321,6 @@ def prepare_config(
         cfg.auto_scale_lr.enable = True
     if no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    if pretrained is not None:
-        set_pretrained(cfg, pretrained)
-    check_pretrained(cfg)
     check_data_paths(
         cfg,
         ('train_dataloader',)
