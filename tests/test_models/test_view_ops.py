@@ -258,3 +258,29 @@ def test_float_backend_stays_near_pil_per_operation(images):
     assert 0 < diff['all']['mean'] < 3
     with pytest.raises(ValueError, match='backend must be one of'):
         V.apply_view_params(views, params, 'cv2')
+
+
+def test_float_backend_does_not_depend_on_the_thread_count(images):
+    views = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
+    rng = np.random.default_rng(5)
+    params = torch.zeros(len(images), NUM_PARAMS, dtype=torch.float64)
+    params[:, V._P['jitter']] = 1
+    params[:, V._P['order0'] : V._P['order3'] + 1] = torch.as_tensor(
+        np.stack([rng.permutation(4) for _ in images])
+    )
+    for name in ('brightness', 'contrast', 'saturation'):
+        params[:, V._P[name]] = torch.as_tensor(
+            rng.uniform(0.2, 1.8, len(images))
+        )
+    params[:, V._P['hue']] = torch.as_tensor(
+        rng.uniform(-0.2, 0.2, len(images))
+    )
+    before = torch.get_num_threads()
+    try:
+        outs = []
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            outs.append(V.apply_view_params(views, params, 'float'))
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(outs[0], outs[1])

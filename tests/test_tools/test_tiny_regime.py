@@ -77,6 +77,14 @@ def _small_config(data: str, path: str) -> str:
     cfg.param_scheduler[0].update(T_max=EPOCHS, end=EPOCHS)
     cfg.default_hooks.checkpoint.interval = EPOCHS
     cfg.randomness = dict(seed=0)
+    # The bars below were measured on the bit-identical view path; at this
+    # reduced size (8 channels, 32 px, 10 epochs) one seed on the float
+    # path lands on either side of them depending on the thread count
+    # (kNN 22.7 with 2 threads), while the full-size regime learns on it
+    # (docs/ft_fair_test.md: SimCLR 63-72 kNN). This test guards the
+    # pipeline's learning, not the float path's numerics (those:
+    # tests/test_models/test_view_ops.py).
+    cfg.data_preprocessor.view_backend = 'pil'
     cfg.dump(path)
     return path
 

@@ -210,7 +210,11 @@ def _jitter_float(name: str, img: torch.Tensor, f: torch.Tensor):
         return _blend_float(torch.zeros_like(img), img, f)
     gray = _luma_float(img)
     if name == 'contrast':
-        mean = gray.mean((1, 2, 3), keepdim=True)
+        # float64: the sum of float32 pixels is exact there, so the mean
+        # does not depend on the reduction order (the thread count); in
+        # float32 it did, and a last-bit change flips the truncation of
+        # some pixels and with it a whole training trajectory.
+        mean = gray.double().mean((1, 2, 3), keepdim=True).to(img.dtype)
         return _blend_float(mean.expand_as(img), img, f)
     return _blend_float(gray.expand_as(img), img, f)  # saturation
 
