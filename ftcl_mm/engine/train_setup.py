@@ -69,39 +69,53 @@ def check_image_list(path: str) -> None:
                 ) from None
 
 
+def _hook_datasets(cfg: Config) -> Iterator[Tuple[str, dict]]:
+    """``(dotted path, dataset cfg)`` of the datasets hooks read (the
+    online kNN's train / val splits)."""
+    for name, hook in (cfg.get('default_hooks') or {}).items():
+        if isinstance(hook, dict) and hook.get('type') == 'OnlineKNNHook':
+            for split in ('train', 'val'):
+                if isinstance(hook.get(split), dict):
+                    yield f'default_hooks.{name}.{split}', hook[split]
+
+
 def check_data_paths(cfg: Config, loaders=_LOADERS) -> None:
-    """Fail early, with one actionable line, if a dataset path is missing.
+    """Fail early, with one actionable line, if a dataset path is missing
+    (the loaders', and those hooks read).
 
     Raises:
         ConfigError: a ``data_root`` or ``ann_file`` does not exist.
     """
+    found = []
     for loader in loaders:
         loader_cfg = cfg.get(loader)
-        if not isinstance(loader_cfg, dict):
-            continue
-        for path, ds in _dataset_cfgs(
-            loader_cfg.get('dataset'), f'{loader}.dataset'
-        ):
-            root = ds.get('data_root') or ''
-            if root and not osp.isdir(root):
+        if isinstance(loader_cfg, dict):
+            found += list(
+                _dataset_cfgs(loader_cfg.get('dataset'), f'{loader}.dataset')
+            )
+    if 'train_dataloader' in loaders:
+        found += list(_hook_datasets(cfg))
+    for path, ds in found:
+        root = ds.get('data_root') or ''
+        if root and not osp.isdir(root):
+            raise ConfigError(
+                f"dataset root '{root}' ({path}.data_root) does not "
+                'exist; generate the demo data with `python '
+                'tools/make_demo_data.py` or point the config at your '
+                f'data with --cfg-options {path}.data_root=PATH'
+            )
+        ann = ds.get('ann_file') or ''
+        if ann and not ann.startswith(('http://', 'https://', 's3://')):
+            full = ann if osp.isabs(ann) else osp.join(root, ann)
+            if not osp.exists(full):
                 raise ConfigError(
-                    f"dataset root '{root}' ({path}.data_root) does not "
-                    'exist; generate the demo data with `python '
-                    'tools/make_demo_data.py` or point the config at your '
-                    f'data with --cfg-options {path}.data_root=PATH'
+                    f"annotation file '{full}' ({path}.ann_file) does "
+                    'not exist; check the dataset layout documented in '
+                    f'the config or set --cfg-options {path}.ann_file='
+                    'PATH'
                 )
-            ann = ds.get('ann_file') or ''
-            if ann and not ann.startswith(('http://', 'https://', 's3://')):
-                full = ann if osp.isabs(ann) else osp.join(root, ann)
-                if not osp.exists(full):
-                    raise ConfigError(
-                        f"annotation file '{full}' ({path}.ann_file) does "
-                        'not exist; check the dataset layout documented in '
-                        f'the config or set --cfg-options {path}.ann_file='
-                        'PATH'
-                    )
-                if full.endswith('.txt') and ds.get('type') in _LIST_TYPES:
-                    check_image_list(full)
+            if full.endswith('.txt') and ds.get('type') in _LIST_TYPES:
+                check_image_list(full)
 
 
 def set_pretrained(cfg: Config, checkpoint: str) -> int:

@@ -342,3 +342,22 @@ def test_a_label_that_is_no_integer_is_named(tmp_path):
         f"{tmp_path}/meta/train.txt, line 2: the label 'abc' is not an "
         'integer; each line is "<image path> <class index>"'
     )
+
+
+def test_the_online_knn_data_is_checked_too(tmp_path, monkeypatch):
+    """A tiny config whose training data is overridden still reads the
+    learning curve's splits from $FTCL_DEMO_DATA: missing, one line."""
+    from ftcl_mm.engine.train_setup import check_data_paths
+
+    monkeypatch.setenv('FTCL_DEMO_DATA', str(tmp_path / 'nowhere'))
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
+    )
+    (tmp_path / 'mine').mkdir()
+    cfg.train_dataloader.dataset.data_root = str(tmp_path / 'mine')
+    cfg.train_dataloader.dataset.ann_file = ''
+    with pytest.raises(ConfigError) as e:
+        check_data_paths(cfg, ('train_dataloader',))
+    assert '(default_hooks.online_knn.train.data_root) does not exist' in str(
+        e.value
+    )

@@ -85,6 +85,9 @@ def _small_config(data: str, path: str) -> str:
     # pipeline's learning, not the float path's numerics (those:
     # tests/test_models/test_view_ops.py).
     cfg.data_preprocessor.view_backend = 'pil'
+    # The learning curve's datasets are the regime's (data/demo), not this
+    # small set: no online kNN here (the final kNN below is the check).
+    cfg.default_hooks.pop('online_knn')
     cfg.dump(path)
     return path
 
