@@ -343,7 +343,31 @@ def prepare_config(
     )
     make_augmentation_reproducible(cfg)
     add_training_guard(cfg)
+    drop_disabled_hooks(cfg)
     return cfg
+
+
+#: mmengine's own default hooks: it removes these itself when set to None.
+_MMENGINE_DEFAULT_HOOKS = (
+    'runtime_info',
+    'timer',
+    'sampler_seed',
+    'logger',
+    'param_scheduler',
+    'checkpoint',
+)
+
+
+def drop_disabled_hooks(cfg: Config) -> None:
+    """``default_hooks.NAME=None`` switches off a default hook of a config
+    (e.g. the tiny regime's ``online_knn``) as mmengine allows for its own
+    six; for other names its Runner asserts, so they are dropped here."""
+    hooks = cfg.get('default_hooks')
+    if not isinstance(hooks, dict):
+        return
+    for name in [k for k, v in hooks.items() if v is None]:
+        if name not in _MMENGINE_DEFAULT_HOOKS:
+            hooks.pop(name)
 
 
 def add_training_guard(cfg: Config) -> None:

@@ -361,3 +361,15 @@ def test_the_online_knn_data_is_checked_too(tmp_path, monkeypatch):
     assert '(default_hooks.online_knn.train.data_root) does not exist' in str(
         e.value
     )
+
+
+def test_a_default_hook_set_to_none_is_dropped():
+    """mmengine asserts on None for default hooks it does not own
+    (the demo switches the tiny regime's online kNN off this way)."""
+    from ftcl_mm.engine.train_setup import drop_disabled_hooks
+
+    cfg = Config(
+        dict(default_hooks=dict(online_knn=None, checkpoint=None, logger={}))
+    )
+    drop_disabled_hooks(cfg)
+    assert cfg.default_hooks == dict(checkpoint=None, logger={})
