@@ -21,7 +21,7 @@ import glob
 import os
 import os.path as osp
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..utils import score_csv
 from ..utils.fileio import read_json
@@ -248,32 +248,51 @@ def cell_config(cell: Cell) -> str:
     return f'configs/selfsup/tiny/{cell.method}{name}_tiny.py'
 
 
+def extra_options(block: Block, cell: Cell) -> Tuple[str, ...]:
+    """The ``--cfg-options`` a cell runs with beyond seed and schedule:
+    a base whose prefix other cells share keeps every checkpoint."""
+    shares = any(
+        c.method == cell.method and c.variant in block.prefix
+        for c in block.cells
+    )
+    return (KEEP_ALL_CHECKPOINTS,) if cell.variant == 'base' and shares else ()
+
+
 def current_recipe(root_dir: str, block: Block, cell: Cell, seed: int) -> str:
     """The recipe hash a run of ``cell`` at ``seed`` would have now (the
-    options ``tools/analysis/ft_fair_test.py`` gives ft_study)."""
+    options ``tools/analysis/ft_fair_test.py`` gives ft_study: the seed,
+    the schedule, and for a base whose prefix others share, every
+    checkpoint kept)."""
     from ..utils.provenance import config_recipe_hash
 
     e = block.epochs
-    return config_recipe_hash(
-        osp.join(root_dir, cell_config(cell)),
-        {
-            'randomness.seed': seed,
-            'train_cfg.max_epochs': e,
-            'param_scheduler.0.T_max': e,
-            'param_scheduler.0.end': e,
-        },
-    )
+    opts = {
+        'randomness.seed': seed,
+        'train_cfg.max_epochs': e,
+        'param_scheduler.0.T_max': e,
+        'param_scheduler.0.end': e,
+    }
+    for item in extra_options(block, cell):
+        key, value = item.split('=')
+        opts[key] = int(value)
+    return config_recipe_hash(osp.join(root_dir, cell_config(cell)), opts)
 
 
-def collect(root: str, block: Block, seeds: Sequence[int]) -> List[Dict]:
-    """Every finished run of ``block``: its result.json plus the gate
-    epoch, the step-0 scores, the config hash and the kNN curve."""
+def collect(
+    root: str,
+    block: Block,
+    seeds: Sequence[int],
+    accept: Optional[Callable[[Cell, int], bool]] = None,
+) -> List[Dict]:
+    """Every finished run of ``block`` (that ``accept(cell, seed)`` keeps,
+    e.g. the current ones): its result.json plus the gate epoch, the
+    step-0 scores, the config hash and the kNN curve."""
     out = []
     for cell in block.cells:
         for seed in seeds:
             d = run_dir(root, block, cell, seed)
             res = osp.join(d, 'result.json')
-            if not osp.isfile(res):
+            if not osp.isfile(res) or (accept and not accept(cell, seed)):
                 continue
             r = dict(read_json(res), cell=cell.key)
             pre = osp.join(d, 'pretrain')
@@ -356,7 +375,10 @@ def _verdict(v: Tuple[str, Optional[float]]) -> str:
 
 
 def block_markdown(
-    block: Block, rows: List[Dict], seeds: Sequence[int]
+    block: Block,
+    rows: List[Dict],
+    seeds: Sequence[int],
+    command: Optional[str] = None,
 ) -> str:
     """One block's table (every cell, queued ones included)."""
     lines = [
@@ -400,8 +422,12 @@ def block_markdown(
     lines += [
         '',
         f'{missing} run(s) of this block queued; continue with '
-        f'`python tools/analysis/ft_fair_test.py --blocks {block.key} '
-        '--work-dir WORK_DIR` (resumable; the same command reports).'
+        + (
+            command
+            or f'`python tools/analysis/ft_fair_test.py --blocks {block.key} '
+            '--work-dir WORK_DIR`'
+        )
+        + ' (resumable; the same command reports).'
         if missing
         else 'Every cell finished.',
     ]
@@ -415,32 +441,43 @@ def _shown(path: str) -> str:
     return path if rel.startswith('..') else rel
 
 
-def write_report(
-    root: str,
-    seeds: Sequence[int] = SEEDS,
-    out: Optional[str] = None,
-    blocks: Sequence[str] = tuple(BLOCKS),
-) -> List[str]:
-    """``fair_test.md`` and its plots from the finished runs under
-    ``root``; returns the written paths.
+#: Why the cells (the report's second paragraph).
+WHY = (
+    "Why: FT's positive extrapolation lowers the positive score the loss "
+    'sees by 2λ(λ−1)(1−S), small only where the encoder already aligns '
+    "the views (S high, as in the paper's ImageNet runs); the tiny "
+    "regime's projector starts at S ≈ 0. The cells test FT where that "
+    'premise holds or is protected: a start gated on S ≥ 0.6 (C, S2; '
+    'with D, FT from a fixed epoch 30, as its non-adaptive control), '
+    'λ bounded to [1, 1.5] (E), re-normalised mixing (F), negative '
+    "interpolation alone (G), and the paper's MLP head, under which S "
+    'starts high (H, I). A gated run is its base run until the gate '
+    "fires (tested), and starts from the base run's checkpoint there."
+)
 
-    Plots (beside the report, ``<report stem>_plots/``): per block the
-    online kNN curves (mean over seeds, range shaded, dotted where a
-    gated run's FT started) and the first seed's score curves per cell.
-    """
-    from ..utils.fileio import write_text
+
+def block_sections(
+    root: str,
+    seeds: Sequence[int],
+    out: str,
+    blocks: Sequence[str] = tuple(BLOCKS),
+    accept: Optional[Callable[[Cell, int], bool]] = None,
+    command: Optional[str] = None,
+) -> Tuple[List[str], List[str]]:
+    """Per block: its table and plots (``<out stem>_plots/``: the online
+    kNN curves, mean over seeds with the range shaded and dotted where a
+    gated run's FT started, and the first seed's score curves per cell),
+    from the runs under ``root`` that ``accept`` keeps. Returns (markdown
+    sections, written plot paths)."""
     from ..visualization import NoStatsError, plot_learning_curves, plot_runs
 
-    out = out or osp.join(root, 'fair_test.md')
     plots_dir = osp.splitext(out)[0] + '_plots'
-    commit = osp.join(root, 'commit.txt')
-    commit = open(commit).read().strip()[:12] if osp.isfile(commit) else '?'
     sections, written = [], []
     for key in blocks:
         block = BLOCKS[key]
-        runs = collect(root, block, seeds)
+        runs = collect(root, block, seeds, accept)
         rows = summarise(block, runs)
-        text = block_markdown(block, rows, seeds)
+        text = block_markdown(block, rows, seeds, command)
         curves = {
             f'{r["cell"].key} {r["cell"].method} {r["cell"].variant}': {
                 run['seed']: run['curve'] for run in r['runs']
@@ -495,6 +532,23 @@ def write_report(
             except NoStatsError:
                 pass
         sections.append(text)
+    return sections, written
+
+
+def write_report(
+    root: str,
+    seeds: Sequence[int] = SEEDS,
+    out: Optional[str] = None,
+    blocks: Sequence[str] = tuple(BLOCKS),
+) -> List[str]:
+    """``fair_test.md`` and its plots (:func:`block_sections`) from the
+    finished runs under ``root``; returns the written paths."""
+    from ..utils.fileio import write_text
+
+    out = out or osp.join(root, 'fair_test.md')
+    commit = osp.join(root, 'commit.txt')
+    commit = open(commit).read().strip()[:12] if osp.isfile(commit) else '?'
+    sections, written = block_sections(root, seeds, out, blocks)
     head = [
         "# FT's fair test (tiny regime)",
         '',
@@ -511,16 +565,7 @@ def write_report(
         'any update) and over the last 10 % of training, and what the loss '
         'sees after FT.',
         '',
-        "Why: FT's positive extrapolation lowers the positive score the loss "
-        'sees by 2λ(λ−1)(1−S), small only where the encoder already aligns '
-        "the views (S high, as in the paper's ImageNet runs); the tiny "
-        "regime's projector starts at S ≈ 0. The cells test FT where that "
-        'premise holds or is protected: a start gated on S ≥ 0.6 (C, S2; '
-        'with D, FT from a fixed epoch 30, as its non-adaptive control), '
-        'λ bounded to [1, 1.5] (E), re-normalised mixing (F), negative '
-        "interpolation alone (G), and the paper's MLP head, under which S "
-        'starts high (H, I). A gated run is its base run until the gate '
-        "fires (tested), and starts from the base run's checkpoint there.",
+        WHY,
         '',
     ]
     write_text(out, '\n'.join(head) + '\n' + '\n'.join(sections))

@@ -119,3 +119,14 @@ def config_recipe_hash(config: str, options: Optional[Dict] = None) -> str:
     if options:
         cfg.merge_from_dict(options)
     return recipe_hash(cfg)
+
+
+def eval_recipe_hash(config: str, settings: Dict[str, object]) -> str:
+    """Hash (12 hex digits) of what evaluates a backbone: the evaluation
+    config's :func:`config_recipe_hash` and the protocol's settings (kNN
+    k, linear protocol), so a changed held-out split or probe makes stored
+    accuracies stale like a changed pretraining does."""
+    import json
+
+    text = config_recipe_hash(config) + json.dumps(settings, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]

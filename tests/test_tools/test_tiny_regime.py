@@ -81,7 +81,7 @@ def _small_config(data: str, path: str) -> str:
     # reduced size (8 channels, 32 px, 10 epochs) one seed on the float
     # path lands on either side of them depending on the thread count
     # (kNN 22.7 with 2 threads), while the full-size regime learns on it
-    # (docs/ft_fair_test.md: SimCLR 63-72 kNN). This test guards the
+    # (docs/reports/fair_test.md: SimCLR 63-72 kNN). This test guards the
     # pipeline's learning, not the float path's numerics (those:
     # tests/test_models/test_view_ops.py).
     cfg.data_preprocessor.view_backend = 'pil'

@@ -1,6 +1,10 @@
 #!/usr/bin/env python
-"""FT's fair test (docs/ft_fair_test.md): run the fixed protocol and write
-its report.
+"""FT's fair test: run the fixed protocol and write its report.
+
+The published page (docs/reports/fair_test.md) is the book's: ``python
+tools/book.py run fair_test --work-dir DIR`` runs what it lacks through
+this tool and stores the runs; ``python tools/book.py report fair_test``
+writes it.
 
 The protocol (``ftcl_mm.sweep.fair_test``): MoCo v2 tiny at 60 epochs
 (base, paper FT, premise-gated FT, FT from epoch 30, bounded
@@ -16,7 +20,7 @@ Examples:
     python tools/analysis/ft_fair_test.py --blocks simclr --seeds 0 1 \\
         --work-dir work_dirs/ft_fair_test
     python tools/analysis/ft_fair_test.py --report-only \\
-        --work-dir work_dirs/ft_fair_test --out docs/ft_fair_test.md
+        --work-dir work_dirs/ft_fair_test --out work_dirs/fair_test.md
 """
 
 import warnings
@@ -82,7 +86,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=None,
         help='first copy what the report reads of every finished run '
         '(results, score and kNN-curve files; no checkpoints) to DIR and '
-        'report from there (e.g. docs/ft_fair_test_runs)',
+        'report from there (e.g. docs/reports/runs)',
     )
     return p.parse_args(argv)
 

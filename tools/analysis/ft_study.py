@@ -73,6 +73,7 @@ from ftcl_mm.sweep import (  # noqa: E402
     usable_parallelism,
     verdict,
 )
+from ftcl_mm.sweep.book.cells import EVAL_SETTINGS  # noqa: E402
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import (  # noqa: E402
     read_json,
@@ -81,6 +82,7 @@ from ftcl_mm.utils.fileio import (  # noqa: E402
 )
 from ftcl_mm.utils.provenance import (  # noqa: E402
     config_recipe_hash,
+    eval_recipe_hash,
     provenance,
 )
 
@@ -141,7 +143,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=['mocov2', 'simclr'],
         help='methods with configs at this scale (tiny and in100: mocov1 '
         'mocov2 simclr simsiam byol mochi looc loocpp hsg_mocov2 '
-        'hsg_simclr; FT variants where the method has them)',
+        'hsg_simclr; FT variants where the method has them); random: the '
+        'random-init floor alone',
     )
     p.add_argument(
         '--variants',
@@ -278,9 +281,11 @@ def make_plan(args) -> List[Run]:
     def exists(m: str, v: str) -> bool:
         return osp.isfile(osp.join(ROOT, pretrain_config(args.scale, m, v)))
 
+    # 'random' among the methods: the random-init floor (no config)
+    methods = [m for m in args.methods if m != 'random']
     missing = [
         pretrain_config(args.scale, m, v)
-        for m in args.methods
+        for m in methods
         for v in args.variants
         if not exists(m, v)
     ]
@@ -295,7 +300,7 @@ def make_plan(args) -> List[Run]:
         )
     runs = []
     for seed in args.seeds:
-        if not args.no_random_init:
+        if not args.no_random_init or 'random' in args.methods:
             runs.append(
                 Run(
                     'random',
@@ -305,7 +310,7 @@ def make_plan(args) -> List[Run]:
                     osp.join(args.work_dir, 'random', f'seed{seed}'),
                 )
             )
-        for method in args.methods:
+        for method in methods:
             for variant in args.variants:
                 if not exists(method, variant):  # --skip-missing
                     continue
@@ -446,6 +451,10 @@ class RunSteps:
         )
         if run.config:
             result['provenance']['recipe_hash'] = self.recipe(run)
+        result['provenance']['eval_hash'] = eval_recipe_hash(
+            osp.join(ROOT, self.linear_config(run)),
+            dict(EVAL_SETTINGS, linear_protocol=self.args.linear_protocol),
+        )
         return result
 
 

@@ -1,4 +1,4 @@
-# Premise-gated FT (docs/ft_fair_test.md): mocov2_ft_tiny.py with FT from
+# Premise-gated FT (docs/reports/fair_test.md): mocov2_ft_tiny.py with FT from
 # the first epoch after one whose mean unmixed positive score reached 0.6
 # (the paper's runs sit at .6-.8 after ~10 epochs); identical to the base
 # run until then.

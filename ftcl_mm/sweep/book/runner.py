@@ -1,0 +1,186 @@
+"""Run what a study lacks: the (cell, seed) runs that the store has no
+current result for, trained in a scratch work dir by the study tools
+(``ft_study.py``, ``ft_fair_test.py``: resumable, side by side with
+deliberate threads), then copied into the store.
+"""
+
+from __future__ import annotations
+
+import os.path as osp
+import subprocess
+import sys
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ...utils.errors import UserInputError
+from .cells import RunCell
+from .store import CURRENT, MISSING, StoredRun, copy_run, load, set_aside
+from .studies import Study
+
+
+def pending(
+    repo: str,
+    study: Study,
+    cells: Sequence[RunCell],
+    seeds: Sequence[int],
+    store: str,
+    work_dir: str,
+    rerun_stale: bool,
+) -> Tuple[List[StoredRun], List[StoredRun]]:
+    """``(to run, stale and left as they are)``: runs without a current
+    result in the store nor in ``work_dir``; a stale one only with
+    ``rerun_stale`` (its work-dir folder is set aside first)."""
+    cache: Dict = {}
+    stored = load(repo, cells, seeds, store, cache)
+    scratch = {
+        (r.cell, r.seed): r for r in load(repo, cells, seeds, work_dir, cache)
+    }
+    todo, kept = [], []
+    for r in stored:
+        w = scratch[(r.cell, r.seed)]
+        if CURRENT in (r.status, w.status):
+            continue
+        if (r.status, w.status) != (MISSING, MISSING) and not rerun_stale:
+            kept.append(r)  # a stale result, in the store or the work dir
+            continue
+        if w.status != MISSING:
+            set_aside(w.path, w.provenance.get('recipe_hash') or 'old')
+        todo.append(w)
+    return todo, kept
+
+
+def commands(
+    study: Study,
+    todo: Sequence[StoredRun],
+    work_dir: str,
+    jobs: Optional[int],
+    data_root: Optional[str],
+) -> List[List[str]]:
+    """The study-tool calls that run ``todo`` (tool path relative to the
+    repository, then its arguments)."""
+    common = []
+    if jobs:
+        common += ['--jobs', str(jobs)]
+    if data_root:
+        common += ['--data-root', data_root]
+    if not todo:
+        return []
+    if study.runner == 'fair_test':
+        from .. import fair_test
+
+        blocks = [
+            b.key
+            for b in fair_test.PROTOCOL
+            if any(r.cell.epochs == b.epochs for r in todo)
+        ]
+        seeds = sorted({r.seed for r in todo})
+        return [
+            [
+                'tools/analysis/ft_fair_test.py',
+                '--work-dir',
+                work_dir,
+                '--blocks',
+                *blocks,
+                '--seeds',
+                *map(str, seeds),
+                *common,
+            ]
+        ]
+    groups: Dict[Tuple, Dict[str, set]] = {}
+    for r in todo:
+        c = r.cell
+        g = groups.setdefault(
+            (c.study_dir(work_dir), c.epochs, c.options, c.method),
+            {'variants': set(), 'seeds': set()},
+        )
+        g['variants'].add(c.variant)
+        g['seeds'].add(r.seed)
+    out = []
+    for (wd, epochs, options, method), g in groups.items():
+        cmd = [
+            'tools/analysis/ft_study.py',
+            '--work-dir',
+            wd,
+            '--methods',
+            method,
+            '--variants',
+            *sorted(g['variants']),
+            '--seeds',
+            *map(str, sorted(g['seeds'])),
+            '--epochs',
+            str(epochs),
+            *common,
+        ]
+        if method != 'random':
+            cmd.append('--no-random-init')
+        if options:
+            cmd += ['--cfg-options', *options]
+        out.append(cmd)
+    return out
+
+
+def run(
+    repo: str,
+    study: Study,
+    cells: Sequence[RunCell],
+    seeds: Sequence[int],
+    store: str,
+    work_dir: str,
+    jobs: Optional[int] = None,
+    data_root: Optional[str] = None,
+    rerun_stale: bool = False,
+    dry_run: bool = False,
+) -> int:
+    """Run what ``study`` lacks for ``cells`` x ``seeds`` and store every
+    finished run; returns how many runs were stored."""
+    todo, kept = pending(
+        repo, study, cells, seeds, store, work_dir, rerun_stale
+    )
+    if kept:
+        print(
+            f'[book] {study.name}: {len(kept)} stale run(s) kept as they '
+            'are (--rerun-stale re-runs them)'
+        )
+    cmds = commands(study, todo, work_dir, jobs, data_root)
+    print(
+        f'[book] {study.name}: {len(todo)} run(s) to do in {len(cmds)} '
+        f'call(s) -> {work_dir}',
+        flush=True,
+    )
+    for n, cmd in enumerate(cmds, 1):
+        print(f'[book] call {n}/{len(cmds)}: {" ".join(cmd)}', flush=True)
+        if dry_run:
+            continue
+        rc = subprocess.call(
+            [sys.executable, osp.join(repo, cmd[0]), *cmd[1:]]
+        )
+        if rc == 130:
+            raise KeyboardInterrupt
+        if rc != 0:
+            raise UserInputError(
+                f'{osp.basename(cmd[0])} exited {rc}; its log names the '
+                'failed run (the same command resumes)'
+            )
+    return (
+        0 if dry_run else store_finished(repo, cells, seeds, work_dir, store)
+    )
+
+
+def store_finished(
+    repo: str,
+    cells: Sequence[RunCell],
+    seeds: Sequence[int],
+    work_dir: str,
+    store: str,
+) -> int:
+    """Copy every current run of ``work_dir`` that the store lacks (or
+    holds stale) into the store; returns how many."""
+    cache: Dict = {}
+    have = {
+        (r.cell, r.seed): r for r in load(repo, cells, seeds, store, cache)
+    }
+    n = 0
+    for r in load(repo, cells, seeds, work_dir, cache):
+        if r.status == CURRENT and have[(r.cell, r.seed)].status != CURRENT:
+            copy_run(r.path, r.cell.run_dir(store, r.seed))
+            n += 1
+    return n
