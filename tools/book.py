@@ -57,12 +57,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     st = sub.add_parser('status', help='current / stale / queued runs')
     run = sub.add_parser('run', help='run what the studies lack')
     rep = sub.add_parser('report', help='write the pages and README table')
+    sto = sub.add_parser(
+        'store',
+        help="copy a work dir's finished current runs into the store "
+        '(what `run` does after its calls)',
+    )
     bf = sub.add_parser(
         'backfill',
         help='record the recipe of stored runs made before recipes were '
         'recorded, from the configs at the commit that made them',
     )
-    for q in (st, run, rep, bf):
+    for q in (st, run, rep, bf, sto):
         q.add_argument(
             'studies',
             nargs='*',
@@ -79,6 +84,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         )
         add_seeds(q, None, "seeds (default: each study's)")
     run.add_argument('--work-dir', required=True, help='scratch runs')
+    sto.add_argument('--work-dir', required=True, help='finished runs')
     run.add_argument(
         '--jobs', type=positive_int, default=None, help='runs side by side'
     )
@@ -107,6 +113,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="README whose results block is rewritten ('' : none)",
     )
     bf.add_argument('--commit', required=True, help='the commit of the runs')
+    bf.add_argument(
+        '--recompute',
+        action='store_true',
+        help='also re-record the runs this commit made (after a change of '
+        'how recipes are hashed)',
+    )
     return p.parse_args(argv)
 
 
@@ -165,11 +177,18 @@ def main(argv=None) -> int:
         for s in studies:
             cells = selected_cells(s, args.cells)
             runs = book.load(ROOT, cells, args.seeds or s.seeds, args.store)
-            n = backfill(ROOT, runs, args.commit)
+            n = backfill(ROOT, runs, args.commit, args.recompute)
             print(
                 f'[book] {s.name}: {n} run(s) given their recipe at '
                 f'{args.commit}'
             )
+        return 0
+    if args.command == 'store':
+        for s in studies:
+            n = book.store_finished(
+                ROOT, s.cells, s.seeds, osp.abspath(args.work_dir), args.store
+            )
+            print(f'[book] {s.name}: {n} run(s) stored in {args.store}')
         return 0
     if args.command == 'run':
         for s in studies:

@@ -93,19 +93,42 @@ def provenance(root: str, work_dir: Optional[str] = None) -> Dict[str, object]:
 RUN_KEYS = ('work_dir', 'launcher', 'resume', 'load_from')
 
 
+#: Environment variable naming the generated data's root, which configs
+#: read when they are parsed: where the data lives, not what is trained.
+DATA_ROOT_ENV = 'FTCL_DEMO_DATA'
+
+
+def _without_data_root(value, root: str):
+    """``value`` with the data root replaced by ``$FTCL_DEMO_DATA``."""
+    if isinstance(value, str):
+        return value.replace(root, '$' + DATA_ROOT_ENV)
+    if isinstance(value, dict):
+        return {k: _without_data_root(v, root) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_without_data_root(v, root) for v in value)
+    return value
+
+
 def recipe_hash(cfg) -> str:
     """sha256 (12 hex digits) of what a config trains: its resolved text
-    (``Config.pretty_text``, keys sorted) without :data:`RUN_KEYS`. Two
-    launches of one cell share it; any change of a config file, a
-    ``_base_`` it inherits or an override changes it, which is how a
-    stored result is found stale.
+    (``Config.pretty_text``, keys sorted) without :data:`RUN_KEYS` and
+    with the data root (``$FTCL_DEMO_DATA`` as this process resolves it)
+    written as the variable. Two launches of one cell share it on any
+    machine and data location; any change of a config file, a ``_base_``
+    it inherits or an override changes it, which is how a stored result
+    is found stale.
 
     Args:
         cfg: An mmengine ``Config`` (the file with its overrides merged).
     """
     from mmengine.config import Config
 
-    data = {k: v for k, v in cfg.to_dict().items() if k not in RUN_KEYS}
+    root = (os.environ.get(DATA_ROOT_ENV) or 'data/demo').rstrip('/')
+    data = {
+        k: _without_data_root(v, root)
+        for k, v in cfg.to_dict().items()
+        if k not in RUN_KEYS
+    }
     text = Config(data).pretty_text
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 

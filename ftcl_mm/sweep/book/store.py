@@ -152,17 +152,31 @@ def set_aside(path: str, tag: str) -> str:
     return dest
 
 
-def backfill(repo: str, runs: Sequence[StoredRun], commit: str) -> int:
+def backfill(
+    repo: str, runs: Sequence[StoredRun], commit: str, recompute: bool = False
+) -> int:
     """Record the recipe of runs that predate recorded recipes
     (``unrecorded``), computed from the configs at ``commit``, the code
     that produced them (checked out in a temporary git worktree); each
-    gets ``provenance.backfilled_from``. Returns how many were written."""
+    gets ``provenance.backfilled_from``. ``recompute``: also re-record
+    the runs that ``commit`` made (their recorded commit), for when the
+    recipe hash's definition changed after them. Returns how many were
+    written."""
     import subprocess
     import tempfile
 
     from ...utils.fileio import write_json
 
-    todo = [r for r in runs if r.status == UNRECORDED]
+    todo = [
+        r
+        for r in runs
+        if r.status == UNRECORDED
+        or (
+            recompute
+            and r.status != MISSING
+            and (r.provenance.get('commit') or '').startswith(commit)
+        )
+    ]
     if not todo:
         return 0
     with tempfile.TemporaryDirectory() as tmp:

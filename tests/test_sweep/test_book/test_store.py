@@ -96,3 +96,15 @@ def test_set_aside_keeps_the_old_run(tmp_path):
     assert first.endswith('seed0.stale-abc')
     assert second.endswith('seed0.stale-abc-2')
     assert (tmp_path / 'seed0.stale-abc' / 'x').read_text() == '1'
+
+
+def test_the_recipe_does_not_depend_on_where_the_data_lives(monkeypatch):
+    from ftcl_mm.sweep.book import recipe
+
+    from .conftest import ROOT
+
+    got = set()
+    for root in ('', '/work/data/demo', 'elsewhere/shapes'):
+        monkeypatch.setenv('FTCL_DEMO_DATA', root)
+        got.add(recipe(ROOT, BASE, 3))
+    assert len(got) == 1
