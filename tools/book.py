@@ -116,7 +116,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     bf.add_argument(
         '--recompute',
         action='store_true',
-        help='also re-record the runs this commit made (after a change of '
+        help='instead re-record the runs this commit made (after a change of '
         'how recipes are hashed)',
     )
     return p.parse_args(argv)

@@ -158,7 +158,7 @@ def backfill(
     """Record the recipe of runs that predate recorded recipes
     (``unrecorded``), computed from the configs at ``commit``, the code
     that produced them (checked out in a temporary git worktree); each
-    gets ``provenance.backfilled_from``. ``recompute``: also re-record
+    gets ``provenance.backfilled_from``. ``recompute``: instead re-record
     the runs that ``commit`` made (their recorded commit), for when the
     recipe hash's definition changed after them. Returns how many were
     written."""
@@ -167,16 +167,15 @@ def backfill(
 
     from ...utils.fileio import write_json
 
-    todo = [
-        r
-        for r in runs
-        if r.status == UNRECORDED
-        or (
-            recompute
-            and r.status != MISSING
+    if recompute:  # only what that commit made, never an older run
+        todo = [
+            r
+            for r in runs
+            if r.status != MISSING
             and (r.provenance.get('commit') or '').startswith(commit)
-        )
-    ]
+        ]
+    else:
+        todo = [r for r in runs if r.status == UNRECORDED]
     if not todo:
         return 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -108,3 +108,41 @@ def test_the_recipe_does_not_depend_on_where_the_data_lives(monkeypatch):
         monkeypatch.setenv('FTCL_DEMO_DATA', root)
         got.add(recipe(ROOT, BASE, 3))
     assert len(got) == 1
+
+
+def test_backfill_records_unrecorded_runs_at_their_commit(repo, tmp_path):
+    import subprocess
+
+    from ftcl_mm.sweep.book.store import backfill
+
+    subprocess.run(['git', 'init', '-q', repo], check=True)
+    subprocess.run(['git', '-C', repo, 'add', '-A'], check=True)
+    subprocess.run(
+        [
+            'git',
+            '-C',
+            repo,
+            '-c',
+            'user.name=t',
+            '-c',
+            'user.email=t@t',
+            'commit',
+            '-qm',
+            'configs',
+        ],
+        check=True,
+    )
+    commit = subprocess.run(
+        ['git', '-C', repo, 'rev-parse', 'HEAD'],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    store = str(tmp_path / 'store')
+    store_run(repo, store, BASE, 0, recorded=False)
+    store_run(repo, store, FT, 0)  # recorded: left alone
+    runs = load(repo, [BASE, FT], (0,), store)
+    assert backfill(repo, runs, commit) == 1
+    [base, ft] = load(repo, [BASE, FT], (0,), store)
+    assert base.status == CURRENT and ft.status == CURRENT
+    assert base.provenance['backfilled_from'] == commit
+    assert 'backfilled_from' not in ft.provenance
