@@ -2,7 +2,9 @@
 threads, progress), one pretrain -> convert -> probe pipeline and one set
 of statistics (mean +- std, paired gains) for the study and benchmark
 tools (ft_study.py, ft_fair_test.py, tiny_det_table.py, momentum_study.py,
-run_seeds.py); the protocols of the FT ablations and the fair test."""
+run_seeds.py); the FT study (``ft_study``), the protocols of the FT
+ablations and the fair test, and the book of every published study
+(``book``)."""
 
 from .launcher import (
     RunFailed,
@@ -17,6 +19,7 @@ from .stats import (
     aggregate,
     fmt_stat,
     mean_std,
+    metric_stats,
     paired_gain,
     se_verdict,
     tail_means,
@@ -33,6 +36,7 @@ __all__ = [
     'fmt_duration',
     'fmt_stat',
     'mean_std',
+    'metric_stats',
     'paired_gain',
     'se_verdict',
     'tail_means',

@@ -244,8 +244,10 @@ def curve(pretrain: str) -> Dict[int, float]:
 
 def cell_config(cell: Cell) -> str:
     """The tiny config of a cell (relative to the repository root)."""
-    name = {'base': '', 'both': '_ft'}.get(cell.variant, f'_ft-{cell.variant}')
-    return f'configs/selfsup/tiny/{cell.method}{name}_tiny.py'
+    from .ft_study import variant_suffix
+
+    suffix = variant_suffix(cell.variant)
+    return f'configs/selfsup/tiny/{cell.method}{suffix}_tiny.py'
 
 
 def extra_options(block: Block, cell: Cell) -> Tuple[str, ...]:

@@ -62,6 +62,17 @@ def fmt_stat(stat: Optional[Dict], signed: bool = False) -> str:
     return f'{stat["mean"]:{sign}.2f} ± {stat["std"]:.2f}'
 
 
+def metric_stats(per_seed: Mapping[int, Mapping[str, float]]) -> Dict:
+    """``{metric: {mean, std, n, values}}`` over the seeds that reported
+    it (``per_seed``: seed -> that seed's final metrics)."""
+    names = sorted({k for m in per_seed.values() for k in m})
+    out = {}
+    for name in names:
+        vals = [m[name] for m in per_seed.values() if name in m]
+        out[name] = dict(mean_std(vals), values=vals)
+    return out
+
+
 def aggregate(
     results: Iterable[Dict],
     group: Sequence[str],

@@ -86,3 +86,12 @@ def test_format_and_tail_means():
         c=[float('nan')] * 20,
     )
     assert tail_means(cols, ('a', 'b', 'c', 'missing')) == dict(a=2.0, b=4.0)
+
+
+def test_metric_stats_over_the_seeds_that_reported_each_metric():
+    from ftcl_mm.sweep.stats import metric_stats
+
+    got = metric_stats({0: {'a': 1.0, 'b': 5.0}, 1: {'a': 3.0}})
+    assert got['a']['mean'] == 2.0 and got['a']['n'] == 2
+    assert got['a']['values'] == [1.0, 3.0]
+    assert got['b'] == dict(mean=5.0, std=0.0, n=1, values=[5.0])

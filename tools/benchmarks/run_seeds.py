@@ -31,7 +31,7 @@ from ftcl_mm.sweep import (  # noqa: E402
     Sweep,
     SweepJob,
     ToolCalls,
-    mean_std,
+    metric_stats,
     usable_parallelism,
 )
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
@@ -84,16 +84,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def aggregate(per_seed: dict) -> dict:
-    """{metric: {mean, std, n, values}} over seeds that reported it."""
-    names = sorted({k for m in per_seed.values() for k in m})
-    out = {}
-    for name in names:
-        vals = [m[name] for m in per_seed.values() if name in m]
-        out[name] = dict(mean_std(vals), values=vals)
-    return out
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not osp.isfile(args.config):
@@ -139,7 +129,7 @@ def main(argv=None) -> int:
         print('run_seeds.py: error: ' + '; '.join(failed), file=sys.stderr)
         return 1
     per_seed = {s: j.result for s, j in zip(args.seeds, seed_jobs)}
-    stats = aggregate(per_seed)
+    stats = metric_stats(per_seed)
     lines = [
         f'# {osp.basename(args.config)}',
         '',

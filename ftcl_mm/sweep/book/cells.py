@@ -14,6 +14,8 @@ import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
+from ..ft_study import EVAL_SETTINGS, variant_suffix
+
 #: The regime's pretraining length (every tiny config's schedule).
 EPOCHS = 20
 
@@ -29,13 +31,6 @@ METHOD_EVAL = {
     'loocpp': 'configs/benchmarks/classification/tiny/'
     'resnet18w16_loocpp_linear_tiny.py'
 }
-EVAL_SETTINGS = {'knn_k': 20, 'linear_protocol': 'cached'}
-
-
-def variant_suffix(variant: str) -> str:
-    """Config-name suffix of a variant: base -> '', both -> '_ft',
-    anything else -> '_ft-<variant>' (``pos``, ``gate``, ``start30``...)."""
-    return {'base': '', 'both': '_ft'}.get(variant, f'_ft-{variant}')
 
 
 def pretrain_options(
