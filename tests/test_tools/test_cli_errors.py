@@ -27,6 +27,7 @@ MISSING_INPUT = {
         ['--out', '{tmp}/d', '--cls-classes', '0'],
         'cls_classes must be a positive integer',
     ),
+    'tools/book.py': (['status', 'nope'], 'unknown study nope'),
     'tools/analysis/benchmark.py': (['/no/such.py'], 'config /no/such.py'),
     'tools/analysis/ft_study.py': (
         ['--work-dir', '{tmp}/s', '--methods', 'nope', '--dry-run'],
