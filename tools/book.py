@@ -156,7 +156,7 @@ def main(argv=None) -> int:
     studies = selected(args.studies)
     if args.command == 'status':
         for s in studies:
-            runs = book.load(ROOT, s.cells, s.seeds, args.store)
+            runs = book.load(ROOT, s.cells, s.seeds, args.store, needs=s.needs)
             counts = {}
             for r in runs:
                 counts[r.status] = counts.get(r.status, 0) + 1
@@ -186,7 +186,12 @@ def main(argv=None) -> int:
     if args.command == 'store':
         for s in studies:
             n = book.store_finished(
-                ROOT, s.cells, s.seeds, osp.abspath(args.work_dir), args.store
+                ROOT,
+                s.cells,
+                s.seeds,
+                osp.abspath(args.work_dir),
+                args.store,
+                s.needs,
             )
             print(f'[book] {s.name}: {n} run(s) stored in {args.store}')
         return 0

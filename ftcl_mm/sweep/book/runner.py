@@ -30,9 +30,11 @@ def pending(
     result in the store nor in ``work_dir``; a stale one only with
     ``rerun_stale`` (its work-dir folder is set aside first)."""
     cache: Dict = {}
-    stored = load(repo, cells, seeds, store, cache)
+    needs = study.needs
+    stored = load(repo, cells, seeds, store, cache, needs)
     scratch = {
-        (r.cell, r.seed): r for r in load(repo, cells, seeds, work_dir, cache)
+        (r.cell, r.seed): r
+        for r in load(repo, cells, seeds, work_dir, cache, needs)
     }
     todo, kept = [], []
     for r in stored:
@@ -171,15 +173,18 @@ def store_finished(
     seeds: Sequence[int],
     work_dir: str,
     store: str,
+    needs: Sequence[str] = (),
 ) -> int:
-    """Copy every current run of ``work_dir`` that the store lacks (or
-    holds stale) into the store; returns how many."""
+    """Copy every current run of ``work_dir`` (holding ``needs`` too)
+    that the store lacks (or holds stale) into the store; returns how
+    many."""
     cache: Dict = {}
     have = {
-        (r.cell, r.seed): r for r in load(repo, cells, seeds, store, cache)
+        (r.cell, r.seed): r
+        for r in load(repo, cells, seeds, store, cache, needs)
     }
     n = 0
-    for r in load(repo, cells, seeds, work_dir, cache):
+    for r in load(repo, cells, seeds, work_dir, cache, needs):
         if r.status == CURRENT and have[(r.cell, r.seed)].status != CURRENT:
             copy_run(r.path, r.cell.run_dir(store, r.seed))
             n += 1

@@ -27,6 +27,7 @@ from .cells import RunCell, eval_recipe, recipe
 STORED = (
     'result.json',
     'knn.json',
+    'suite.json',
     'pretrain/score_stats.csv',
     'pretrain/online_knn.csv',
     'pretrain/ft_gate.json',
@@ -86,13 +87,22 @@ def _check_owner(cell: RunCell, seed: int, result: Dict, path: str) -> None:
 
 
 def standing(
-    repo: str, cell: RunCell, seed: int, root: str, cache: Dict
+    repo: str,
+    cell: RunCell,
+    seed: int,
+    root: str,
+    cache: Dict,
+    needs: Sequence[str] = (),
 ) -> StoredRun:
     """The (cell, seed) run under ``root`` with its status; ``cache``
-    memoises the hashes (resolving a config takes ~0.1 s)."""
+    memoises the hashes (resolving a config takes ~0.1 s). ``needs``:
+    further files the run must hold to count (e.g. ``suite.json``, the
+    downstream evaluation); without them it is missing."""
     path = cell.run_dir(root, seed)
     res = osp.join(path, 'result.json')
-    if not osp.isfile(res):
+    if not osp.isfile(res) or any(
+        not osp.isfile(osp.join(path, n)) for n in needs
+    ):
         return StoredRun(cell, seed, path, MISSING)
     result = read_json(res)
     _check_owner(cell, seed, result, res)
@@ -122,10 +132,14 @@ def load(
     seeds: Sequence[int],
     root: str,
     cache: Optional[Dict] = None,
+    needs: Sequence[str] = (),
 ) -> List[StoredRun]:
-    """Every (cell, seed) under ``root``, in cell then seed order."""
+    """Every (cell, seed) under ``root``, in cell then seed order
+    (``needs``: see :func:`standing`)."""
     cache = {} if cache is None else cache
-    return [standing(repo, c, s, root, cache) for c in cells for s in seeds]
+    return [
+        standing(repo, c, s, root, cache, needs) for c in cells for s in seeds
+    ]
 
 
 def copy_run(src: str, dst: str) -> None:

@@ -50,6 +50,8 @@ class Study:
             ``fair_test`` (``ft_fair_test.py``, which starts the gated
             cells from their base's checkpoint).
         why: Why these cells (the report's second paragraph).
+        needs: Files beyond ``result.json`` every run must hold (the
+            downstream suite's ``suite.json``).
     """
 
     name: str
@@ -61,6 +63,7 @@ class Study:
     labels: Tuple[Tuple[str, str], ...] = ()
     runner: str = 'ft_study'
     why: str = ''
+    needs: Tuple[str, ...] = ()
 
     def label(self, cell: RunCell) -> str:
         return dict(self.labels).get(cell.key, _default_label(cell))
@@ -180,5 +183,71 @@ def studies(repo: str) -> Dict[str, Study]:
             runner='fair_test',
             why=fair_test.WHY,
         ),
+        Study(
+            'downstream',
+            'Each method judged on the task its paper claims',
+            'Do the siblings (and FT) gain on the tasks their papers claim '
+            '(colour, rotation, fine-grained, few-shot, corruptions)?',
+            DOWNSTREAM,
+            (0, 1, 2),
+            kind='suite',
+            needs=('suite.json',),
+            why="The suite (docs/downstream.md) makes the generator's "
+            'other factors labels: colour (8 hue bins), rotation (4 '
+            'quarter turns), 50 fine-grained classes, 5-way few-shot '
+            'episodes, and the coarse task under 4 corruptions x 5 '
+            'severities. Every column: linear top-1 on features cached '
+            'once (few-shot: nearest class mean; corruptions: mean kNN '
+            'accuracy over the 20 corruptions, mCA). MoCo v2 + FT is in '
+            "the paper's setting until the fair test finds a better one.",
+        ),
     )
     return {s.name: s for s in book}
+
+
+#: The downstream claims table's backbones (supervised: its own trainer,
+#: not yet a cell).
+DOWNSTREAM = (
+    RANDOM,
+    RunCell('mocov2'),
+    RunCell('simclr'),
+    RunCell('looc'),
+    RunCell('loocpp'),
+    RunCell('hsg_simclr'),
+    RunCell('hsg_mocov2'),
+    RunCell('mocov2', 'both'),
+)
+
+#: Each sibling paper's downstream claim, as (cell, reference, columns,
+#: the claim in words): the claims table says whether the tiny regime
+#: agrees, column by column.
+CLAIMS = (
+    (
+        RunCell('looc'),
+        RunCell('mocov2'),
+        ('colour', 'rotation', 'finegrained', 'fewshot_5', 'corruptions'),
+        'LooC keeps what its augmentations remove: gains on colour / '
+        'rotation-sensitive, fine-grained and few-shot tasks and under '
+        'corruptions (Xiao et al., ICLR 2021, Tables 1-4)',
+    ),
+    (
+        RunCell('loocpp'),
+        RunCell('mocov2'),
+        ('colour', 'rotation', 'finegrained', 'fewshot_5', 'corruptions'),
+        'LooC++ (concatenated spaces) gains more on the same tasks',
+    ),
+    (
+        RunCell('mocov2', 'both'),
+        RunCell('mocov2'),
+        (
+            'coarse',
+            'colour',
+            'rotation',
+            'finegrained',
+            'fewshot_5',
+            'corruptions',
+        ),
+        'FT features are "less task-biased": gains in transfer (Zhu et '
+        'al., ICCV 2021, Tables 9-10)',
+    ),
+)

@@ -112,3 +112,33 @@ def test_committed_reports_and_readme_regenerate_from_the_store(tmp_path):
         assert open(out, 'rb').read() == open(committed, 'rb').read()
     table = readme_table(books, 'docs/reports')
     assert table in open(osp.join(ROOT, 'README.md')).read()
+
+
+def test_claims_table_reads_the_suite_rows(repo, tmp_path):
+    from ftcl_mm.sweep.book.studies import studies as all_studies
+    from ftcl_mm.utils.fileio import write_json
+
+    study = all_studies(ROOT)['downstream']
+    store = str(tmp_path / 'store')
+    moco, looc = RunCell('mocov2'), RunCell('looc')
+    for seed, (m, lo) in enumerate([(40.0, 45.0), (42.0, 48.0), (41.0, 46.0)]):
+        for cell, colour in ((moco, m), (looc, lo)):
+            store_run(repo, store, cell, seed)
+            write_json(
+                osp.join(cell.run_dir(store, seed), 'suite.json'),
+                dict(
+                    colour_linear=colour,
+                    rotation_linear=30.0 + seed,
+                    pretrained='x.pth',
+                ),
+            )
+    store_run(repo, store, RunCell('simclr'), 0)  # no suite row yet
+    b = Book(repo, store, study)
+    assert sum(r.status == 'current' for r in b.runs) == 6
+    out = str(tmp_path / 'downstream.md')
+    b.write(out)
+    text = open(out).read()
+    assert '| looc | 0-2 | - | 46.3 ± 1.5 | 31.0 ± 1.0 |' in text
+    # LooC's colour claim: +5.3 +- 0.6 over MoCo v2, paired by seed
+    assert 'looc vs mocov2 | colour | +5.3 ± 0.6 | gain (2 SE' in text
+    assert 'looc vs mocov2 | rotation | +0.0 ± 0.0 |' in text
