@@ -2,6 +2,7 @@
 
 from .demo_data import DEMO_CLASSES, DemoDataSpec, generate_demo_data
 from .few_shot import FewShotDataset
+from .fraction import ClassFractionDataset
 from .imagenet100 import ImageNet100, load_wnids
 from .inaturalist import INaturalist2018
 from .reproducible import (
@@ -19,6 +20,7 @@ __all__ = [
     'load_wnids',
     'INaturalist2018',
     'FewShotDataset',
+    'ClassFractionDataset',
     'LooCMultiView',
     'RandomRot90',
     'RotationWithLabel',

@@ -329,6 +329,59 @@ class Book:
                 )
         return lines + ['']
 
+    def efficiency_body(self) -> List[str]:
+        """Method x fraction: coarse and fine-grained linear top-1, and
+        the smallest fraction at which each method matches the first
+        method (SimCLR) at 100 %."""
+        from .studies import EFFICIENCY_METHODS, FRACTIONS, fraction_cell
+
+        res = self.results()
+        keys = ('linear_top1', 'suite_finegrained_linear')
+        summ = aggregate(res, group=('cell',), metrics=keys)
+        lines = [
+            '## Linear top-1 by share of the training images',
+            '',
+            '| method | share | seeds | coarse | fine-grained |',
+            '|---|---|---|---|---|',
+        ]
+        for m in EFFICIENCY_METHODS:
+            for f in FRACTIONS:
+                c = fraction_cell(m, f)
+                e = summ.get(c.key, {})
+                seeds = sorted(r['seed'] for r in res if r['cell'] == c.key)
+                lines.append(
+                    f'| {m} | {f:.0%} | {_seeds(seeds)} | '
+                    f'{_short(e.get(keys[0]))} | {_short(e.get(keys[1]))} |'
+                )
+        ref = summ.get(fraction_cell(EFFICIENCY_METHODS[0], 1.0).key, {})
+        lines += [
+            '',
+            f'Matching {EFFICIENCY_METHODS[0]} at 100 % (mean >= its mean '
+            '- 2 SE):',
+            '',
+        ]
+        for key, name in zip(keys, ('coarse', 'fine-grained')):
+            target = ref.get(key)
+            for m in EFFICIENCY_METHODS[1:]:
+                got = [
+                    f
+                    for f in FRACTIONS
+                    if target
+                    and summ.get(fraction_cell(m, f).key, {}).get(key)
+                    and summ[fraction_cell(m, f).key][key]['mean']
+                    >= target['mean']
+                    - 2 * target['std'] / max(target['n'], 1) ** 0.5
+                ]
+                share = (
+                    'no result yet'
+                    if not target
+                    else f'at {min(got):.0%} of the images'
+                    if got
+                    else 'at no share measured'
+                )
+                lines.append(f'- {name}: {m} matches {share}')
+        return lines + ['']
+
     def fair_test_body(self, out: str) -> Tuple[List[str], List[str]]:
         current = {
             (r.cell.method, r.cell.variant, r.cell.epochs, r.seed)
@@ -363,6 +416,8 @@ class Book:
             body, written = self.fair_test_body(out)
         elif self.study.kind == 'suite':
             body = self.suite_body()
+        elif self.study.kind == 'efficiency':
+            body = self.efficiency_body()
         text = '\n'.join(self.header() + body + self.stale_section())
         write_text(out, text.rstrip('\n') + '\n')
         return [out] + written

@@ -201,8 +201,49 @@ def studies(repo: str) -> Dict[str, Study]:
             'accuracy over the 20 corruptions, mCA). MoCo v2 + FT is in '
             "the paper's setting until the fair test finds a better one.",
         ),
+        Study(
+            'data_efficiency',
+            "HSG's data efficiency: as good with less unlabeled data?",
+            'Does HSG match SimCLR trained on all the images with a '
+            'fraction of them (its paper: up to 2x data efficiency)?',
+            tuple(
+                fraction_cell(m, f)
+                for m in EFFICIENCY_METHODS
+                for f in FRACTIONS
+            ),
+            (0, 1, 2),
+            kind='efficiency',
+            needs=('suite.json',),
+            why='Each method is pretrained on 25 %, 50 % and 100 % of '
+            "every class's training images (the same 20 epochs, so fewer "
+            'iterations on less data), then probed (linear, cached '
+            'features) on the coarse task and the 50-class fine-grained '
+            'task. HSG matches at the smallest fraction whose mean is at '
+            'least SimCLR-at-100 % minus its 2 SE.',
+        ),
     )
     return {s.name: s for s in book}
+
+
+#: HSG's data-efficiency claim: each method pretrained on these shares of
+#: the unlabeled training images (same epochs; ClassFractionDataset).
+FRACTIONS = (0.25, 0.5, 1.0)
+EFFICIENCY_METHODS = ('simclr', 'hsg_simclr')
+
+
+def fraction_cell(method: str, fraction: float) -> RunCell:
+    """``method`` pretrained on ``fraction`` of every class's images (the
+    full set is the plain cell, shared with the other studies)."""
+    if fraction == 1:
+        return RunCell(method)
+    return RunCell(
+        method,
+        options=(
+            'train_dataloader.dataset.type=ClassFractionDataset',
+            f'train_dataloader.dataset.fraction={fraction}',
+        ),
+        tag=f'data{round(fraction * 100)}',
+    )
 
 
 #: The downstream claims table's backbones (supervised: its own trainer,
