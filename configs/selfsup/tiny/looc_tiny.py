@@ -1,12 +1,7 @@
-# LooC in the tiny regime: mocov2_tiny.py's encoder recipe (K=512 per space,
-# m=0.9, SplitBN backbone and projector, lr 0.06) at the temperature it was
-# measured with, 0.2 (mocov2_tiny.py moved to 0.5 in 816a478 after LooC's
-# families-table rows; LooC at 0.5 is untried), with what defines LooC:
-# the shared-fc LooCNeck with three embedding spaces (all-invariant,
-# colour-variant, rotation-variant) and one extra key view per factor that
-# shares the query's colour jitter / rotation. The views are the regime's
-# shared ones, with the two factors marked; LooC's per-factor views need the
-# per-image pipeline (the batched one draws independent views).
+# LooC in the tiny regime: mocov2_tiny.py's encoder at temperature 0.2
+# (LooC's measured setting; docs/siblings.md), LooCNeck with three spaces
+# (all-invariant, colour-variant, rotation-variant) and one key view per
+# factor sharing the query's colour jitter / rotation.
 _base_ = ['../looc.py', '../../_base_/datasets/tiny_selfsup.py']
 
 model = dict(

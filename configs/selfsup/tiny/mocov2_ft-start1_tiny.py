@@ -1,6 +1,5 @@
-# Issue "FT under the paper's own ablations", T6 (when FT starts):
-# mocov2_ft_tiny.py with FT switched on at epoch 1 of 20 (paper: epoch
-# 0 / 2 / 30 / 50 / 80 of 200).
+# FT from epoch 1 of 20 (paper Table 6 starts at 2 of 100;
+# docs/ft_study/README.md).
 _base_ = 'mocov2_ft_tiny.py'
 
 custom_hooks = [
