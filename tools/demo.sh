@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole pipeline on generated data in the tiny regime (docs/tiny_regime.md;
+# The whole pipeline on generated data in the tiny regime
+# (docs/reports/narratives/tiny_regime.md;
 # target: <= 10 minutes on 2 cores after set-up):
 #   1. set up the environment (idempotent)
 #   2. generate the data (10-class shapes at 64 px; the tiny detection

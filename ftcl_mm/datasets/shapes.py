@@ -11,13 +11,14 @@ little label information and a useful representation must be invariant to
 what the self-supervised augmentations change (colour jitter, crops,
 flips, 90-degree rotations).
 
-One constraint was found by measurement (docs/tiny_regime.md): shapes
-are *bright on a darker background*. With both colours uniform over RGB,
-the outline is so hard to learn from scratch that a supervised ResNet-18
-was still at 11-14 % (10 classes) after 4 epochs, and SimCLR learnt
-nothing a kNN could read in 10 epochs; with the contrast polarity fixed
-(hues still random) supervised training reaches ~50 % after one epoch and
-SimCLR/MoCo learn the outline in minutes on a CPU.
+One constraint was found by measurement
+(docs/reports/narratives/tiny_regime.md): shapes are *bright on a darker
+background*. With both colours uniform over RGB, the outline is so hard
+to learn from scratch that a supervised ResNet-18 was still at 11-14 %
+(10 classes) after 4 epochs, and SimCLR learnt nothing a kNN could read
+in 10 epochs; with the contrast polarity fixed (hues still random)
+supervised training reaches ~50 % after one epoch and SimCLR/MoCo learn
+the outline in minutes on a CPU.
 
 Each image is drawn from its own generator seeded by ``(seed, subset,
 index)``, so output does not depend on generation order.

@@ -8,7 +8,7 @@ own head, optimizer and schedule (mmpretrain ``LinearClsHead``, mmengine
 ``OptimWrapper`` and parameter schedulers) are trained on them for the
 config's epochs. The differences from the full protocol are no
 augmentation and BN statistics of whole images; both are measured in
-docs (docs/linear_probe.md).
+docs (docs/reports/narratives/linear_probe.md).
 """
 
 from __future__ import annotations

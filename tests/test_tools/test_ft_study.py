@@ -2,7 +2,7 @@
 its CLI errors. (Its steps -- train.py, convert_ckpt.py, knn_eval.py,
 linear evaluation -- are tested on their own, the launcher and the paired
 statistics in tests/test_sweep; a real study is hours of CPU, see
-docs/ft_study.)"""
+docs/reports/narratives/ft_study.)"""
 
 import json
 import os

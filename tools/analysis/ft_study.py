@@ -8,7 +8,8 @@ evaluates it with weighted kNN (``tools/benchmarks/knn_eval.py``) and a
 linear probe: by default on the same cached features (``knn_eval.py
 --linear``, seconds), with ``--linear-protocol full`` the linear config
 through ``tools/train.py`` (the backbone every epoch, with augmentation;
-higher cost, lower numbers: docs/linear_probe.md). A randomly
+higher cost, lower numbers: docs/reports/narratives/linear_probe.md). A
+randomly
 initialised backbone of the same architecture is evaluated once per seed
 as the floor. Then it writes
 
@@ -28,7 +29,8 @@ the cores allow it (``--jobs``, default: cores // threads per run); each
 subprocess gets ``FTCL_THREADS`` = its share of the cores.
 
 Examples:
-    # docs/ft_study: tiny regime (CPU), 2 methods x 4 variants x 3 seeds
+    # tiny regime (CPU), 2 methods x 4 variants x 3 seeds
+    # (docs/reports/narratives/ft_study)
     python tools/analysis/ft_study.py --methods mocov2 simclr \\
         --variants base pos neg both --seeds 0 1 2 \\
         --work-dir work_dirs/ft_study

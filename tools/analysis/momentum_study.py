@@ -53,7 +53,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         choices=sorted(CONFIGS),
         default='tiny',
         help='tiny: the CPU regime on generated data '
-        '(docs/tiny_regime.md); demo: the older CPU demo size; '
+        '(docs/reports/narratives/tiny_regime.md); demo: the older CPU '
+        'demo size; '
         'paper: ImageNet-100, R50 (default: tiny)',
     )
     p.add_argument(

@@ -1,6 +1,6 @@
 # The tiny self-supervised regime: a benchmark that measurably learns on 2
-# CPU cores in minutes (docs/tiny_regime.md; every choice below was
-# measured there).
+# CPU cores in minutes (every choice below was measured:
+# docs/reports/narratives/tiny_regime.md).
 # Data: the generated shapes (tools/make_demo_data.py, root $FTCL_DEMO_DATA,
 # default data/demo): 10 classes, 64 px, 5000 train / 1000 val images; the
 # class is the outline; hue, position, scale and rotation are nuisances.
@@ -73,7 +73,8 @@ tiny_view_pipeline = [
 # data preprocessor applies rotation, jitter, grayscale and flip to all
 # 512 views of a step at once, in float32 torch (view_backend='float': the
 # same operations, parameters and order, rounded once at the end instead of
-# after each operation; pixel differences in docs/tiny_cost.md).
+# after each operation; pixel differences in
+# docs/reports/narratives/tiny_cost.md).
 # view_backend='pil' is bit-identical to the per-image transforms
 # (tests/test_models/test_view_ops.py), for results measured before.
 tiny_batched_view_pipeline = [

@@ -1,5 +1,5 @@
 # FT from epoch 1 of 20 (paper Table 6 starts at 2 of 100;
-# docs/ft_study/README.md).
+# docs/reports/narratives/ft_study/README.md).
 _base_ = 'mocov2_ft_tiny.py'
 
 custom_hooks = [

@@ -1,4 +1,5 @@
-# MoCo v2 in the tiny regime (why each setting: docs/tiny_regime.md).
+# MoCo v2 in the tiny regime (why each setting:
+# docs/reports/narratives/tiny_regime.md).
 # - queue 512: ~10 % of the images, so the query's own image is rarely a
 #   negative (ImageNet's 65536 are 5 %);
 # - momentum 0.9 (momentum=0.1): at 0.99 the key encoder stays near init;

@@ -28,7 +28,8 @@ class MoCoFT(FeatureTransformMixin, MoCo):
     and their losses are summed, then both keys are enqueued (2N per step);
     one momentum update per step. It "behaves like 2x epochs of the
     asymmetric counterpart" (in the tiny regime it raised the mean over
-    seeds 0-2 but not the worst seed: docs/tiny_regime.md). The recorded
+    seeds 0-2 but not the worst seed:
+    docs/reports/narratives/tiny_regime.md). The recorded
     score statistics stay those of view 0 as the query, as in the
     asymmetric loss, so runs of both kinds compare.
 

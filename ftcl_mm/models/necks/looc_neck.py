@@ -19,7 +19,7 @@ class LooCNeck(BaseModule):
     With ``norm_cfg`` each linear layer is followed by that norm, the
     heads' without affine parameters (``fc-BN-ReLU``, then ``fc-BN`` per
     space): the projector of the tiny MoCo v2 recipe, where the plain MLP
-    let every score drift to ~1 (docs/tiny_regime.md).
+    let every score drift to ~1 (docs/reports/narratives/tiny_regime.md).
 
     Args:
         in_channels: Backbone channels (after global average pooling).
