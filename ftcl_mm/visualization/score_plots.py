@@ -78,12 +78,22 @@ def smooth(values: np.ndarray, window: int) -> np.ndarray:
         return np.where(den > 0, num / np.maximum(den, 1), np.nan)
 
 
+#: PDF metadata without a creation date, so that a figure regenerated from
+#: the same data is the same file (reports are regenerated and committed).
+PDF_METADATA = {'CreationDate': None}
+
+
 def _save(fig, out_prefix: str) -> List[str]:
     paths = []
     for ext in ('png', 'pdf'):
         path = f'{out_prefix}.{ext}'
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=120, bbox_inches='tight')
+            fig.savefig(
+                tmp,
+                dpi=120,
+                bbox_inches='tight',
+                metadata=PDF_METADATA if ext == 'pdf' else None,
+            )
         paths.append(path)
     return paths
 
