@@ -2,7 +2,7 @@
 evaluate (kNN, linear probe; random init as the floor) and report mean +-
 std and each variant's gain over its base, paired by seed.
 
-``tools/analysis/ft_study.py`` is its command line; the book
+``tools/studies/ft_study.py`` is its command line; the book
 (:mod:`ftcl_mm.sweep.book`), the fair test and the ablations run their
 cells through it. Every step writes its output atomically and is skipped
 when that output exists; an interrupted pretraining resumes from its last

@@ -11,7 +11,7 @@ Every tool of this project therefore calls :func:`configure_threads` first.
 The count is, in order of precedence:
 
 1. ``$FTCL_THREADS`` (the project's override, e.g. set by
-   ``tools/analysis/ft_study.py`` for each of its parallel jobs);
+   ``tools/studies/ft_study.py`` for each of its parallel jobs);
 2. ``$OMP_NUM_THREADS`` if the user (or torchrun) set it;
 3. usable cores // processes sharing them, where processes is the
    argument or, under torchrun, ``$LOCAL_WORLD_SIZE``.

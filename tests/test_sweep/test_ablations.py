@@ -82,7 +82,7 @@ def test_summary_pairs_by_seed_and_lists_queued_seeds():
     assert by['mocov2', 'pos']['queued'] == [0, 1, 2]
 
     md = ablation_markdown(
-        ABLATIONS['T7'], rows, 'python tools/analysis/ft_ablations.py ...'
+        ABLATIONS['T7'], rows, 'python tools/studies/ft_ablations.py ...'
     )
     line = next(x for x in md.splitlines() if '| mocov2 | + both |' in x)
     assert '78.33 (+2.72)' in line
@@ -92,7 +92,7 @@ def test_summary_pairs_by_seed_and_lists_queued_seeds():
     assert line.rstrip().endswith('| 23.5 | 2 |')
     # 1 queued seed of both + 3 x 3 other MoCo v2 cells + 5 x 3 SimCLR
     assert '25 run(s) queued; continue with:' in md
-    assert 'python tools/analysis/ft_ablations.py ...' in md
+    assert 'python tools/studies/ft_ablations.py ...' in md
 
 
 def test_load_results_reads_study_layout(tmp_path):

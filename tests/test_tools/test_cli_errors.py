@@ -27,26 +27,29 @@ MISSING_INPUT = {
         ['--out', '{tmp}/d', '--cls-classes', '0'],
         'cls_classes must be a positive integer',
     ),
-    'tools/book.py': (['status', 'nope'], 'unknown study nope'),
-    'tools/analysis/benchmark.py': (['/no/such.py'], 'config /no/such.py'),
-    'tools/analysis/ft_study.py': (
+    'tools/studies/book.py': (['status', 'nope'], 'unknown study nope'),
+    'tools/performance/ft_cost.py': (['/no/such.py'], 'config /no/such.py'),
+    'tools/studies/ft_study.py': (
         ['--work-dir', '{tmp}/s', '--methods', 'nope', '--dry-run'],
         'no config for configs/selfsup/tiny/nope_tiny.py',
     ),
-    'tools/analysis/ft_ablations.py': (
+    'tools/studies/ft_ablations.py': (
         ['--work-dir', '/no/such/dir', '--report-only'],
         '--work-dir /no/such/dir does not exist; run the tables first',
     ),
-    'tools/analysis/ft_fair_test.py': (
+    'tools/studies/ft_fair_test.py': (
         ['--work-dir', '/no/such/dir', '--report-only'],
         '--work-dir /no/such/dir does not exist; run the protocol first',
     ),
-    'tools/analysis/momentum_study.py': (
+    'tools/studies/momentum_study.py': (
         ['--data-root', '/no/such/dir', '--work-dir', '{tmp}/m'],
         '--data-root /no/such/dir does not exist',
     ),
     'tools/analysis/plot_scores.py': (['/no/such/run'], 'has no score_stats'),
-    'tools/analysis/profile_tiny.py': (['/no/such.py'], 'config /no/such.py'),
+    'tools/performance/profile_tiny.py': (
+        ['/no/such.py'],
+        'config /no/such.py',
+    ),
     'tools/benchmarks/knn_eval.py': (
         ['/no/such.py', '--pretrained', 'none'],
         'config file /no/such.py does not exist',
@@ -59,7 +62,7 @@ MISSING_INPUT = {
         ['/no/such.py', '--pretrained', 'none', '--work-dir', '{tmp}/r'],
         'config file /no/such.py does not exist',
     ),
-    'tools/benchmarks/tiny_det_table.py': (
+    'tools/studies/tiny_det_table.py': (
         ['--work-dir', '{tmp}/t', '--data-root', '/no/such/dir'],
         '--data-root /no/such/dir has no tiny_det/',
     ),
@@ -82,7 +85,7 @@ NOT_USER_TOOLS = {
     'tools/setup_env.sh',
     'tools/run_tests.sh',
     'tools/lint.sh',
-    'tools/analysis/threads_benchmark.sh',
+    'tools/performance/threads_benchmark.sh',
 }
 
 

@@ -1,4 +1,4 @@
-"""tools/analysis/ft_ablations.py: the ft_study call of every table, and
+"""tools/studies/ft_ablations.py: the ft_study call of every table, and
 the report of finished runs (a real protocol is many hours of CPU; the
 study's steps are tested in test_ft_study and tests/test_sweep)."""
 
@@ -7,7 +7,7 @@ import os
 
 from ..conftest import python_cli
 
-TOOL = 'tools/analysis/ft_ablations.py'
+TOOL = 'tools/studies/ft_ablations.py'
 
 
 def test_dry_run_prints_one_study_call_per_table(tmp_path):
@@ -26,7 +26,7 @@ def test_dry_run_prints_one_study_call_per_table(tmp_path):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.strip().splitlines()
     assert lines[0] == (
-        'T7: python tools/analysis/ft_study.py --methods mocov2 simclr '
+        'T7: python tools/studies/ft_study.py --methods mocov2 simclr '
         '--variants base pos neg both dim --seeds 0 1 --work-dir '
         f'{tmp_path}'
     )

@@ -1,4 +1,4 @@
-"""tools/analysis/ft_study.py: the plan, the report of finished runs, and
+"""tools/studies/ft_study.py: the plan, the report of finished runs, and
 its CLI errors. (Its steps -- train.py, convert_ckpt.py, knn_eval.py,
 linear evaluation -- are tested on their own, the launcher and the paired
 statistics in tests/test_sweep; a real study is hours of CPU, see
@@ -9,7 +9,7 @@ import os
 
 from ..conftest import ROOT, python_cli
 
-STUDY = 'tools/analysis/ft_study.py'
+STUDY = 'tools/studies/ft_study.py'
 
 
 def _result(method, variant, seed, knn, linear, pos=0.5, neg=0.1):

@@ -10,7 +10,7 @@ from ..conftest import python_cli
 def test_momentum_study_demo(demo_data, tmp_path):
     work = str(tmp_path / 'study')
     r = python_cli(
-        'tools/analysis/momentum_study.py',
+        'tools/studies/momentum_study.py',
         '--scale',
         'demo',
         '--momentums',
@@ -31,5 +31,5 @@ def test_momentum_study_demo(demo_data, tmp_path):
         assert [row['iter'] for row in rows] == [1, 2]
     plots = sorted(os.listdir(os.path.join(work, 'plots')))
     assert 'grad_landscape.png' in plots and 'score_waterfall.pdf' in plots
-    r = python_cli('tools/analysis/momentum_study.py', '--momentums', '1.5')
+    r = python_cli('tools/studies/momentum_study.py', '--momentums', '1.5')
     assert r.returncode == 2 and 'must be in (0, 1)' in r.stderr

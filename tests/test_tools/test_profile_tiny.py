@@ -1,4 +1,4 @@
-"""tools/analysis/profile_tiny.py: every part is timed and reported."""
+"""tools/performance/profile_tiny.py: every part is timed and reported."""
 
 import json
 
@@ -8,7 +8,7 @@ from ..conftest import python_cli
 def test_profile_reports_every_part(demo_data, tmp_path):
     out = tmp_path / 'profile.jsonl'
     r = python_cli(
-        'tools/analysis/profile_tiny.py',
+        'tools/performance/profile_tiny.py',
         'configs/selfsup/demo/mocov2_ft_demo.py',
         '--samples',
         '4',

@@ -1,4 +1,4 @@
-"""tools/benchmarks/tiny_det_table.py: the table from finished runs (a
+"""tools/studies/tiny_det_table.py: the table from finished runs (a
 real table is hours of CPU: docs/transfer.md; its steps -- train.py,
 convert_ckpt.py, knn_eval.py -- are tested on their own)."""
 
@@ -7,7 +7,7 @@ import os
 
 from ..conftest import python_cli
 
-TOOL = 'tools/benchmarks/tiny_det_table.py'
+TOOL = 'tools/studies/tiny_det_table.py'
 
 
 def _put(path, obj):

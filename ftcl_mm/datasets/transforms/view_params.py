@@ -4,7 +4,7 @@ apply it batched later.
 On 64 px images the per-image pipeline costs more than the network: on
 the tiny regime's 512 views per step, mmpretrain's ColorJitter alone took
 0.54 ms per image, most of it PIL/numpy call overhead
-(``tools/analysis/profile_tiny.py``). :class:`DrawViewParams` keeps the
+(``tools/performance/profile_tiny.py``). :class:`DrawViewParams` keeps the
 *randomness* of those transforms exactly where it was: it calls the
 random-drawing methods of the real transform objects (``RandomRot90``,
 ``RandomApply([ColorJitter])``, ``RandomGrayscale``, ``RandomFlip``) with

@@ -49,7 +49,7 @@ class ScoreStatsCollector:
 
     Attaches a :class:`~ftcl_mm.models.ScoreRecorder` to the algorithm and
     takes the gradient norm in an optimizer step pre-hook. Used by
-    :class:`ScoreStatsHook` and by ``tools/analysis/benchmark.py`` (which
+    :class:`ScoreStatsHook` and by ``tools/performance/ft_cost.py`` (which
     measures its cost).
 
     Args:

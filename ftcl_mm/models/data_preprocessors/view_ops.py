@@ -10,7 +10,7 @@ backends:
   per-image transforms; the pixels differ from them by the 8-bit
   quantisation the per-image path applies after each operation (and in
   PIL's 8-bit HSV): ``docs/reports/narratives/tiny_cost.md`` reports the
-  difference per operation (``tools/analysis/profile_tiny.py``).
+  difference per operation (``tools/performance/profile_tiny.py``).
 * ``'pil'``: bit-identical to the per-image transforms (hue through PIL
   on the batch as one image), for results measured before the float
   path. Each operation reproduces the per-image transform it replaces,

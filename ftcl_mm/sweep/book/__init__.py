@@ -2,7 +2,7 @@
 one run store (:mod:`.studies`), each run's recipe recorded as data and
 checked (:mod:`.store`), what a study lacks run by one resumable command
 (:mod:`.runner`), and every report and the README's results table written
-from the stored runs (:mod:`.reports`). CLI: ``tools/book.py``."""
+from the stored runs (:mod:`.reports`). CLI: ``tools/studies/book.py``."""
 
 from .cells import RunCell, eval_recipe, recipe
 from .reports import Book, readme_table, update_readme

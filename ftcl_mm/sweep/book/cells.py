@@ -3,7 +3,7 @@ run over seeds, and where its runs live.
 
 Every study of the book is a view on cells of one shared run store,
 ``<root>/<epochs>ep[/<tag>]/<method>/<variant>/seed<N>`` (the layout
-``tools/analysis/ft_study.py`` writes under ``--work-dir <root>/<epochs>ep``),
+``tools/studies/ft_study.py`` writes under ``--work-dir <root>/<epochs>ep``),
 so a cell two studies share (SimCLR base at 20 epochs is the regime's row,
 a families row and the fair test's S0) is trained once.
 """

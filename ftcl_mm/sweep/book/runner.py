@@ -77,7 +77,7 @@ def commands(
         seeds = sorted({r.seed for r in todo})
         return [
             [
-                'tools/analysis/ft_fair_test.py',
+                'tools/studies/ft_fair_test.py',
                 '--work-dir',
                 work_dir,
                 '--blocks',
@@ -99,7 +99,7 @@ def commands(
     out = []
     for (wd, epochs, options, method), g in groups.items():
         cmd = [
-            'tools/analysis/ft_study.py',
+            'tools/studies/ft_study.py',
             '--work-dir',
             wd,
             '--methods',

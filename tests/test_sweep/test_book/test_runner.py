@@ -33,7 +33,7 @@ def test_commands_group_by_method_and_folder(tmp_path):
         ('simclr', '--variants', 'base', 'both'),
     ]
     for c in cmds:
-        assert c[0] == 'tools/analysis/ft_study.py'
+        assert c[0] == 'tools/studies/ft_study.py'
         assert c[c.index('--work-dir') + 1] == osp.join(wd, '20ep')
         assert c[c.index('--seeds') + 1 : c.index('--epochs')] == ['0', '1']
         assert c[c.index('--jobs') + 1] == '2'
@@ -45,7 +45,7 @@ def test_fair_test_runs_through_its_protocol(tmp_path):
     gate = next(c for c in s.cells if c.variant == 'gate' and c.epochs == 20)
     todo = load(ROOT, [gate], (3, 4), str(tmp_path))
     [cmd] = commands(s, todo, str(tmp_path), None, None)
-    assert cmd[0] == 'tools/analysis/ft_fair_test.py'
+    assert cmd[0] == 'tools/studies/ft_fair_test.py'
     assert cmd[cmd.index('--blocks') + 1 : cmd.index('--seeds')] == ['simclr']
     assert cmd[cmd.index('--seeds') + 1 :] == ['3', '4']
 

@@ -2,7 +2,7 @@
 """FT under the paper's own ablations at CPU scale (Tables 2-4, 6, 7).
 
 Runs each ablation of the fixed protocol (``ftcl_mm.sweep.ablations``) as
-``tools/analysis/ft_study.py`` cells over the same seeds, in one work dir
+``tools/studies/ft_study.py`` cells over the same seeds, in one work dir
 so that tables share their runs (MoCo v2 base is pretrained once for
 all of them), then writes one report:
 
@@ -22,11 +22,11 @@ finished.
 
 Examples:
     # the whole protocol, in the issue's order
-    python tools/analysis/ft_ablations.py --work-dir work_dirs/ablations
+    python tools/studies/ft_ablations.py --work-dir work_dirs/ablations
     # Table 7 only, then the report of everything finished so far
-    python tools/analysis/ft_ablations.py --tables T7 \\
+    python tools/studies/ft_ablations.py --tables T7 \\
         --work-dir work_dirs/ablations
-    python tools/analysis/ft_ablations.py --report-only \\
+    python tools/studies/ft_ablations.py --report-only \\
         --work-dir work_dirs/ablations
 """
 
@@ -60,7 +60,7 @@ from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import write_text  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-STUDY = 'tools/analysis/ft_study.py'
+STUDY = 'tools/studies/ft_study.py'
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -129,7 +129,7 @@ def continue_command(args, ablation: Ablation) -> str:
     """The user-facing command that continues one table."""
     cmd = [
         'python',
-        'tools/analysis/ft_ablations.py',
+        'tools/studies/ft_ablations.py',
         '--tables',
         ablation.key,
         '--seeds',

@@ -28,14 +28,15 @@ in alternating rounds so that machine noise hits both variants alike.
 
 Examples:
     # demo size (R18, 64 px, K=256)
-    python tools/analysis/benchmark.py configs/selfsup/demo/mocov2_ft_demo.py
+    python tools/performance/ft_cost.py configs/selfsup/demo/mocov2_ft_demo.py
     # paper size: R50, 224 px, K=65536, batch 32 per GPU, AMP
-    python tools/analysis/benchmark.py configs/selfsup/mocov2_ft.py \\
+    python tools/performance/ft_cost.py configs/selfsup/mocov2_ft.py \\
         --batch 32 --size 224 --amp
     # a sibling method against plain MoCo v2 / SimCLR
-    python tools/analysis/benchmark.py configs/selfsup/demo/looc_demo.py \\
+    python tools/performance/ft_cost.py configs/selfsup/demo/looc_demo.py \\
         --compare baseline --baseline configs/selfsup/demo/mocov2_demo.py
-    python tools/analysis/benchmark.py configs/selfsup/hsg_simclr_cifar10.py \\
+    python tools/performance/ft_cost.py \\
+        configs/selfsup/hsg_simclr_cifar10.py \\
         --compare baseline --baseline configs/selfsup/simclr_cifar10.py \\
         --batch 128 --on-options model.num_single=16 model.num_pairs=16
 """
@@ -59,7 +60,7 @@ try:
     from ftcl_mm.utils.cli import run_main
 except ModuleNotFoundError as e:  # not the project's Python: one line
     sys.stderr.write(
-        f'benchmark.py: error: {e} in {sys.executable}; run the tools '
+        f'ft_cost.py: error: {e} in {sys.executable}; run the tools '
         'with the project interpreter .venv/bin/python '
         '(bash tools/setup_env.sh creates it)\n'
     )
@@ -490,4 +491,4 @@ def _device_name(device) -> str:
 
 
 if __name__ == '__main__':
-    sys.exit(run_main('benchmark.py', main))
+    sys.exit(run_main('ft_cost.py', main))

@@ -31,14 +31,14 @@ subprocess gets ``FTCL_THREADS`` = its share of the cores.
 Examples:
     # tiny regime (CPU), 2 methods x 4 variants x 3 seeds
     # (docs/reports/narratives/ft_study)
-    python tools/analysis/ft_study.py --methods mocov2 simclr \\
+    python tools/studies/ft_study.py --methods mocov2 simclr \\
         --variants base pos neg both --seeds 0 1 2 \\
         --work-dir work_dirs/ft_study
     # the minimal call
-    python tools/analysis/ft_study.py --methods mocov2 --variants base both \\
+    python tools/studies/ft_study.py --methods mocov2 --variants base both \\
         --seeds 0 1 2 --work-dir work_dirs/ft_study_mocov2
     # the paper's ImageNet-100 configs, 8 GPUs per run
-    python tools/analysis/ft_study.py --scale in100 --gpus 8 \\
+    python tools/studies/ft_study.py --scale in100 --gpus 8 \\
         --methods mocov2 --variants base pos neg both dim --seeds 0 1 2 \\
         --work-dir work_dirs/ft_study_in100
 """

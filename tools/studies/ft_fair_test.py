@@ -2,9 +2,9 @@
 """FT's fair test: run the fixed protocol and write its report.
 
 The published page (docs/reports/fair_test.md) is the book's: ``python
-tools/book.py run fair_test --work-dir DIR`` runs what it lacks through
-this tool and stores the runs; ``python tools/book.py report fair_test``
-writes it.
+tools/studies/book.py run fair_test --work-dir DIR`` runs what it lacks
+through this tool and stores the runs; ``python tools/studies/book.py
+report fair_test`` writes it.
 
 The protocol (``ftcl_mm.sweep.fair_test``): MoCo v2 tiny at 60 epochs
 (base, paper FT, premise-gated FT, FT from epoch 30, bounded
@@ -16,10 +16,10 @@ evaluated on the 10,000 held-out images. Each cell is an
 (``WORK_DIR/fair_test.md`` and plots) is written from the finished runs.
 
 Examples:
-    python tools/analysis/ft_fair_test.py --work-dir work_dirs/ft_fair_test
-    python tools/analysis/ft_fair_test.py --blocks simclr --seeds 0 1 \\
+    python tools/studies/ft_fair_test.py --work-dir work_dirs/ft_fair_test
+    python tools/studies/ft_fair_test.py --blocks simclr --seeds 0 1 \\
         --work-dir work_dirs/ft_fair_test
-    python tools/analysis/ft_fair_test.py --report-only \\
+    python tools/studies/ft_fair_test.py --report-only \\
         --work-dir work_dirs/ft_fair_test --out work_dirs/fair_test.md
 """
 
@@ -93,7 +93,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def _ft_study(args, block, method, variants, seed, extra=()) -> list:
     cmd = [
-        osp.join(ROOT, 'tools/analysis/ft_study.py'),
+        osp.join(ROOT, 'tools/studies/ft_study.py'),
         '--methods',
         method,
         '--variants',

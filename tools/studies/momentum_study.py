@@ -8,11 +8,11 @@ collapse of m=0.5 shows.
 
 Examples:
     # CPU, the tiny regime (python tools/make_demo_data.py first)
-    python tools/analysis/momentum_study.py --epochs 10
+    python tools/studies/momentum_study.py --epochs 10
     # CPU, the older demo size (R18 at full width, 16 images per step)
-    python tools/analysis/momentum_study.py --scale demo
+    python tools/studies/momentum_study.py --scale demo
     # paper size: ImageNet-100, R50, 8 GPUs
-    python tools/analysis/momentum_study.py --scale paper --gpus 8 \\
+    python tools/studies/momentum_study.py --scale paper --gpus 8 \\
         --data-root data/imagenet/
 Interrupted runs resume from their last checkpoint when run again.
 """

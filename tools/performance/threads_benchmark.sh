@@ -4,7 +4,7 @@
 # default (one thread per core in every process), then with cores / PROCS
 # threads each (ftcl_mm/utils/threads.py). Prints the mean step time of
 # each setting and their ratio, measured in one run.
-#   bash tools/analysis/threads_benchmark.sh [CONFIG] [PROCS]
+#   bash tools/performance/threads_benchmark.sh [CONFIG] [PROCS]
 # Environment: FTCL_DEMO_DATA (data/demo, generated if missing),
 #   BENCH_DIR (a temporary directory, removed afterwards).
 set -euo pipefail

@@ -1,4 +1,4 @@
-"""tools/analysis/benchmark.py: a sibling method against a baseline."""
+"""tools/performance/ft_cost.py: a sibling method against a baseline."""
 
 import json
 
@@ -8,7 +8,7 @@ from ..conftest import python_cli
 def test_baseline_comparison_reports_both_models(tmp_path):
     out = str(tmp_path / 'bench.jsonl')
     r = python_cli(
-        'tools/analysis/benchmark.py',
+        'tools/performance/ft_cost.py',
         'configs/selfsup/demo/looc_demo.py',
         '--compare',
         'baseline',
@@ -42,7 +42,7 @@ def test_baseline_comparison_reports_both_models(tmp_path):
 
 def test_baseline_mode_needs_a_baseline():
     r = python_cli(
-        'tools/analysis/benchmark.py',
+        'tools/performance/ft_cost.py',
         'configs/selfsup/demo/looc_demo.py',
         '--compare',
         'baseline',

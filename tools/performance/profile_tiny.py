@@ -22,8 +22,9 @@ Parts, each timed on the config's real data and model:
 Threads are set as in training (``$FTCL_THREADS``, default all cores).
 
 Example:
-    python tools/analysis/profile_tiny.py configs/selfsup/tiny/simclr_tiny.py
-    python tools/analysis/profile_tiny.py \\
+    python tools/performance/profile_tiny.py \\
+        configs/selfsup/tiny/simclr_tiny.py
+    python tools/performance/profile_tiny.py \\
         configs/selfsup/tiny/mocov2_tiny.py --json work_dirs/profile.jsonl
 """
 

@@ -13,8 +13,8 @@ generated COCO (AP^bb, AP^mk). Writes ``WORK_DIR/results.md``,
 the same command again to continue).
 
 Example:
-    python tools/benchmarks/tiny_det_table.py --work-dir work_dirs/det_table
-    python tools/benchmarks/tiny_det_table.py --rows random mocov2 --seeds 0 \\
+    python tools/studies/tiny_det_table.py --work-dir work_dirs/det_table
+    python tools/studies/tiny_det_table.py --rows random mocov2 --seeds 0 \\
         --work-dir work_dirs/tiny_det_quick
 """
 

@@ -8,12 +8,12 @@ changed since is *stale*: it is listed, left out of the tables and re-run
 on request.
 
 Examples:
-    python tools/book.py list
-    python tools/book.py status fair_test
-    python tools/book.py run regime --work-dir work_dirs/book --jobs 2
-    python tools/book.py run families --cells 20ep/byol/base --seeds 0 \\
-        --work-dir work_dirs/book
-    python tools/book.py report            # every page + the README table
+    python tools/studies/book.py list
+    python tools/studies/book.py status fair_test
+    python tools/studies/book.py run regime --work-dir work_dirs/book --jobs 2
+    python tools/studies/book.py run families --cells 20ep/byol/base \\
+        --seeds 0 --work-dir work_dirs/book
+    python tools/studies/book.py report    # every page + the README table
 """
 
 import warnings
@@ -39,7 +39,7 @@ except ModuleNotFoundError as e:  # not the project's Python: one line
 from ftcl_mm.sweep import book  # noqa: E402
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 STUDIES = book.studies(ROOT)
 
 
@@ -127,7 +127,7 @@ def selected(names) -> list:
     if unknown:
         raise UserInputError(
             f'unknown study {", ".join(unknown)}; the book has '
-            f'{", ".join(STUDIES)} (python tools/book.py list)'
+            f'{", ".join(STUDIES)} (python tools/studies/book.py list)'
         )
     return [STUDIES[n] for n in names or STUDIES]
 
