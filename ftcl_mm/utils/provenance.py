@@ -149,7 +149,12 @@ def eval_recipe_hash(config: str, settings: Dict[str, object]) -> str:
     config's :func:`config_recipe_hash` and the protocol's settings (kNN
     k, linear protocol), so a changed held-out split or probe makes stored
     accuracies stale like a changed pretraining does."""
+    return eval_hash_of(config_recipe_hash(config), settings)
+
+
+def eval_hash_of(config_hash: str, settings: Dict[str, object]) -> str:
+    """:func:`eval_recipe_hash` from the evaluation config's recipe hash."""
     import json
 
-    text = config_recipe_hash(config) + json.dumps(settings, sort_keys=True)
+    text = config_hash + json.dumps(settings, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12]

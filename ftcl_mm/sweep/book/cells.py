@@ -120,26 +120,63 @@ class RunCell:
         return pretrain_options(seed, self.epochs, self.options)
 
 
+def _resolved(
+    repo: str, rel: str, options: Optional[Dict], memo: Optional[Dict]
+):
+    """``rel``'s Config with ``options`` merged; with ``memo`` each file
+    is parsed once (a copy is merged), the slow part of a hash."""
+    import copy
+
+    from mmengine.config import Config
+
+    path = osp.join(repo, rel)
+    if memo is None:
+        cfg = Config.fromfile(path)
+    else:
+        if ('cfg', path) not in memo:
+            memo[('cfg', path)] = Config.fromfile(path)
+        cfg = copy.deepcopy(memo[('cfg', path)])
+    if options:
+        cfg.merge_from_dict(options)
+    return cfg
+
+
 def recipe(
-    repo: str, cell: RunCell, seed: Optional[int] = None
+    repo: str,
+    cell: RunCell,
+    seed: Optional[int] = None,
+    memo: Optional[Dict] = None,
 ) -> Optional[str]:
     """The recipe hash a run of ``cell`` at ``seed`` gets now
-    (:func:`~ftcl_mm.utils.provenance.config_recipe_hash` of its config
-    with its options, as ``ft_study.py`` records it; ``seed=None``: the
-    cell's, shown in reports); None for random init, which trains
-    nothing."""
-    from ...utils.provenance import config_recipe_hash
+    (:func:`~ftcl_mm.utils.provenance.recipe_hash` of its config with its
+    options, as ``ft_study.py`` records it; ``seed=None``: the cell's,
+    shown in reports); None for random init, which trains nothing.
+    ``memo``: a dict shared by calls on one repository state."""
+    from ...utils.provenance import recipe_hash
 
     if cell.config is None:
         return None
-    return config_recipe_hash(
-        osp.join(repo, cell.config), cell.options_at(seed)
+    key = ('recipe', cell, seed)
+    if memo is not None and key in memo:
+        return memo[key]
+    out = recipe_hash(
+        _resolved(repo, cell.config, cell.options_at(seed), memo)
     )
+    if memo is not None:
+        memo[key] = out
+    return out
 
 
-def eval_recipe(repo: str, cell: RunCell) -> str:
+def eval_recipe(repo: str, cell: RunCell, memo: Optional[Dict] = None) -> str:
     """What evaluates ``cell`` now (its evaluation config and
     :data:`EVAL_SETTINGS`), as ``ft_study.py`` records it per run."""
-    from ...utils.provenance import eval_recipe_hash
+    from ...utils.provenance import eval_hash_of, recipe_hash
 
-    return eval_recipe_hash(osp.join(repo, cell.eval_config), EVAL_SETTINGS)
+    key = ('eval', cell.eval_config)
+    if memo is not None and key in memo:
+        return memo[key]
+    cfg = _resolved(repo, cell.eval_config, None, memo)
+    out = eval_hash_of(recipe_hash(cfg), EVAL_SETTINGS)
+    if memo is not None:
+        memo[key] = out
+    return out

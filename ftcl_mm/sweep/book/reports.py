@@ -78,8 +78,9 @@ class Book:
         self, repo: str, store: str, study: Study, allow_stale: bool = False
     ) -> None:
         self.repo, self.store, self.study = repo, store, study
+        self.memo: Dict = {}  # configs parsed once per report
         self.runs = load(
-            repo, study.cells, study.seeds, store, needs=study.needs
+            repo, study.cells, study.seeds, store, self.memo, study.needs
         )
         stale = [r for r in self.runs if r.status not in (CURRENT, MISSING)]
         if stale and not allow_stale:
@@ -184,11 +185,11 @@ class Book:
             dates = sorted({(p.get('date') or '?')[:10] for p in prov})
             machines = sorted({_machine(p) for p in prov})
             wall = sum(r.result.get('wall_s', 0.0) for r in cur)
-            evals = [eval_recipe(self.repo, cell)]
+            evals = [eval_recipe(self.repo, cell, self.memo)]
             lines.append(
                 f'| {s.label(cell)} | `{cell.config or "-"}` | '
                 f'{" ".join(cell.options) or "-"} | '
-                f'{recipe(self.repo, cell) or "-"} | '
+                f'{recipe(self.repo, cell, None, self.memo) or "-"} | '
                 f'{" ".join(evals) or "-"} | '
                 f'{_seeds([r.seed for r in cur])} | '
                 f'{_seeds([r.seed for r in runs if r in self.stale])} | '

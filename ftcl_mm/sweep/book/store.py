@@ -106,10 +106,8 @@ def standing(
         return StoredRun(cell, seed, path, MISSING)
     result = read_json(res)
     _check_owner(cell, seed, result, res)
-    key = (cell, seed)
-    if key not in cache:
-        cache[key] = (recipe(repo, cell, seed), eval_recipe(repo, cell))
-    rec_now, ev_now = cache[key]
+    rec_now = recipe(repo, cell, seed, cache)
+    ev_now = eval_recipe(repo, cell, cache)
     p = result.get('provenance') or {}
     if cell.is_random:
         # random init trains nothing: only its evaluation can go stale
