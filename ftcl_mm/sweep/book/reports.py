@@ -29,6 +29,7 @@ SUITE_COLUMNS = (
     ('suite_colour_linear', 'colour'),
     ('suite_rotation_linear', 'rotation'),
     ('suite_finegrained_linear', 'fine-grained'),
+    ('suite_finegrained_finetune', 'fine-grained (fine-tune)'),
     ('suite_fewshot_1shot', '1-shot'),
     ('suite_fewshot_5shot', '5-shot'),
     ('suite_corruptions_mca', 'corruptions (mCA)'),
@@ -39,6 +40,7 @@ SUITE_CLAIM_COLUMNS = (
     ('colour', 'suite_colour_linear'),
     ('rotation', 'suite_rotation_linear'),
     ('finegrained', 'suite_finegrained_linear'),
+    ('finegrained_ft', 'suite_finegrained_finetune'),
     ('fewshot_5', 'suite_fewshot_5shot'),
     ('corruptions', 'suite_corruptions_mca'),
 )

@@ -149,22 +149,110 @@ def run(
         flush=True,
     )
     for n, cmd in enumerate(cmds, 1):
-        print(f'[book] call {n}/{len(cmds)}: {" ".join(cmd)}', flush=True)
         if dry_run:
+            print(f'[book] call {n}/{len(cmds)}: {" ".join(cmd)}', flush=True)
             continue
-        rc = subprocess.call(
-            [sys.executable, osp.join(repo, cmd[0]), *cmd[1:]]
+        _call(repo, cmd, f'call {n}/{len(cmds)}')
+    if 'suite.json' in study.needs:
+        for r in todo:
+            suite_step(repo, r, dry_run)
+    if dry_run:
+        return 0
+    return store_finished(repo, cells, seeds, work_dir, store, study.needs)
+
+
+def _call(repo: str, cmd: List[str], what: str) -> None:
+    """Run a tool (path relative to ``repo``) in this interpreter."""
+    print(f'[book] {what}: {" ".join(cmd)}', flush=True)
+    rc = subprocess.call([sys.executable, osp.join(repo, cmd[0]), *cmd[1:]])
+    if rc == 130:
+        raise KeyboardInterrupt
+    if rc != 0:
+        raise UserInputError(
+            f'{osp.basename(cmd[0])} exited {rc}; its log names what '
+            f'failed (the same command resumes): python {" ".join(cmd)}'
         )
-        if rc == 130:
-            raise KeyboardInterrupt
-        if rc != 0:
-            raise UserInputError(
-                f'{osp.basename(cmd[0])} exited {rc}; its log names the '
-                'failed run (the same command resumes)'
+
+
+#: The fine-tuning column of the claims table (the CUB config's tiny diff).
+FINETUNE_CONFIG = (
+    'configs/benchmarks/classification/tiny/'
+    'resnet18w16_finetune_finegrained_tiny.py'
+)
+
+
+def suite_commands(r: StoredRun) -> List[Tuple[str, List[str]]]:
+    """What evaluates a finished run's backbone downstream (random init:
+    none) and has not yet: ``('suite', ...)``, the suite's row on cached
+    features (``downstream_suite.py``), and ``('fine-tune', ...)``, the
+    fine-grained task through ``train.py`` with the tiny CUB config."""
+    backbone = 'none' if r.cell.is_random else osp.join(r.path, 'backbone.pth')
+    out = []
+    if not osp.isfile(osp.join(r.path, 'suite_probe.json')):
+        out.append(
+            (
+                'suite',
+                [
+                    'tools/benchmarks/downstream_suite.py',
+                    r.cell.eval_config,
+                    '--pretrained',
+                    backbone,
+                    '--seed',
+                    str(r.seed),
+                    '--out',
+                    osp.join(r.path, 'suite_probe.json'),
+                ],
             )
-    return (
-        0 if dry_run else store_finished(repo, cells, seeds, work_dir, store)
-    )
+        )
+    ft_dir = osp.join(r.path, 'finetune_finegrained')
+    if not osp.isfile(osp.join(ft_dir, 'metrics.json')):
+        out.append(
+            (
+                'fine-tune',
+                [
+                    'tools/train.py',
+                    FINETUNE_CONFIG,
+                    '--work-dir',
+                    ft_dir,
+                    '--resume',
+                    '--pretrained',
+                    backbone,
+                    '--cfg-options',
+                    f'randomness.seed={r.seed}',
+                ],
+            )
+        )
+    return out
+
+
+def suite_step(repo: str, r: StoredRun, dry_run: bool = False) -> None:
+    """Run :func:`suite_commands` (each part resumes on its own) and merge
+    their results into ``suite.json`` beside ``result.json``."""
+    from ...utils.fileio import read_json, write_json
+    from ...utils.run_results import final_metrics
+
+    out = osp.join(r.path, 'suite.json')
+    if osp.isfile(out):
+        return
+    ft_dir = osp.join(r.path, 'finetune_finegrained')
+    for what, cmd in suite_commands(r):
+        if dry_run:
+            print(f'[book] {what}: {" ".join(cmd)}', flush=True)
+            continue
+        _call(repo, cmd, what)
+        if what == 'fine-tune':
+            metrics = final_metrics(ft_dir)
+            if 'accuracy/top1' not in metrics:
+                raise UserInputError(
+                    f'fine-tuning wrote no accuracy; see {ft_dir}'
+                )
+            write_json(osp.join(ft_dir, 'metrics.json'), metrics)
+    if dry_run:
+        return
+    row = dict(read_json(osp.join(r.path, 'suite_probe.json')))
+    metrics = read_json(osp.join(ft_dir, 'metrics.json'))
+    row['finegrained_finetune'] = float(metrics['accuracy/top1'])
+    write_json(out, row)
 
 
 def store_finished(

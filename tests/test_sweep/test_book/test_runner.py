@@ -84,3 +84,34 @@ def test_a_stale_work_dir_run_is_set_aside(repo, tmp_path):
         '.stale-' in p
         for p in __import__('os').listdir(osp.dirname(FT.run_dir(wd, 0)))
     )
+
+
+def test_suite_commands_and_the_suite_row(repo, tmp_path):
+    from ftcl_mm.sweep.book.runner import suite_commands, suite_step
+    from ftcl_mm.utils.fileio import read_json, write_json
+
+    s = _study('downstream')
+    wd = str(tmp_path / 'w')
+    store_run(repo, wd, RANDOM, 0)
+    [r] = load(repo, [RANDOM], (0,), wd, needs=s.needs)
+    assert r.status == 'missing'  # no suite row yet
+    cmds = dict(suite_commands(r))
+    assert cmds['suite'][0] == 'tools/benchmarks/downstream_suite.py'
+    assert cmds['suite'][cmds['suite'].index('--pretrained') + 1] == 'none'
+    assert cmds['fine-tune'][:2] == [
+        'tools/train.py',
+        'configs/benchmarks/classification/tiny/'
+        'resnet18w16_finetune_finegrained_tiny.py',
+    ]
+    # both parts done: the row is merged without running anything
+    write_json(osp.join(r.path, 'suite_probe.json'), {'colour_linear': 40.0})
+    write_json(
+        osp.join(r.path, 'finetune_finegrained', 'metrics.json'),
+        {'accuracy/top1': 55.5},
+    )
+    assert suite_commands(r) == []
+    suite_step(ROOT, r)
+    row = read_json(osp.join(r.path, 'suite.json'))
+    assert row == {'colour_linear': 40.0, 'finegrained_finetune': 55.5}
+    [r] = load(repo, [RANDOM], (0,), wd, needs=s.needs)
+    assert r.status == CURRENT
