@@ -142,3 +142,33 @@ def test_claims_table_reads_the_suite_rows(repo, tmp_path):
     # LooC's colour claim: +5.3 +- 0.6 over MoCo v2, paired by seed
     assert 'looc vs mocov2 | colour | +5.3 ± 0.6 | gain (2 SE' in text
     assert 'looc vs mocov2 | rotation | +0.0 ± 0.0 |' in text
+
+
+def test_data_efficiency_names_the_matching_share(repo, tmp_path):
+    from ftcl_mm.sweep.book.studies import fraction_cell
+    from ftcl_mm.sweep.book.studies import studies as all_studies
+    from ftcl_mm.utils.fileio import write_json
+
+    study = all_studies(ROOT)['data_efficiency']
+    store = str(tmp_path / 'store')
+    # SimCLR at 100 %: 60 +- 1; HSG reaches it with half the images
+    table = {
+        ('simclr', 1.0): 60.0,
+        ('hsg_simclr', 0.25): 50.0,
+        ('hsg_simclr', 0.5): 61.0,
+        ('hsg_simclr', 1.0): 64.0,
+    }
+    for (method, share), acc in table.items():
+        cell = fraction_cell(method, share)
+        for seed in (0, 1, 2):
+            store_run(repo, store, cell, seed, knn=acc + seed - 4)
+            write_json(
+                osp.join(cell.run_dir(store, seed), 'suite.json'),
+                dict(finegrained_linear=acc / 2 + seed),
+            )
+    out = str(tmp_path / 'eff.md')
+    Book(repo, store, study).write(out)
+    text = open(out).read()
+    assert '| hsg_simclr | 50% | 0-2 | 61.0 ± 1.0 | 31.5 ± 1.0 |' in text
+    assert '- coarse: hsg_simclr matches at 50% of the images' in text
+    assert '| simclr | 25% | - | - | - |' in text
