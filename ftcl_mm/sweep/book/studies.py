@@ -202,6 +202,23 @@ def studies(repo: str) -> Dict[str, Study]:
             "the paper's setting until the fair test finds a better one.",
         ),
         Study(
+            'momentum',
+            'The momentum study (paper Fig. 3)',
+            'Does a low key-encoder momentum (m = 0.5) collapse MoCo, as '
+            "the paper's Fig. 3 shows?",
+            (RANDOM, *(momentum_cell(m) for m in MOMENTUMS)),
+            (0, 1, 2),
+            labels=tuple(
+                (momentum_cell(m).key, f'MoCo v2, m = {m:g}')
+                for m in MOMENTUMS
+            ),
+            why="Paper Fig. 3: MoCo's score distributions at m = 0.99, 0.9, "
+            '0.6 and 0.5, the last collapsing. Here every cell is MoCo v2 '
+            "tiny on its recipe but the momentum (the recipe's own, 0.9, is "
+            'the regime row); the score curves per run are in each stored '
+            "run's score_stats.csv (python tools/analysis/plot_scores.py).",
+        ),
+        Study(
             'data_efficiency',
             "HSG's data efficiency: as good with less unlabeled data?",
             'Does HSG match SimCLR trained on all the images with a '
@@ -243,6 +260,22 @@ def fraction_cell(method: str, fraction: float) -> RunCell:
             f'train_dataloader.dataset.fraction={fraction}',
         ),
         tag=f'data{round(fraction * 100)}',
+    )
+
+
+#: The paper's Fig. 3 momentum values m (mmpretrain's ``model.momentum``
+#: is 1 - m); the tiny recipe's own is 0.9.
+MOMENTUMS = (0.99, 0.9, 0.6, 0.5)
+RECIPE_MOMENTUM = 0.9
+
+
+def momentum_cell(m: float) -> RunCell:
+    """MoCo v2 tiny with key-encoder momentum ``m`` (the recipe's own is
+    the plain cell, shared with the other studies)."""
+    if m == RECIPE_MOMENTUM:
+        return RunCell('mocov2')
+    return RunCell(
+        'mocov2', options=(f'model.momentum={1 - m:.6g}',), tag=f'm{m:g}'
     )
 
 
