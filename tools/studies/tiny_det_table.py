@@ -47,6 +47,7 @@ from ftcl_mm.sweep import (  # noqa: E402
     usable_parallelism,
     verdict,
 )
+from ftcl_mm.sweep.book.studies import DETECTORS  # noqa: E402
 from ftcl_mm.utils.errors import UserInputError  # noqa: E402
 from ftcl_mm.utils.fileio import (  # noqa: E402
     write_json,
@@ -65,18 +66,6 @@ ROWS = {
     'mocov2_ft': 'configs/selfsup/tiny/mocov2_ft_tiny.py',
 }
 PROBE = 'configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py'
-DET = 'configs/benchmarks/mmdetection/tiny/'
-#: Detector -> (config, {column: metric key}).
-DETECTORS = {
-    'voc': (
-        DET + 'faster-rcnn_r18w16-c4_tinydet_voc.py',
-        {'VOC AP50': 'pascal_voc/AP50', 'VOC AP': 'pascal_voc/mAP'},
-    ),
-    'coco': (
-        DET + 'mask-rcnn_r18w16-c4_tinydet_coco.py',
-        {'COCO AP^bb': 'coco/bbox_mAP', 'COCO AP^mk': 'coco/segm_mAP'},
-    ),
-}
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -11,6 +11,7 @@ table of current runs.
 
 from __future__ import annotations
 
+import glob
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -113,6 +114,15 @@ class Book:
                     for k, v in read_json(suite).items()
                     if isinstance(v, (int, float))
                 )
+            for det in glob.glob(osp.join(r.path, 'det', '*', 'seed*')):
+                name = osp.basename(osp.dirname(det))
+                metrics = osp.join(det, 'metrics.json')
+                if osp.isfile(metrics):
+                    res.update(
+                        (f'det_{name}_{k}', v)
+                        for k, v in read_json(metrics).items()
+                        if isinstance(v, (int, float))
+                    )
             out.append(res)
         return out
 
@@ -388,6 +398,64 @@ class Book:
                 lines.append(f'- {name}: {m} matches {share}')
         return lines + ['']
 
+    def det_body(self) -> List[str]:
+        """Per backbone: each detector's columns (mean +- std over backbone
+        seeds) and the gain over random init paired by backbone seed."""
+        from .studies import DETECTORS
+
+        res = self.results()
+        cols = [
+            (f'det_{d}_{key}', name)
+            for d, (_, columns) in DETECTORS.items()
+            for name, key in columns.items()
+        ]
+        summ = aggregate(res, group=('cell',), metrics=[k for k, _ in cols])
+        lines = [
+            '## Detection',
+            '',
+            '| backbone | seeds | '
+            + ' | '.join(n for _, n in cols)
+            + ' | '
+            + ' | '.join(f'{n} gain (verdict)' for _, n in cols)
+            + ' |',
+            '|' + '---|' * (2 + 2 * len(cols)),
+        ]
+        for cell in self.study.cells:
+            e = summ.get(cell.key, {})
+            ref = reference(cell, self.study.cells)
+            seeds = sorted(r['seed'] for r in res if r['cell'] == cell.key)
+            gains = []
+            for key, _ in cols:
+                mine = {
+                    r['seed']: r[key]
+                    for r in res
+                    if r['cell'] == cell.key and key in r
+                }
+                base = (
+                    {
+                        r['seed']: r[key]
+                        for r in res
+                        if r['cell'] == ref.key and key in r
+                    }
+                    if ref
+                    else {}
+                )
+                g = paired_gain(mine, base) if ref else None
+                gains.append(
+                    '-'
+                    if not g
+                    else f'{g["mean"]:+.3f} ± {g["std"]:.3f} '
+                    f'({se_verdict(g)[0]})'
+                )
+            lines.append(
+                f'| {self.study.label(cell)} | {_seeds(seeds)} | '
+                + ' | '.join(_ap(e.get(k)) for k, _ in cols)
+                + ' | '
+                + ' | '.join(gains)
+                + ' |'
+            )
+        return lines + ['']
+
     def fair_test_body(self, out: str) -> Tuple[List[str], List[str]]:
         current = {
             (r.cell.method, r.cell.variant, r.cell.epochs, r.seed)
@@ -424,6 +492,8 @@ class Book:
             body = self.suite_body()
         elif self.study.kind == 'efficiency':
             body = self.efficiency_body()
+        elif self.study.kind == 'det':
+            body = self.det_body()
         text = '\n'.join(self.header() + body + self.stale_section())
         write_text(out, text.rstrip('\n') + '\n')
         return [out] + written
@@ -466,6 +536,13 @@ def _short(stat: Optional[Dict], signed: bool = False) -> str:
     if not stat:
         return '-'
     return f'{stat["mean"]:{"+" if signed else ""}.1f} ± {stat["std"]:.1f}'
+
+
+def _ap(stat: Optional[Dict]) -> str:
+    """An AP (0-1) mean +- std, three digits."""
+    if not stat:
+        return '-'
+    return f'{stat["mean"]:.3f} ± {stat["std"]:.3f}'
 
 
 def _num(v: Optional[float]) -> str:

@@ -156,6 +156,9 @@ def run(
     if 'suite.json' in study.needs:
         for r in todo:
             suite_step(repo, r, dry_run)
+    if study.kind == 'det':
+        for r in todo:
+            det_step(repo, r, dry_run)
     if dry_run:
         return 0
     return store_finished(repo, cells, seeds, work_dir, store, study.needs)
@@ -253,6 +256,44 @@ def suite_step(repo: str, r: StoredRun, dry_run: bool = False) -> None:
     metrics = read_json(osp.join(ft_dir, 'metrics.json'))
     row['finegrained_finetune'] = float(metrics['accuracy/top1'])
     write_json(out, row)
+
+
+def det_step(repo: str, r: StoredRun, dry_run: bool = False) -> None:
+    """Fine-tune every tiny detector on a finished run's backbone (random
+    init: none) at the detection study's detector seed; each detector's
+    final metrics go to ``det/<detector>/seed<N>/metrics.json`` under the
+    run (the Runner's work dir beside it, resumable)."""
+    from ...utils.fileio import write_json
+    from ...utils.run_results import final_metrics
+    from .studies import DET_SEED, DETECTORS, det_metrics_file
+
+    backbone = 'none' if r.cell.is_random else osp.join(r.path, 'backbone.pth')
+    for name, (config, _) in DETECTORS.items():
+        done = osp.join(r.path, det_metrics_file(name))
+        if osp.isfile(done):
+            continue
+        work = osp.dirname(done)
+        cmd = [
+            'tools/train.py',
+            config,
+            '--work-dir',
+            work,
+            '--resume',
+            '--pretrained',
+            backbone,
+            '--cfg-options',
+            f'randomness.seed={DET_SEED}',
+        ]
+        if dry_run:
+            print(f'[book] detector {name}: {" ".join(cmd)}', flush=True)
+            continue
+        _call(repo, cmd, f'detector {name}')
+        metrics = final_metrics(work)
+        if not metrics:
+            raise UserInputError(
+                f'the {name} detector wrote no metrics: {work}'
+            )
+        write_json(done, metrics)
 
 
 def store_finished(

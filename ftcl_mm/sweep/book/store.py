@@ -32,6 +32,7 @@ STORED = (
     'pretrain/online_knn.csv',
     'pretrain/ft_gate.json',
     'pretrain/*.py',
+    'det/*/seed*/metrics.json',
 )
 
 CURRENT, STALE, UNRECORDED, MISSING = (

@@ -219,6 +219,28 @@ def studies(repo: str) -> Dict[str, Study]:
             "run's score_stats.csv (python tools/analysis/plot_scores.py).",
         ),
         Study(
+            'detection',
+            'Pretraining for detection (paper Table 9 at CPU scale)',
+            'Does pretraining help detection, and does FT (paper settings) '
+            'change it (tiny VOC and COCO, C4)?',
+            (
+                RANDOM,
+                RunCell('simclr'),
+                RunCell('mocov2'),
+                RunCell('mocov2', 'both'),
+            ),
+            (0, 1, 2),
+            kind='det',
+            needs=tuple(det_metrics_file(d) for d in DETECTORS),
+            why='Each backbone seed is pretrained, converted and '
+            'fine-tuned in the tiny Faster R-CNN C4 (generated VOC, 320 '
+            'iterations) and Mask R-CNN C4 (generated COCO) at detector '
+            'seed 0; gains are paired by backbone seed with random init. '
+            "The fair test's best FT cell joins when that test has a "
+            'verdict; the supervised row of the earlier table needs its own '
+            'trainer and is not a cell yet.',
+        ),
+        Study(
             'data_efficiency',
             "HSG's data efficiency: as good with less unlabeled data?",
             'Does HSG match SimCLR trained on all the images with a '
@@ -261,6 +283,29 @@ def fraction_cell(method: str, fraction: float) -> RunCell:
         ),
         tag=f'data{round(fraction * 100)}',
     )
+
+
+#: The tiny detection benchmarks (paper Table 9 at CPU scale): detector ->
+#: (config, {column: metric key}). One owner: tiny_det_table.py reads it.
+DET = 'configs/benchmarks/mmdetection/tiny/'
+DETECTORS = {
+    'voc': (
+        DET + 'faster-rcnn_r18w16-c4_tinydet_voc.py',
+        {'VOC AP50': 'pascal_voc/AP50', 'VOC AP': 'pascal_voc/mAP'},
+    ),
+    'coco': (
+        DET + 'mask-rcnn_r18w16-c4_tinydet_coco.py',
+        {'COCO AP^bb': 'coco/bbox_mAP', 'COCO AP^mk': 'coco/segm_mAP'},
+    ),
+}
+#: The detector seed of the book's detection study (its seeds are the
+#: backbones' pretraining seeds).
+DET_SEED = 0
+
+
+def det_metrics_file(detector: str, seed: int = DET_SEED) -> str:
+    """Where a run keeps a detector's final metrics (under its folder)."""
+    return f'det/{detector}/seed{seed}/metrics.json'
 
 
 #: The paper's Fig. 3 momentum values m (mmpretrain's ``model.momentum``

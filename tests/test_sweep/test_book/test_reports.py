@@ -172,3 +172,32 @@ def test_data_efficiency_names_the_matching_share(repo, tmp_path):
     assert '| hsg_simclr | 50% | 0-2 | 61.0 ± 1.0 | 31.5 ± 1.0 |' in text
     assert '- coarse: hsg_simclr matches at 50% of the images' in text
     assert '| simclr | 25% | - | - | - |' in text
+
+
+def test_detection_pairs_backbone_seeds_with_random_init(repo, tmp_path):
+    from ftcl_mm.sweep.book.studies import det_metrics_file
+    from ftcl_mm.sweep.book.studies import studies as all_studies
+    from ftcl_mm.utils.fileio import write_json
+
+    study = all_studies(ROOT)['detection']
+    store = str(tmp_path / 'store')
+    for cell, ap in ((RANDOM, 0.18), (BASE, 0.25)):
+        for seed in (0, 1, 2):
+            store_run(repo, store, cell, seed)
+            d = cell.run_dir(store, seed)
+            write_json(
+                osp.join(d, det_metrics_file('voc')),
+                {'pascal_voc/AP50': ap + seed / 100, 'pascal_voc/mAP': ap / 2},
+            )
+            write_json(
+                osp.join(d, det_metrics_file('coco')),
+                {'coco/bbox_mAP': 0.1, 'coco/segm_mAP': 0.08},
+            )
+    b = Book(repo, store, study)
+    out = str(tmp_path / 'det.md')
+    b.write(out)
+    text = open(out).read()
+    assert '| simclr | 0-2 | 0.260 ± 0.010 | 0.125 ± 0.000 |' in text
+    assert '+0.070 ± 0.000 (gain)' in text
+    # the MoCo v2 rows have no runs: shown, not invented
+    assert '| mocov2 | - | - |' in text
