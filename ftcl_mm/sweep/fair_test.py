@@ -266,17 +266,9 @@ def current_recipe(root_dir: str, block: Block, cell: Cell, seed: int) -> str:
     the schedule, and for a base whose prefix others share, every
     checkpoint kept)."""
     from ..utils.provenance import config_recipe_hash
+    from .ft_study import pretrain_options
 
-    e = block.epochs
-    opts = {
-        'randomness.seed': seed,
-        'train_cfg.max_epochs': e,
-        'param_scheduler.0.T_max': e,
-        'param_scheduler.0.end': e,
-    }
-    for item in extra_options(block, cell):
-        key, value = item.split('=')
-        opts[key] = int(value)
+    opts = pretrain_options(seed, block.epochs, extra_options(block, cell))
     return config_recipe_hash(osp.join(root_dir, cell_config(cell)), opts)
 
 

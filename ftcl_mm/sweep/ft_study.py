@@ -107,6 +107,33 @@ class Run:
         return f'{self.method}/{self.variant}/seed{self.seed}'
 
 
+def pretrain_options(
+    seed: Optional[int], epochs: int, extra=()
+) -> Dict[str, object]:
+    """The ``--cfg-options`` ``ft_study.py --epochs E`` gives a run (its
+    seed and schedule length), then ``extra`` (``key=value`` strings);
+    ``seed=None``: the cell's recipe over its seeds."""
+    opts: Dict[str, object] = {} if seed is None else {'randomness.seed': seed}
+    opts.update(
+        {
+            'train_cfg.max_epochs': epochs,
+            'param_scheduler.0.T_max': epochs,
+            'param_scheduler.0.end': epochs,
+        }
+    )
+    for item in extra:
+        key, value = item.split('=', 1)
+        opts[key] = _literal(value)
+    return opts
+
+
+def _literal(value: str) -> object:
+    """A ``--cfg-options`` value as mmengine's DictAction reads a scalar."""
+    from mmengine.config import DictAction
+
+    return DictAction._parse_iterable(value)
+
+
 def pretrain_config(scale: str, method: str, variant: str) -> str:
     return SCALES[scale]['pretrain'].format(
         method=method, suffix=variant_suffix(variant)

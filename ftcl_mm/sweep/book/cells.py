@@ -14,7 +14,7 @@ import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
-from ..ft_study import EVAL_SETTINGS, variant_suffix
+from ..ft_study import EVAL_SETTINGS, pretrain_options, variant_suffix
 
 #: The regime's pretraining length (every tiny config's schedule).
 EPOCHS = 20
@@ -31,33 +31,6 @@ METHOD_EVAL = {
     'loocpp': 'configs/benchmarks/classification/tiny/'
     'resnet18w16_loocpp_linear_tiny.py'
 }
-
-
-def pretrain_options(
-    seed: Optional[int], epochs: int, extra=()
-) -> Dict[str, object]:
-    """The ``--cfg-options`` ``ft_study.py --epochs E`` gives a run (its
-    seed and schedule length), then ``extra`` (``key=value`` strings);
-    ``seed=None``: the cell's recipe over its seeds."""
-    opts: Dict[str, object] = {} if seed is None else {'randomness.seed': seed}
-    opts.update(
-        {
-            'train_cfg.max_epochs': epochs,
-            'param_scheduler.0.T_max': epochs,
-            'param_scheduler.0.end': epochs,
-        }
-    )
-    for item in extra:
-        key, value = item.split('=', 1)
-        opts[key] = _literal(value)
-    return opts
-
-
-def _literal(value: str) -> object:
-    """A ``--cfg-options`` value as mmengine's DictAction reads a scalar."""
-    from mmengine.config import DictAction
-
-    return DictAction._parse_iterable(value)
 
 
 @dataclass(frozen=True)

@@ -141,16 +141,8 @@ class Book:
                 continue
             entry['reference'] = ref
             for m in ('knn_top1', 'linear_top1'):
-                mine = {
-                    r['seed']: r[m]
-                    for r in res
-                    if r['cell'] == cell.key and m in r
-                }
-                base = {
-                    r['seed']: r[m]
-                    for r in res
-                    if r['cell'] == ref.key and m in r
-                }
+                mine = _by_seed(res, cell.key, m)
+                base = _by_seed(res, ref.key, m)
                 gain = paired_gain(mine, base)
                 entry[f'{m}_gain'] = gain
                 entry[f'{m}_verdict'] = se_verdict(gain)
@@ -327,16 +319,8 @@ class Book:
         for cell, ref, cols, claim in CLAIMS:
             for col in cols:
                 key = column[col]
-                mine = {
-                    r['seed']: r[key]
-                    for r in res
-                    if r['cell'] == cell.key and key in r
-                }
-                base = {
-                    r['seed']: r[key]
-                    for r in res
-                    if r['cell'] == ref.key and key in r
-                }
+                mine = _by_seed(res, cell.key, key)
+                base = _by_seed(res, ref.key, key)
                 gain = paired_gain(mine, base)
                 lines.append(
                     f'| {claim} | {self.study.label(cell)} vs '
@@ -426,20 +410,8 @@ class Book:
             seeds = sorted(r['seed'] for r in res if r['cell'] == cell.key)
             gains = []
             for key, _ in cols:
-                mine = {
-                    r['seed']: r[key]
-                    for r in res
-                    if r['cell'] == cell.key and key in r
-                }
-                base = (
-                    {
-                        r['seed']: r[key]
-                        for r in res
-                        if r['cell'] == ref.key and key in r
-                    }
-                    if ref
-                    else {}
-                )
+                mine = _by_seed(res, cell.key, key)
+                base = _by_seed(res, ref.key, key) if ref else {}
                 g = paired_gain(mine, base) if ref else None
                 gains.append(
                     '-'
@@ -530,6 +502,15 @@ class Book:
         queued = sum(r.status == MISSING for r in self.runs)
         tail = f'; {queued} run(s) queued' if queued else ''
         return 'kNN top-1: ' + '; '.join(parts) + tail
+
+
+def _by_seed(res: List[Dict], cell_key: str, metric: str) -> Dict[int, float]:
+    """``metric`` per seed of one cell's results (for paired gains)."""
+    return {
+        r['seed']: r[metric]
+        for r in res
+        if r['cell'] == cell_key and metric in r
+    }
 
 
 def _short(stat: Optional[Dict], signed: bool = False) -> str:
