@@ -46,6 +46,10 @@ MISSING_INPUT = {
         '--data-root /no/such/dir does not exist',
     ),
     'tools/analysis/plot_scores.py': (['/no/such/run'], 'has no score_stats'),
+    'tools/performance/profile_det.py': (
+        ['/no/such.py'],
+        'config /no/such.py does not exist',
+    ),
     'tools/performance/profile_tiny.py': (
         ['/no/such.py'],
         'config /no/such.py',
