@@ -21,7 +21,7 @@ from .. import ablations, fair_test
 from ..stats import aggregate, fmt_stat, paired_gain, se_verdict
 from .cells import EVAL_SETTINGS, eval_recipe, recipe
 from .store import CURRENT, MISSING, StoredRun, load
-from .studies import Study, reference
+from .studies import Study
 
 METRICS = ('knn_top1', 'linear_top1', 'effective_rank')
 #: The claims table's columns: (key in a run's merged results, header).
@@ -132,7 +132,7 @@ class Book:
         res = self.results()
         out = aggregate(res, group=('cell',), metrics=METRICS)
         for cell in self.study.cells:
-            ref = reference(cell, self.study.cells)
+            ref = self.study.reference(cell)
             entry = out.setdefault(cell.key, {})
             entry['seeds'] = sorted(
                 r.seed for r in self.current if r.cell == cell
@@ -164,8 +164,13 @@ class Book:
             f'{EVAL_SETTINGS["knn_k"]}) and {EVAL_SETTINGS["linear_protocol"]}'
             " linear top-1 (%) on each cell's held-out images, effective "
             'rank of the features. Gains are paired by seed with the '
-            "cell's reference (its method's base for an FT variant, random "
-            'init for a base); verdict: *gain* if mean - 2 SE > 0, *loss* '
+            + (
+                "cell's reference (the table's reference column)"
+                if s.references
+                else "cell's reference (its method's base for an FT "
+                'variant, random init for a base)'
+            )
+            + '; verdict: *gain* if mean - 2 SE > 0, *loss* '
             'if mean + 2 SE < 0, else *no detectable effect* (2 SE, the '
             'minimum detectable effect, beside it).',
             '',
@@ -406,7 +411,7 @@ class Book:
         ]
         for cell in self.study.cells:
             e = summ.get(cell.key, {})
-            ref = reference(cell, self.study.cells)
+            ref = self.study.reference(cell)
             seeds = sorted(r['seed'] for r in res if r['cell'] == cell.key)
             gains = []
             for key, _ in cols:

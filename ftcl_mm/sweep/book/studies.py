@@ -52,6 +52,8 @@ class Study:
         why: Why these cells (the report's second paragraph).
         needs: Files beyond ``result.json`` every run must hold (the
             downstream suite's ``suite.json``).
+        references: Cell key -> the key of the cell its gains are paired
+            with, where that is not :func:`reference`'s default.
     """
 
     name: str
@@ -64,6 +66,12 @@ class Study:
     runner: str = 'ft_study'
     why: str = ''
     needs: Tuple[str, ...] = ()
+    references: Tuple[Tuple[str, str], ...] = ()
+
+    def reference(self, cell: RunCell) -> Optional[RunCell]:
+        """The cell ``cell``'s gains are paired with in this study."""
+        key = dict(self.references).get(cell.key)
+        return self.cell(key) if key else reference(cell, self.cells)
 
     def label(self, cell: RunCell) -> str:
         return dict(self.labels).get(cell.key, _default_label(cell))
@@ -260,8 +268,47 @@ def studies(repo: str) -> Dict[str, Study]:
             'task. HSG matches at the smallest fraction whose mean is at '
             'least SimCLR-at-100 % minus its 2 SE.',
         ),
+        Study(
+            'view_backends',
+            'The float view path against the bit-identical PIL path',
+            'Does the float augmentation path change what the regime '
+            'learns (paired with the PIL path by seed)?',
+            tuple(c for m in VIEW_METHODS for c in (RunCell(m), pil_cell(m))),
+            (0, 1, 2),
+            references=tuple(
+                (pil_cell(m).key, RunCell(m).key) for m in VIEW_METHODS
+            ),
+            labels=tuple(
+                pair
+                for m in VIEW_METHODS
+                for pair in (
+                    (RunCell(m).key, f'{m}, float path'),
+                    (pil_cell(m).key, f'{m}, PIL path'),
+                )
+            ),
+            why='The batched view augmentation applies the same operations '
+            'with the same drawn parameters in the same order either in '
+            "float32 torch on the whole batch (the regime's path) or "
+            "through PIL per image, bit-identical to mmpretrain's "
+            'transforms (`data_preprocessor.view_backend=pil`). Each PIL '
+            'cell is paired by seed with its float cell (the gain column '
+            'reads PIL - float); how far the paths move the pixels is in '
+            'narratives/tiny_cost.md.',
+        ),
     )
     return {s.name: s for s in book}
+
+
+#: The view-path comparison's methods (issue: float path accepted if the
+#: results stay within seed noise).
+VIEW_METHODS = ('simclr', 'mocov2')
+
+
+def pil_cell(method: str) -> RunCell:
+    """``method``'s base on the bit-identical PIL view path."""
+    return RunCell(
+        method, options=('data_preprocessor.view_backend=pil',), tag='pil'
+    )
 
 
 #: HSG's data-efficiency claim: each method pretrained on these shares of
