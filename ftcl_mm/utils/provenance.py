@@ -158,3 +158,15 @@ def eval_hash_of(config_hash: str, settings: Dict[str, object]) -> str:
 
     text = config_hash + json.dumps(settings, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def measurement(root: str, cfg) -> Dict[str, object]:
+    """Provenance of a timing (the profile tools): :func:`provenance`, the
+    recipe hash of the resolved ``cfg`` it measured, and the machine's
+    1-minute load average when it started: timings taken while other
+    processes ran mean only as ratios measured side by side."""
+    return dict(
+        provenance(root),
+        recipe_hash=recipe_hash(cfg),
+        load_avg_1min=round(os.getloadavg()[0], 2),
+    )

@@ -32,3 +32,7 @@ def test_profile_reports_every_part(demo_data, tmp_path):
     assert compute['momentum encoder forward'] > 0  # MoCo's key encoder
     assert result['run_ms']['iteration'] > 0 and result['run_over_floor'] > 0
     assert '**run / compute floor**' in r.stdout
+    # The recipe as data, as the book's cost page shows it.
+    assert len(result['recipe_hash']) == 12
+    assert result['provenance']['machine']['cores'] >= 1
+    assert result['load_avg_1min'] >= 0

@@ -144,11 +144,17 @@ def main(argv=None) -> int:
     torch.manual_seed(0)
     print(f'[profile_det] {osp.basename(args.config)}: {threads} threads',
           flush=True)  # fmt: skip
+    from ftcl_mm.utils.provenance import measurement
+
+    recorded = measurement(ROOT, cfg)  # before the work: its load average
     result = det_profile.profile(
         cfg, args.samples, args.steps, args.val_batches
     )
     result.update(
-        config=args.config, threads=threads, options=args.cfg_options
+        config=args.config,
+        threads=threads,
+        options=args.cfg_options,
+        **recorded,
     )
     if args.iters:
         print(f'[profile_det] tools/train.py, {args.iters} iterations '

@@ -216,6 +216,8 @@ def main(argv=None) -> int:
     for b in books:
         for path in b.write(osp.join(args.out_dir, f'{b.study.name}.md')):
             print(path)
+    if len(books) == len(STUDIES):  # the cost page belongs to no study
+        print(book.write_cost_page(args.store, args.out_dir))
     if args.readme and len(books) == len(STUDIES):
         rel = osp.relpath(args.out_dir, osp.dirname(osp.abspath(args.readme)))
         if book.update_readme(args.readme, book.readme_table(books, rel)):

@@ -2,9 +2,11 @@
 one run store (:mod:`.studies`), each run's recipe recorded as data and
 checked (:mod:`.store`), what a study lacks run by one resumable command
 (:mod:`.runner`), and every report and the README's results table written
-from the stored runs (:mod:`.reports`). CLI: ``tools/studies/book.py``."""
+from the stored runs (:mod:`.reports`; the cost page from stored
+measurements, :mod:`.cost`). CLI: ``tools/studies/book.py``."""
 
 from .cells import RunCell, eval_recipe, recipe
+from .cost import cost_page, write_cost_page
 from .reports import Book, readme_table, update_readme
 from .runner import run, store_finished
 from .store import CURRENT, MISSING, STALE, UNRECORDED, StoredRun, load
@@ -19,6 +21,7 @@ __all__ = [
     'Study',
     'StoredRun',
     'UNRECORDED',
+    'cost_page',
     'eval_recipe',
     'load',
     'readme_table',
@@ -28,4 +31,5 @@ __all__ = [
     'store_finished',
     'studies',
     'update_readme',
+    'write_cost_page',
 ]

@@ -9,6 +9,7 @@ import pytest
 from ftcl_mm.sweep.book import (
     Book,
     RunCell,
+    cost_page,
     readme_table,
     studies,
     update_readme,
@@ -112,6 +113,8 @@ def test_committed_reports_and_readme_regenerate_from_the_store(tmp_path):
         assert open(out, 'rb').read() == open(committed, 'rb').read()
     table = readme_table(books, 'docs/reports')
     assert table in open(osp.join(ROOT, 'README.md')).read()
+    committed = open(osp.join(ROOT, 'docs/reports/cost.md')).read()
+    assert cost_page(store) == committed
 
 
 def test_claims_table_reads_the_suite_rows(repo, tmp_path):
