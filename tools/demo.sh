@@ -14,8 +14,8 @@
 #   7. Faster R-CNN C4 on the tiny detection benchmark's VOC, 8. Mask R-CNN
 #      C4 on its COCO (configs/benchmarks/mmdetection/tiny/*_tinydet_*,
 #      half their schedule: DEMO_DET_ITERS) -- each from the pretrained
-#      backbone and from a random initialisation, one seed, to show what
-#      pretraining bought
+#      backbone and from a random initialisation (the two side by side with
+#      half the threads each), one seed, to show what pretraining bought
 #   9. work_dirs/demo/summary.md (and .json): every metric and artifact
 # Usage: bash tools/demo.sh [--force] [--help]
 # Environment: DEMO_DATA (data/demo), DEMO_WORK_DIR (work_dirs/demo),
@@ -140,9 +140,25 @@ step "4/9 converting the checkpoint -> $WORK/backbone.pth"
 
 # Train one detector quietly for DET_ITERS iterations (lr steps at 5/6 of
 # them, as the benchmark's); show its final metrics line.
-transfer() {  # NAME CONFIG PRETRAINED
+# The two arms of a comparison (pretrained, random init) run side by side,
+# each with half the threads: a tiny model's step uses 2 threads poorly, so
+# two 1-thread processes on 2 cores finish the pair sooner than one after
+# the other with 2 threads each. Their printed lines come in order.
+HALF=$(( FTCL_THREADS > 1 ? FTCL_THREADS / 2 : 1 ))
+pair() {  # FN NAME_A PRETRAINED_A NAME_B PRETRAINED_B [ARGS...]
+    local fn=$1 a=$2 pa=$3 b=$4 pb=$5 ja jb rc=0
+    shift 5
+    mkdir -p "$WORK/$a" "$WORK/$b"
+    FTCL_THREADS=$HALF "$fn" "$a" "$pa" "$@" >"$WORK/$a/demo_step.txt" 2>&1 & ja=$!
+    FTCL_THREADS=$HALF "$fn" "$b" "$pb" "$@" >"$WORK/$b/demo_step.txt" 2>&1 & jb=$!
+    wait "$ja" || rc=1
+    wait "$jb" || rc=1
+    cat "$WORK/$a/demo_step.txt" "$WORK/$b/demo_step.txt"
+    return $rc
+}
+transfer() {  # NAME PRETRAINED CONFIG
     local log="$WORK/$1.log"
-    "$PY" tools/train.py "$2" --work-dir "$WORK/$1" --pretrained "$3" \
+    "$PY" tools/train.py "$3" --work-dir "$WORK/$1" --pretrained "$2" \
         --cfg-options "train_cfg.max_iters=$DET_ITERS" \
         "train_cfg.val_interval=$DET_ITERS" "param_scheduler.1.end=$DET_ITERS" \
         "param_scheduler.1.milestones=[$(( DET_ITERS * 5 / 6 ))]" \
@@ -152,7 +168,7 @@ transfer() {  # NAME CONFIG PRETRAINED
         | sed -E 's/.*\(val\) *(\[[^]]*\])* *//; s/ +data_time.*//; s/^/  /'
 }
 
-step "5/9 kNN top-1 (k=20) and linear probe on cached features (pretrained, then random init)"
+step "5/9 kNN top-1 (k=20) and linear probe on cached features (pretrained and random init, side by side)"
 knn() {  # NAME PRETRAINED
     mkdir -p "$WORK/$1"
     "$PY" tools/benchmarks/knn_eval.py "$LINEAR" --pretrained "$2" --linear \
@@ -160,16 +176,15 @@ knn() {  # NAME PRETRAINED
         || { tail -n 30 "$WORK/$1.log"; exit 1; }
     grep -E '\[knn_eval\] (k=|linear|effective)' "$WORK/$1.log" | sed 's/^/  /'
 }
-knn knn_pretrained "$WORK/backbone.pth"
-knn knn_random none
+pair knn knn_pretrained "$WORK/backbone.pth" knn_random none
 
-step "6/9 Faster R-CNN R18w16-C4 on the tiny detection VOC, $DET_ITERS iterations (pretrained, then random init)"
-transfer voc_pretrained "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py" "$WORK/backbone.pth"
-transfer voc_random "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py" none
+step "6/9 Faster R-CNN R18w16-C4 on the tiny detection VOC, $DET_ITERS iterations (pretrained and random init, side by side)"
+pair transfer voc_pretrained "$WORK/backbone.pth" voc_random none \
+    "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py"
 
-step "7/9 Mask R-CNN R18w16-C4 on the tiny detection COCO, $DET_ITERS iterations (pretrained, then random init)"
-transfer coco_pretrained "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py" "$WORK/backbone.pth"
-transfer coco_random "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py" none
+step "7/9 Mask R-CNN R18w16-C4 on the tiny detection COCO, $DET_ITERS iterations (pretrained and random init, side by side)"
+pair transfer coco_pretrained "$WORK/backbone.pth" coco_random none \
+    "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py"
 
 step "8/9 summary -> $WORK/summary.md"
 "$PY" tools/benchmarks/summarize.py --out "$WORK/summary" \
