@@ -15,7 +15,8 @@ if [ "${free_mb:-0}" -lt 1500 ]; then
 fi
 start=$(date +%s)
 set +e
-"$VENV/bin/python" -m pytest tests -ra "$@"
+# The 25 slowest tests close the log: where to look when the suite grows.
+"$VENV/bin/python" -m pytest tests -ra --durations=25 "$@"
 rc=$?
 set -e
 echo "[run_tests] finished in $(( $(date +%s) - start ))s (exit code $rc)"
