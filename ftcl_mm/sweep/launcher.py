@@ -198,10 +198,18 @@ class Sweep:
             t0 = time.time()
             try:
                 result = job.execute()
-            except RunFailed as e:
+            except Exception as e:  # noqa: BLE001
+                # Any error ends this job only: the others keep their
+                # slots (an exception escaping pool.map would leave the
+                # sweep waiting with one worker and lose the message).
+                why = (
+                    str(e)
+                    if isinstance(e, RunFailed)
+                    else (f'{type(e).__name__}: {e}')
+                )
                 with lock:
-                    self.failed.append(f'{job.name}: {e}')
-                    self._print(f'FAILED {job.name}: {e}')
+                    self.failed.append(f'{job.name}: {why}')
+                    self._print(f'FAILED {job.name}: {why}')
                 return
             os.makedirs(job.work_dir, exist_ok=True)
             write_json(job.result_file, result)

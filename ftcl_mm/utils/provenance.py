@@ -136,9 +136,9 @@ def recipe_hash(cfg) -> str:
 def config_recipe_hash(config: str, options: Optional[Dict] = None) -> str:
     """:func:`recipe_hash` of a config file with ``--cfg-options``-style
     ``options`` (dotted keys) merged, as ``tools/train.py`` resolves it."""
-    from mmengine.config import Config
+    from .configs import load_config
 
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     if options:
         cfg.merge_from_dict(options)
     return recipe_hash(cfg)

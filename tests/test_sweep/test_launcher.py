@@ -63,6 +63,27 @@ def test_jobs_run_side_by_side_and_a_failure_does_not_stop_the_rest(
     assert not (tmp_path / 'c' / 'result.json').exists()
 
 
+def test_an_unexpected_error_fails_its_job_only(tmp_path):
+    """A job raising anything (not only RunFailed) is one failure line;
+    with two slots, the jobs queued behind it still run."""
+
+    def broken():
+        raise TypeError('Expected str, Requirement, or Distribution')
+
+    jobs = [
+        SweepJob('a', str(tmp_path / 'a'), broken),
+        SweepJob('b', str(tmp_path / 'b'), dict),
+        SweepJob('c', str(tmp_path / 'c'), dict),
+        SweepJob('d', str(tmp_path / 'd'), dict),
+    ]
+    failed = Sweep('t', jobs=2).run(jobs)
+    assert failed == [
+        'a: TypeError: Expected str, Requirement, or Distribution'
+    ]
+    for name in 'bcd':
+        assert (tmp_path / name / 'result.json').is_file()
+
+
 def test_tool_calls_log_and_fail_with_the_log_named(tmp_path):
     calls = ToolCalls(str(tmp_path), dict(FTCL_THREADS='1'))
     log = str(tmp_path / 'logs' / 'job.log')

@@ -100,14 +100,14 @@ def _resolved(
     is parsed once (a copy is merged), the slow part of a hash."""
     import copy
 
-    from mmengine.config import Config
+    from ...utils.configs import load_config
 
     path = osp.join(repo, rel)
     if memo is None:
-        cfg = Config.fromfile(path)
+        cfg = load_config(path)
     else:
         if ('cfg', path) not in memo:
-            memo[('cfg', path)] = Config.fromfile(path)
+            memo[('cfg', path)] = load_config(path)
         cfg = copy.deepcopy(memo[('cfg', path)])
     if options:
         cfg.merge_from_dict(options)
