@@ -105,22 +105,25 @@ fi
 
 bash tools/setup_env.sh
 PY="${FTCL_VENV:-$ROOT/.venv}/bin/python"
-# One process at a time: every step may use all cores (utils/threads.py).
+# Every step may use all cores (utils/threads.py); the pairs below split
+# them.
 export FTCL_THREADS="${FTCL_THREADS:-$(nproc)}"
 start=$(date +%s)
 step() { echo "[demo $(date +%H:%M:%S) +$(( $(date +%s) - start ))s] $*"; }
 
-step "1/9 demo data in $FTCL_DEMO_DATA"
-"$PY" tools/make_demo_data.py --out "$FTCL_DEMO_DATA"
-
-step "2/9 pretraining $(basename "$CONFIG" .py) for $EPOCHS epochs -> $WORK/pretrain"
+# An earlier demo's outputs go first: only what the manifest lists
+# (checked above: nothing foreign is named so).
 mkdir -p "$WORK"
-# Only what the manifest lists (checked above: nothing foreign is named so).
 while IFS= read -r name; do
     case "$name" in ''|*/*|.|..) continue;; esac
     [ "$name" = "$MARK" ] || rm -rf "${WORK:?}/$name"
 done <<<"$OURS"
 printf '%s\n' "${OUTPUTS[@]}" >"$WORK/$MARK.tmp" && mv "$WORK/$MARK.tmp" "$WORK/$MARK"
+
+step "1/9 demo data in $FTCL_DEMO_DATA"
+"$PY" tools/make_demo_data.py --out "$FTCL_DEMO_DATA"
+
+step "2/9 pretraining $(basename "$CONFIG" .py) for $EPOCHS epochs -> $WORK/pretrain"
 mkdir -p "$WORK/pretrain"
 "$PY" tools/train.py "$CONFIG" --work-dir "$WORK/pretrain" --cfg-options \
     "train_cfg.max_epochs=$EPOCHS" "param_scheduler.0.T_max=$EPOCHS" \

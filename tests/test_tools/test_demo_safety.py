@@ -4,7 +4,7 @@ replaces only the demo's own outputs."""
 
 import os
 
-from ..conftest import ROOT, run_cli
+from ..conftest import run_cli
 
 
 def _user_folder(tmp_path):
@@ -55,15 +55,13 @@ def test_folder_with_other_files_refused(tmp_path):
 
 
 def test_force_replaces_only_what_the_manifest_lists(tmp_path):
-    # A config that passes the demo's checks and fails in training: the
-    # demo gets past its clean-up and stops there.
+    # A data folder the generator refuses (files it did not write): the
+    # demo gets past its clean-up, the step before the data, and stops.
     work = _user_folder(tmp_path)
-    config = tmp_path / 'broken.py'
-    base = os.path.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
-    config.write_text(
-        f"_base_ = '{base}'\ntrain_dataloader = dict(batch_size=0)\n"
-    )
-    env = {'DEMO_CONFIG': str(config), 'DEMO_DATA': str(tmp_path / 'data')}
+    data = tmp_path / 'data'
+    data.mkdir()
+    (data / 'mine.txt').write_text('keep')
+    env = {'DEMO_DATA': str(data)}
     # Files named like demo outputs but not in a manifest are the user's:
     # refused, --force or not, nothing deleted.
     (work / 'summary.md').write_text('my own summary')
@@ -80,8 +78,9 @@ def test_force_replaces_only_what_the_manifest_lists(tmp_path):
     (work / 'plots').mkdir()
     (work / '.ftcl_demo').write_text('summary.md\nplots\n')
     r = _demo(work, env, '--force')
-    assert r.returncode == 1, r.stderr[-2000:]
-    assert 'train_dataloader.batch_size must be an integer > 0' in r.stdout
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert 'holds files that were not generated here' in r.stderr
+    assert (data / 'mine.txt').read_text() == 'keep'
     _intact(work)
     assert not (work / 'summary.md').exists() and not (work / 'plots').exists()
     assert (work / '.ftcl_demo').is_file()  # the demo's outputs live here now
