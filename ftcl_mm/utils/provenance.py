@@ -166,7 +166,7 @@ def measurement(root: str, cfg) -> Dict[str, object]:
     1-minute load average when it started: timings taken while other
     processes ran mean only as ratios measured side by side."""
     return dict(
-        provenance(root),
+        provenance=provenance(root),
         recipe_hash=recipe_hash(cfg),
         load_avg_1min=round(os.getloadavg()[0], 2),
     )

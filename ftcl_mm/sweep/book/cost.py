@@ -71,7 +71,8 @@ def _provenance(r: dict, earlier: int) -> str:
         f'commit {(p.get("commit") or "?")[:7]}, recipe '
         f'{r.get("recipe_hash", "?")}, {p.get("date", "?")}, {machine}, '
         f'torch {m.get("torch", "?")}, {r.get("threads", "?")} thread(s), '
-        f'load average {r.get("load_avg_1min", "?")} at the start'
+        f'1-min load average {r.get("load_avg_1min", "?")} when it started'
+        ' (it still holds a measurement just before)'
         + (f'; {earlier} earlier record(s)' if earlier else '')
     )
 
