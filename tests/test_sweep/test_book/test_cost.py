@@ -60,9 +60,8 @@ def test_latest_record_per_config_and_options(tmp_path):
     assert '| **train floor: train_step** | **200** |' in page
     assert '### `configs/det.py` with `model.x=1`' in page
     assert 'commit new1111, recipe 0123456789ab' in page
-    assert '2 cores CPU X, torch 2.x, 1 thread(s), 1-min load average 0.1 ' in (
-        page
-    )
+    machine = '2 cores CPU X, torch 2.x, 1 thread(s), 1-min load average 0.1 '
+    assert machine in page
     assert '1 earlier record(s)' in page
     # No profile_tiny measurement: says how to record one.
     assert 'No measurement stored; `python tools/performance/' in page
