@@ -212,7 +212,10 @@ def main(argv=None) -> int:
             )
             print(f'[book] {s.name}: {n} run(s) stored in {args.store}')
         return 0
-    books = [book.Book(ROOT, args.store, s, args.allow_stale) for s in studies]
+    memo: dict = {}  # studies share cells: each config parsed once
+    books = [
+        book.Book(ROOT, args.store, s, args.allow_stale, memo) for s in studies
+    ]
     for b in books:
         for path in b.write(osp.join(args.out_dir, f'{b.study.name}.md')):
             print(path)

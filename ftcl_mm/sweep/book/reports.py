@@ -75,13 +75,22 @@ class Book:
         study: The study.
         allow_stale: Report stale runs in a section of their own instead
             of stopping.
+        memo: Parsed configs and hashes to share with other books of the
+            same repository state (studies share cells); a fresh one if
+            None.
     """
 
     def __init__(
-        self, repo: str, store: str, study: Study, allow_stale: bool = False
+        self,
+        repo: str,
+        store: str,
+        study: Study,
+        allow_stale: bool = False,
+        memo: Optional[Dict] = None,
     ) -> None:
         self.repo, self.store, self.study = repo, store, study
-        self.memo: Dict = {}  # configs parsed once per report
+        # configs parsed once per report (or per set of reports)
+        self.memo: Dict = {} if memo is None else memo
         self.runs = load(
             repo, study.cells, study.seeds, store, self.memo, study.needs
         )

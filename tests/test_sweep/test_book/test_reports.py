@@ -103,7 +103,8 @@ def test_committed_reports_and_readme_regenerate_from_the_store(tmp_path):
     """docs/reports/*.md and the README's results block are what the
     stored runs give, byte for byte."""
     store = osp.join(ROOT, 'docs/reports/runs')
-    books = [Book(ROOT, store, s) for s in studies(ROOT).values()]
+    memo = {}  # as book.py report: shared cells parsed once
+    books = [Book(ROOT, store, s, memo=memo) for s in studies(ROOT).values()]
     for b in books:
         if b.study.kind == 'fair_test':
             continue  # same writer; its plots make it the slow one
