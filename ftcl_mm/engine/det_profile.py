@@ -1,7 +1,8 @@
 """Where the time of a two-stage detector's step goes, against its floor.
 
-The detection counterpart of ``tools/performance/profile_tiny.py``: on a
-detection config's real data and model (random init), in one process,
+The detection counterpart of :mod:`.ssl_profile`: on a detection config's
+real data and model (as the config initialises it; the tool's
+``--pretrained`` sets the backbone), in one process,
 
 * **pipeline**: every transform of the training and test pipelines, ms
   per image;
