@@ -115,6 +115,10 @@ def tool_in_process(
     argv = [osp.join(ROOT, script), *args]
     with contextlib.ExitStack() as stack:
         stack.enter_context(mock.patch.object(sys, 'argv', argv))
+        # As the interpreter does: the script's folder first on sys.path
+        # (where its stack guard, ``_stack``, is found).
+        path = [osp.dirname(argv[0]), *sys.path]
+        stack.enter_context(mock.patch.object(sys, 'path', path))
         stack.enter_context(mock.patch.dict(os.environ, env or {}))
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))

@@ -20,29 +20,15 @@ Examples:
         --out work_dirs/bad_images.tsv
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import os
 import os.path as osp
 import sys
 from typing import Dict, List, Tuple
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'check_data.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.utils.cli import add_cfg_options
+from ftcl_mm.utils.cli import add_cfg_options, run_main
 from ftcl_mm.utils.errors import ConfigError
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')

@@ -12,15 +12,9 @@ Examples:
 import argparse
 import sys
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'convert_ckpt.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.utils.cli import run_main
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -11,22 +11,15 @@ import sys
 import time
 from dataclasses import fields
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'make_demo_data.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.datasets.demo_data import (  # noqa: E402
+from ftcl_mm.datasets.demo_data import (
     DemoDataSpec,
     dataset_summary,
     generate_demo_data,
 )
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+from ftcl_mm.utils.cli import run_main
+from ftcl_mm.utils.errors import UserInputError
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -11,31 +11,17 @@ Examples:
     tools/dist_train.sh configs/selfsup/mocov2_ft.py 8
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import os
 import sys
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'train.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
 import ftcl_mm  # noqa: F401  (compat layer + registrations)
-from ftcl_mm.engine.train_setup import prepare_training  # noqa: E402
-from ftcl_mm.engine.work_dir import lock_work_dir  # noqa: E402
-from ftcl_mm.utils.cli import add_cfg_options  # noqa: E402
-from ftcl_mm.utils.errors import ConfigError  # noqa: E402
+from ftcl_mm.engine.train_setup import prepare_training
+from ftcl_mm.engine.work_dir import lock_work_dir
+from ftcl_mm.utils.cli import add_cfg_options, run_main
+from ftcl_mm.utils.errors import ConfigError
 
 
 def parse_args(argv=None) -> argparse.Namespace:

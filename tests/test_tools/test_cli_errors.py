@@ -106,9 +106,23 @@ def test_the_table_names_every_tool():
         osp.relpath(p, ROOT)
         for pattern in ('tools/*', 'tools/*/*')
         for p in glob.glob(osp.join(ROOT, pattern))
-        if p.endswith(('.py', '.sh'))
+        if p.endswith(('.py', '.sh')) and not osp.basename(p) == '_stack.py'
     }
     assert tools == set(MISSING_INPUT) | set(SHELL) | NOT_USER_TOOLS
+
+
+def test_one_stack_guard_for_every_tools_folder():
+    # Python puts only a script's own folder on sys.path, so each folder
+    # with a Python tool links the one guard instead of copying it.
+    guard = osp.join(ROOT, 'tools', '_stack.py')
+    for tool in MISSING_INPUT:
+        folder = osp.dirname(osp.join(ROOT, tool))
+        here = osp.join(folder, '_stack.py')
+        assert osp.samefile(here, guard), tool
+        if here != guard:
+            assert osp.islink(here), f'{here} must link ../_stack.py'
+        with open(osp.join(ROOT, tool)) as f:
+            assert '\nimport _stack' in f.read(), f'{tool} skips the guard'
 
 
 @pytest.mark.parametrize('tool', sorted(MISSING_INPUT))

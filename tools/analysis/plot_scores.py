@@ -11,15 +11,9 @@ import argparse
 import os.path as osp
 import sys
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'plot_scores.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.utils.cli import run_main
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -16,28 +16,15 @@ Example:
         --pretrained work_dirs/demo/backbone.pth --out work_dirs/suite.json
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import os.path as osp
 import sys
 import time
 
-try:
-    from ftcl_mm.utils.cli import positive_int, run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'downstream_suite.py: error: {e} in {sys.executable}; run the '
-        'tools with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.utils.errors import ConfigError  # noqa: E402
+from ftcl_mm.utils.cli import positive_int, run_main
+from ftcl_mm.utils.errors import ConfigError
 
 DEFAULT_CONFIG = (
     'configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py'

@@ -18,28 +18,14 @@ Example:
         --pretrained r50.pth --k 10 20 100 --linear --out work_dirs/knn.json
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import os.path as osp
 import sys
 import time
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'knn_eval.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.utils.cli import add_cfg_options
+from ftcl_mm.utils.cli import add_cfg_options, run_main
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -18,28 +18,22 @@ import os
 import os.path as osp
 import sys
 
-try:
-    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'run_seeds.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
-from ftcl_mm.sweep import (  # noqa: E402
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.sweep import (
     Sweep,
     SweepJob,
     ToolCalls,
     metric_stats,
     usable_parallelism,
 )
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import (  # noqa: E402
+from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
+from ftcl_mm.utils.errors import UserInputError
+from ftcl_mm.utils.fileio import (
     write_json,
     write_text,
 )
-from ftcl_mm.utils.run_results import (  # noqa: E402
+from ftcl_mm.utils.run_results import (
     MAIN_METRICS,
     final_metrics,
 )

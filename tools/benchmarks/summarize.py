@@ -12,16 +12,10 @@ import argparse
 import os.path as osp
 import sys
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'summarize.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.utils.cli import run_main
+from ftcl_mm.utils.errors import UserInputError
 from ftcl_mm.utils.fileio import write_json, write_text
 from ftcl_mm.utils.run_results import (
     MAIN_METRICS,

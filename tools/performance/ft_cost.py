@@ -41,26 +41,13 @@ Examples:
         --batch 128 --on-options model.num_single=16 model.num_pairs=16
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import json
 import sys
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'ft_cost.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
-from ftcl_mm.utils.cli import add_cfg_options
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.utils.cli import add_cfg_options, run_main
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -13,12 +13,6 @@ Examples:
         --json work_dirs/profile_det.jsonl
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import json
 import os.path as osp
@@ -26,18 +20,10 @@ import subprocess
 import sys
 import tempfile
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'profile_det.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.utils.cli import add_cfg_options, positive_int  # noqa: E402
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+from ftcl_mm.utils.cli import add_cfg_options, positive_int, run_main
+from ftcl_mm.utils.errors import UserInputError
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -15,12 +15,6 @@ Example:
         configs/selfsup/tiny/mocov2_tiny.py --json work_dirs/profile.jsonl
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import json
 import os.path as osp
@@ -31,18 +25,10 @@ import tempfile
 import time
 from typing import Dict
 
-try:
-    from ftcl_mm.utils.cli import run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'profile_tiny.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.utils.cli import add_cfg_options  # noqa: E402
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+from ftcl_mm.utils.cli import add_cfg_options, run_main
+from ftcl_mm.utils.errors import UserInputError
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -16,28 +16,15 @@ Examples:
     python tools/studies/book.py report    # every page + the README table
 """
 
-import warnings
-
-# This process only: mmengine/mmcv import pkg_resources (kept by the
-# setuptools pin), whose deprecation warning is noise to a user.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 import argparse
 import os.path as osp
 import sys
 
-try:
-    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'book.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
+import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.sweep import book  # noqa: E402
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+from ftcl_mm.sweep import book
+from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
+from ftcl_mm.utils.errors import UserInputError
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 STUDIES = book.studies(ROOT)

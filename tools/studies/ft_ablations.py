@@ -40,24 +40,18 @@ import subprocess
 import sys
 from typing import List
 
-try:
-    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'ft_ablations.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
-from ftcl_mm.sweep.ablations import (  # noqa: E402
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.sweep.ablations import (
     ABLATIONS,
     Ablation,
     ablation_markdown,
     cell_summary,
     load_results,
 )
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import write_text  # noqa: E402
+from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
+from ftcl_mm.utils.errors import UserInputError
+from ftcl_mm.utils.fileio import write_text
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 STUDY = 'tools/studies/ft_study.py'

@@ -46,17 +46,11 @@ Examples:
 import argparse
 import sys
 
-try:
-    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'ft_study.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
-from ftcl_mm.sweep import ft_study  # noqa: E402
-from ftcl_mm.sweep.ft_study import SCALES  # noqa: E402
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.sweep import ft_study
+from ftcl_mm.sweep.ft_study import SCALES
+from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
 
 
 def parse_args(argv=None) -> argparse.Namespace:

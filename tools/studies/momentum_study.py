@@ -22,17 +22,11 @@ import os
 import os.path as osp
 import sys
 
-try:
-    from ftcl_mm.utils.cli import positive_int, run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'momentum_study.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
-from ftcl_mm.sweep import Sweep, SweepJob, ToolCalls  # noqa: E402
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.sweep import Sweep, SweepJob, ToolCalls
+from ftcl_mm.utils.cli import positive_int, run_main
+from ftcl_mm.utils.errors import UserInputError
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -27,16 +27,9 @@ import sys
 import time
 from typing import Dict, List, Optional
 
-try:
-    from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
-except ModuleNotFoundError as e:  # not the project's Python: one line
-    sys.stderr.write(
-        f'tiny_det_table.py: error: {e} in {sys.executable}; run the tools '
-        'with the project interpreter .venv/bin/python '
-        '(bash tools/setup_env.sh creates it)\n'
-    )
-    sys.exit(2)
-from ftcl_mm.sweep import (  # noqa: E402
+import _stack  # noqa: F401  (first: one line outside the venv)
+
+from ftcl_mm.sweep import (
     BackbonePipeline,
     Sweep,
     SweepJob,
@@ -47,9 +40,10 @@ from ftcl_mm.sweep import (  # noqa: E402
     usable_parallelism,
     verdict,
 )
-from ftcl_mm.sweep.book.studies import DETECTORS  # noqa: E402
-from ftcl_mm.utils.errors import UserInputError  # noqa: E402
-from ftcl_mm.utils.fileio import (  # noqa: E402
+from ftcl_mm.sweep.book.studies import DETECTORS
+from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
+from ftcl_mm.utils.errors import UserInputError
+from ftcl_mm.utils.fileio import (
     write_json,
     write_text,
 )
