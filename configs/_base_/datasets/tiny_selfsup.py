@@ -2,8 +2,9 @@
 # CPU cores in minutes (every choice below was measured:
 # docs/reports/narratives/tiny_regime.md).
 # Data: the generated shapes (tools/make_demo_data.py, root $FTCL_DEMO_DATA,
-# default data/demo): 10 classes, 64 px, 5000 train / 1000 val images; the
-# class is the outline; hue, position, scale and rotation are nuisances.
+# default data/demo): 10 classes, 64 px, 5000 train / 1000 val images and
+# 10,000 held-out images for the kNN and linear probes; the class is the
+# outline; hue, position, scale and rotation are nuisances.
 # Model: ResNet-18 at width 16 (stem 16, stages 16-32-64-128 channels,
 # 128-d features), standard 7x7 stem, 64 px views.
 # Names are prefixed ``tiny_`` so this file can sit beside a full-size base.

@@ -333,7 +333,7 @@ def fraction_cell(method: str, fraction: float) -> RunCell:
 
 
 #: The tiny detection benchmarks (paper Table 9 at CPU scale): detector ->
-#: (config, {column: metric key}). One owner: tiny_det_table.py reads it.
+#: (config, {column: metric key}). One owner: sweep/det_table.py reads it.
 DET = 'configs/benchmarks/mmdetection/tiny/'
 DETECTORS = {
     'voc': (

@@ -1,0 +1,260 @@
+"""The paper's Table 9 at CPU scale: what pretraining buys for detection.
+
+One row per backbone of the tiny regime (ResNet-18 at width 16) -- random
+init, supervised, SimCLR, MoCo v2, MoCo v2 + FT (paper settings) -- each
+pretrained once (seed 0, the regime's 20 epochs) and converted by the one
+pipeline every study uses (:class:`~ftcl_mm.sweep.BackbonePipeline`); then,
+per backbone, kNN and cached linear top-1 on the held-out images and the
+tiny detection benchmarks over detector seeds: Faster R-CNN C4 on the
+generated VOC (AP50, AP) and Mask R-CNN C4 on the generated COCO (AP^bb,
+AP^mk). The gain over random init is paired by detector seed. Every step
+resumes. ``tools/studies/tiny_det_table.py`` is its command line; the
+book's ``detection`` study runs the same cells.
+"""
+
+from __future__ import annotations
+
+import os
+import os.path as osp
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from ..utils.errors import UserInputError
+from ..utils.fileio import write_json, write_text
+from .book.studies import DETECTORS
+from .launcher import RunFailed, Sweep, SweepJob, ToolCalls, usable_parallelism
+from .pipeline import BackbonePipeline
+from .stats import fmt_stat, mean_std, paired_gain, verdict
+
+#: Row name -> pretraining config (None: random init).
+ROWS = {
+    'random': None,
+    'supervised': 'configs/benchmarks/classification/tiny/'
+    'resnet18w16_supervised_tiny.py',
+    'simclr': 'configs/selfsup/tiny/simclr_tiny.py',
+    'mocov2': 'configs/selfsup/tiny/mocov2_tiny.py',
+    'mocov2_ft': 'configs/selfsup/tiny/mocov2_ft_tiny.py',
+}
+#: The cached linear probe's config (kNN needs none).
+PROBE = 'configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py'
+
+
+@dataclass
+class Plan:
+    """What one table covers.
+
+    Args:
+        work_dir: Where every run and the table go.
+        rows: Backbones (keys of :data:`ROWS`), in table order.
+        seeds: Detector seeds.
+        detectors: Detection benchmarks (keys of ``DETECTORS``).
+    """
+
+    work_dir: str
+    rows: Sequence[str]
+    seeds: Sequence[int]
+    detectors: Sequence[str]
+
+
+class DetTableRuns:
+    """Pretrain + convert + probe one backbone; train one detector seed."""
+
+    def __init__(self, plan: Plan, calls: ToolCalls) -> None:
+        self.plan = plan
+        self.calls = calls
+
+    def backbone(self, row: str) -> Dict:
+        """Pretrain (seed 0), convert and probe the backbone of ``row``."""
+        work = osp.join(self.plan.work_dir, 'backbones', row)
+        log = osp.join(work, 'steps.log')
+        config = ROWS[row]
+        pipeline = BackbonePipeline(self.calls)
+        path = (
+            'none'
+            if config is None
+            else pipeline.pretrain(config, work, ['randomness.seed=0'], log)
+        )
+        result = pipeline.probe(PROBE, path, osp.join(work, 'knn.json'), log)
+        return dict(
+            row=row,
+            backbone=path,
+            knn_top1=float(result['top1']['20']),
+            linear_top1=float(result['linear_top1']),
+        )
+
+    def detector(self, row: str, det: str, seed: int, backbone: str) -> Dict:
+        """Train and evaluate detector ``det`` (``seed``) on a backbone."""
+        from ..utils.run_results import final_metrics
+
+        work = osp.join(self.plan.work_dir, det, row, f'seed{seed}')
+        config, columns = DETECTORS[det]
+        t0 = time.time()
+        self.calls.call(
+            self.calls.train(
+                config,
+                work,
+                '--resume',
+                '--pretrained',
+                backbone,
+                '--cfg-options',
+                f'randomness.seed={seed}',
+            ),
+            osp.join(work, 'steps.log'),
+        )
+        metrics = final_metrics(work)
+        missing = [m for m in columns.values() if m not in metrics]
+        if missing:
+            raise RunFailed(f'{work} logged no {", ".join(missing)}')
+        out = dict(row=row, detector=det, seed=seed)
+        out.update({c: float(metrics[m]) for c, m in columns.items()})
+        # Train + evaluate, this call only (a resumed run counts its rest).
+        out['wall_s'] = round(time.time() - t0, 1)
+        return out
+
+
+def _columns(plan: Plan) -> List[str]:
+    return [c for d in plan.detectors for c in DETECTORS[d][1]]
+
+
+def table(plan: Plan, backbones: Dict[str, Dict], dets: List[Dict]) -> str:
+    """The table as markdown: mean +- std over detector seeds, and each
+    row's gain over random init paired by detector seed."""
+    columns = _columns(plan)
+    lines = [
+        '# Tiny detection table (paper Table 9 at CPU scale)',
+        '',
+        f'detector seeds {list(plan.seeds)}; backbones pretrained once (seed '
+        '0, 20 epochs); mean ± std over detector seeds, and the gain over '
+        'random init paired by detector seed (verdict: gain > 1 std, '
+        'loss > 1 std, within 1 std). AP columns x 100.',
+        '',
+        '| backbone | ' + ' | '.join(columns) + ' | kNN | linear |',
+        '|---|' + '---|' * (len(columns) + 2),
+    ]
+    by_row: Dict[str, Dict[str, Dict[int, float]]] = {}
+    for d in dets:
+        for c in columns:
+            if c in d:
+                by_row.setdefault(d['row'], {}).setdefault(c, {})[
+                    d['seed']
+                ] = 100 * d[c]
+    for row in plan.rows:
+        cells = []
+        for c in columns:
+            vals = by_row.get(row, {}).get(c, {})
+            cell = fmt_stat(mean_std(vals.values())) if vals else '-'
+            base = by_row.get('random', {}).get(c, {})
+            gain = paired_gain(vals, base) if row != 'random' else None
+            if gain:
+                cell += f' ({fmt_stat(gain, True)}, {verdict(gain)})'
+            cells.append(cell)
+        b = backbones.get(row, {})
+        knn = f'{b["knn_top1"]:.1f}' if 'knn_top1' in b else '-'
+        lin = f'{b["linear_top1"]:.1f}' if 'linear_top1' in b else '-'
+        lines.append(f'| {row} | ' + ' | '.join(cells) + f' | {knn} | {lin} |')
+    walls = []
+    for det in plan.detectors:
+        w = [d.get('wall_s') for d in dets if d['detector'] == det]
+        if w and all(x is not None for x in w):
+            walls.append(f'{det} {fmt_stat(mean_std(w))} s')
+    if walls:
+        lines += [
+            '',
+            'Wall time per detector run (train + evaluation, one job at a '
+            'time unless --jobs): ' + ', '.join(walls) + '.',
+        ]
+    return '\n'.join(lines) + '\n'
+
+
+def plot(plan: Plan, dets: List[Dict], out: str) -> Optional[str]:
+    """Bars of every AP column per backbone; the PNG path (None: nothing)."""
+    from ..visualization import plot_accuracy_bars
+
+    summary = {}
+    columns = _columns(plan)
+    for row in plan.rows:
+        entry = {}
+        for c in columns:
+            vals = [100 * d[c] for d in dets if d['row'] == row and c in d]
+            if vals:
+                entry[c] = mean_std(vals)
+        summary[f'{row}/backbone'] = entry
+    summary['random/init'] = summary.pop('random/backbone', {})
+    return plot_accuracy_bars(
+        summary, out, metrics=columns, highlight=None, ylabel='{} (x 100)'
+    )
+
+
+def run(
+    plan: Plan, root: str, data_root: Optional[str] = None, jobs: int = 1
+) -> List[str]:
+    """Run (or resume) every backbone and detector of ``plan``, then write
+    ``results.md``, ``results.json`` and ``plots/det_table.png``.
+
+    Args:
+        plan: The rows, seeds and detectors.
+        root: The repository root (where ``tools/`` is).
+        data_root: Generated data (sets ``FTCL_DEMO_DATA``; default: the
+            configs' own default, data/demo).
+        jobs: Runs side by side (each gets cores // jobs threads).
+
+    Returns:
+        One line per failed run (empty: all finished).
+
+    Raises:
+        UserInputError: ``data_root`` has no ``tiny_det/``.
+        KeyboardInterrupt: Interrupted (every finished step is kept).
+    """
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    if data_root:
+        if not osp.isdir(osp.join(data_root, 'tiny_det')):
+            raise UserInputError(
+                f'--data-root {data_root} has no tiny_det/; generate it '
+                'with python tools/make_demo_data.py --out DIR'
+            )
+        env['FTCL_DEMO_DATA'] = data_root
+    jobs, threads = usable_parallelism(jobs, None)
+    env['FTCL_THREADS'] = str(threads)
+    runs = DetTableRuns(plan, ToolCalls(root, env))
+    sweep = Sweep('tiny_det_table', jobs)
+    bb_jobs = [
+        SweepJob(
+            f'backbone {row}',
+            osp.join(plan.work_dir, 'backbones', row),
+            (lambda row=row: runs.backbone(row)),
+            timed=ROWS[row] is not None,
+        )
+        for row in plan.rows
+    ]
+    failed = sweep.run(bb_jobs, threads)
+    backbones = {j.result['row']: j.result for j in bb_jobs if j.result}
+    det_jobs = [
+        SweepJob(
+            f'{det} {row} seed {seed}',
+            osp.join(plan.work_dir, det, row, f'seed{seed}'),
+            (
+                lambda row=row, det=det, seed=seed: runs.detector(
+                    row, det, seed, backbones[row]['backbone']
+                )
+            ),
+        )
+        for seed in plan.seeds
+        for row in plan.rows
+        if row in backbones
+        for det in plan.detectors
+    ]
+    failed += sweep.run(det_jobs, threads)
+    dets = [j.result for j in det_jobs if j.result]
+    out = osp.join(plan.work_dir, 'results')
+    write_text(f'{out}.md', table(plan, backbones, dets))
+    write_json(
+        f'{out}.json',
+        dict(seeds=list(plan.seeds), backbones=backbones, detectors=dets),
+    )
+    os.makedirs(osp.join(plan.work_dir, 'plots'), exist_ok=True)
+    png = plot(plan, dets, osp.join(plan.work_dir, 'plots', 'det_table'))
+    print(f'{out}.md')
+    if png:
+        print(png)
+    return failed

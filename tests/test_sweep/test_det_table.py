@@ -1,0 +1,34 @@
+"""ftcl_mm.sweep.det_table: the detection table from finished runs (the
+command line end to end: tests/test_tools/test_tiny_det_table.py)."""
+
+from ftcl_mm.sweep.det_table import Plan, table
+
+
+def _det(row, seed, ap50):
+    return {
+        'row': row,
+        'detector': 'voc',
+        'seed': seed,
+        'VOC AP50': ap50,
+        'VOC AP': ap50 / 2,
+        'wall_s': 10.0,
+    }
+
+
+def test_gain_is_paired_by_detector_seed_and_missing_cells_say_so():
+    plan = Plan('unused', ['random', 'mocov2', 'simclr'], [0, 1], ['voc'])
+    dets = [
+        _det('random', 0, 0.30),
+        _det('random', 1, 0.40),
+        _det('mocov2', 0, 0.29),
+        _det('mocov2', 1, 0.39),
+    ]
+    backbones = {'mocov2': dict(knn_top1=50.0, linear_top1=45.0)}
+    md = table(plan, backbones, dets)
+    rows = {x.split(' | ')[0]: x for x in md.splitlines() if x[:2] == '| '}
+    # Means 1 point apart under a 7-point seed std, the paired loss exact.
+    assert '34.00 ± 7.07 (-1.00 ± 0.00, loss > 1 std)' in rows['| mocov2']
+    assert rows['| mocov2'].endswith('| 50.0 | 45.0 |')
+    assert 'gain' not in rows['| random'] and 'loss' not in rows['| random']
+    assert rows['| simclr'] == '| simclr | - | - | - | - |'
+    assert 'voc 10.00 ± 0.00 s' in md
