@@ -15,12 +15,17 @@ The tiny configs behind the variants are
 
 from __future__ import annotations
 
+import os
 import os.path as osp
+import shlex
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ..utils.fileio import read_json
+from ..utils.fileio import read_json, write_text
 from .stats import aggregate, fmt_stat, verdict
+
+#: The study every cell runs through.
+STUDY = 'tools/studies/ft_study.py'
 
 #: Per-run score statistics shown per cell (ft_study's tail means).
 SCORES = ('pos_mean', 'neg_mean', 'neg_var')
@@ -320,3 +325,162 @@ def ablation_markdown(
     for p in plots:
         lines += ['', f'![{ablation.key}: {osp.basename(p)}]({p})']
     return '\n'.join(lines) + '\n'
+
+
+def study_command(
+    ablation: Ablation,
+    root: str,
+    work_dir: str,
+    seeds: Sequence[int],
+    jobs: Optional[int] = None,
+    data_root: Optional[str] = None,
+) -> List[str]:
+    """The ft_study call (script and arguments) that runs or resumes
+    ``ablation``'s cells in its own folder of ``work_dir``."""
+    cmd = [
+        osp.join(root, STUDY),
+        '--methods',
+        *ablation.methods,
+        '--variants',
+        *ablation.variants,
+        '--seeds',
+        *map(str, seeds),
+        '--work-dir',
+        ablation.work_dir(work_dir),
+    ]
+    if ablation.epochs:
+        cmd += ['--epochs', str(ablation.epochs), '--no-random-init']
+    if jobs:
+        cmd += ['--jobs', str(jobs)]
+    if data_root:
+        cmd += ['--data-root', data_root]
+    return cmd
+
+
+def continue_command(
+    ablation: Ablation,
+    work_dir: str,
+    seeds: Sequence[int],
+    data_root: Optional[str] = None,
+) -> str:
+    """The user-facing command that continues one table."""
+    cmd = [
+        'python',
+        'tools/studies/ft_ablations.py',
+        '--tables',
+        ablation.key,
+        '--seeds',
+        *map(str, seeds),
+        '--work-dir',
+        work_dir,
+    ]
+    if data_root:
+        cmd += ['--data-root', data_root]
+    return shlex.join(cmd)
+
+
+def write_report(
+    work_dir: str, seeds: Sequence[int], data_root: Optional[str] = None
+) -> List[str]:
+    """Write ``ablations.md`` and the plots from every finished run.
+
+    Returns:
+        The paths written, the report first.
+    """
+    from ..visualization import (
+        NoStatsError,
+        plot_accuracy_bars,
+        plot_runs,
+    )
+
+    plots_dir = osp.join(work_dir, 'plots')
+    os.makedirs(plots_dir, exist_ok=True)
+    random = [
+        r for r in load_results(work_dir, seeds) if r['method'] == 'random'
+    ]
+    sections, written = [], []
+    for key in ABLATIONS:
+        ablation = ABLATIONS[key]
+        wd = ablation.work_dir(work_dir)
+        results = load_results(wd, seeds)
+        rows = cell_summary(ablation, results, seeds)
+        plots = []
+        summary = aggregate(
+            [
+                r
+                for r in results
+                if (r['method'], r['variant'])
+                in {c.key for c in ablation.cells}
+            ]
+            + random,
+            group=('method', 'variant'),
+            metrics=('knn_top1', 'linear_top1'),
+        )
+        png = plot_accuracy_bars(
+            summary, osp.join(plots_dir, f'{key}_accuracy')
+        )
+        if png:
+            plots.append(png)
+        first = {
+            (r['method'], r['variant']): r
+            for r in results
+            if r['seed'] == seeds[0] and r['method'] != 'random'
+        }
+        done = [c for c in ablation.cells if c.key in first]
+        if done:
+            try:
+                curves = plot_runs(
+                    [
+                        osp.join(
+                            wd,
+                            c.method,
+                            c.variant,
+                            f'seed{seeds[0]}',
+                            'pretrain',
+                        )
+                        for c in done
+                    ],
+                    osp.join(plots_dir, key),
+                    [f'{c.method} {c.variant}' for c in done],
+                    window=5,
+                )
+                plots += [p for p in curves if p.endswith('score_curves.png')]
+                written += curves
+            except NoStatsError as e:
+                print(f'[ft_ablations] no score plots for {key}: {e}')
+        written += [p for p in plots if p not in written]
+        sections.append(
+            ablation_markdown(
+                ablation,
+                rows,
+                continue_command(ablation, work_dir, seeds, data_root),
+                [osp.relpath(p, work_dir) for p in plots],
+            )
+        )
+    head = [
+        "# FT under the paper's ablations (tiny regime)",
+        '',
+        f'Seeds {seeds} in every cell; kNN (k = 20) and cached linear '
+        'top-1 (%) on the held-out images; gains paired by seed '
+        "against the method's baseline of the same table; verdict: gain > 1 "
+        'std, loss > 1 std, within 1 std. Scores: mean over the last 10 % of '
+        "pretraining of the encoder's positive / negative cosine scores and "
+        'the negative variance (before FT), and what the loss sees after FT; '
+        "eff. rank: the effective rank (RankMe) of the backbone's features "
+        'of the 5000 training images (random init ~26 of 128). '
+        'Random init: '
+        + (
+            ', '.join(
+                f'seed {r["seed"]} {r.get("knn_top1", 0):.1f} / '
+                f'{r.get("linear_top1", 0):.1f}'
+                for r in sorted(random, key=lambda r: r['seed'])
+            )
+            or 'not run'
+        )
+        + ' (kNN / linear).',
+        '',
+        '',
+    ]
+    out = osp.join(work_dir, 'ablations.md')
+    write_text(out, '\n'.join(head) + '\n'.join(sections))
+    return [out] + written

@@ -33,28 +33,23 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import os
 import os.path as osp
 import shlex
 import subprocess
 import sys
-from typing import List
 
 import _stack  # noqa: F401  (first: one line outside the venv)
 
 from ftcl_mm.sweep.ablations import (
     ABLATIONS,
-    Ablation,
-    ablation_markdown,
-    cell_summary,
-    load_results,
+    STUDY,
+    study_command,
+    write_report,
 )
 from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
 from ftcl_mm.utils.errors import UserInputError
-from ftcl_mm.utils.fileio import write_text
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-STUDY = 'tools/studies/ft_study.py'
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -97,154 +92,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def study_command(args, ablation: Ablation) -> List[str]:
-    """The ft_study call that runs (or resumes) ``ablation``'s cells."""
-    cmd = [
-        osp.join(ROOT, STUDY),
-        '--methods',
-        *ablation.methods,
-        '--variants',
-        *ablation.variants,
-        '--seeds',
-        *map(str, args.seeds),
-        '--work-dir',
-        ablation.work_dir(args.work_dir),
-    ]
-    if ablation.epochs:
-        cmd += ['--epochs', str(ablation.epochs), '--no-random-init']
-    if args.jobs:
-        cmd += ['--jobs', str(args.jobs)]
-    if args.data_root:
-        cmd += ['--data-root', args.data_root]
-    return cmd
-
-
-def continue_command(args, ablation: Ablation) -> str:
-    """The user-facing command that continues one table."""
-    cmd = [
-        'python',
-        'tools/studies/ft_ablations.py',
-        '--tables',
-        ablation.key,
-        '--seeds',
-        *map(str, args.seeds),
-        '--work-dir',
-        args.work_dir,
-    ]
-    if args.data_root:
-        cmd += ['--data-root', args.data_root]
-    return shlex.join(cmd)
-
-
-def write_report(args) -> List[str]:
-    """``ablations.md`` and the plots from every finished run."""
-    from ftcl_mm.sweep import aggregate
-    from ftcl_mm.visualization import (
-        NoStatsError,
-        plot_accuracy_bars,
-        plot_runs,
-    )
-
-    plots_dir = osp.join(args.work_dir, 'plots')
-    os.makedirs(plots_dir, exist_ok=True)
-    random = [
-        r
-        for r in load_results(args.work_dir, args.seeds)
-        if r['method'] == 'random'
-    ]
-    sections, written = [], []
-    for key in ABLATIONS:
-        ablation = ABLATIONS[key]
-        wd = ablation.work_dir(args.work_dir)
-        results = load_results(wd, args.seeds)
-        rows = cell_summary(ablation, results, args.seeds)
-        plots = []
-        summary = aggregate(
-            [
-                r
-                for r in results
-                if (r['method'], r['variant'])
-                in {c.key for c in ablation.cells}
-            ]
-            + random,
-            group=('method', 'variant'),
-            metrics=('knn_top1', 'linear_top1'),
-        )
-        png = plot_accuracy_bars(
-            summary, osp.join(plots_dir, f'{key}_accuracy')
-        )
-        if png:
-            plots.append(png)
-        first = {
-            (r['method'], r['variant']): r
-            for r in results
-            if r['seed'] == args.seeds[0] and r['method'] != 'random'
-        }
-        done = [c for c in ablation.cells if c.key in first]
-        if done:
-            try:
-                curves = plot_runs(
-                    [
-                        osp.join(
-                            wd,
-                            c.method,
-                            c.variant,
-                            f'seed{args.seeds[0]}',
-                            'pretrain',
-                        )
-                        for c in done
-                    ],
-                    osp.join(plots_dir, key),
-                    [f'{c.method} {c.variant}' for c in done],
-                    window=5,
-                )
-                plots += [p for p in curves if p.endswith('score_curves.png')]
-                written += curves
-            except NoStatsError as e:
-                print(f'[ft_ablations] no score plots for {key}: {e}')
-        written += [p for p in plots if p not in written]
-        sections.append(
-            ablation_markdown(
-                ablation,
-                rows,
-                continue_command(args, ablation),
-                [osp.relpath(p, args.work_dir) for p in plots],
-            )
-        )
-    head = [
-        "# FT under the paper's ablations (tiny regime)",
-        '',
-        f'Seeds {args.seeds} in every cell; kNN (k = 20) and cached linear '
-        'top-1 (%) on the 1000 held-out images; gains paired by seed '
-        "against the method's baseline of the same table; verdict: gain > 1 "
-        'std, loss > 1 std, within 1 std. Scores: mean over the last 10 % of '
-        "pretraining of the encoder's positive / negative cosine scores and "
-        'the negative variance (before FT), and what the loss sees after FT; '
-        "eff. rank: the effective rank (RankMe) of the backbone's features "
-        'of the 5000 training images (random init ~26 of 128). '
-        'Random init: '
-        + (
-            ', '.join(
-                f'seed {r["seed"]} {r.get("knn_top1", 0):.1f} / '
-                f'{r.get("linear_top1", 0):.1f}'
-                for r in sorted(random, key=lambda r: r['seed'])
-            )
-            or 'not run'
-        )
-        + ' (kNN / linear).',
-        '',
-        '',
-    ]
-    out = osp.join(args.work_dir, 'ablations.md')
-    write_text(out, '\n'.join(head) + '\n'.join(sections))
-    return [out] + written
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
+
+    def command(key: str) -> list:
+        return study_command(
+            ABLATIONS[key],
+            ROOT,
+            args.work_dir,
+            args.seeds,
+            args.jobs,
+            args.data_root,
+        )
+
     if args.dry_run:
         for key in args.tables:
-            cmd = study_command(args, ABLATIONS[key])
+            cmd = command(key)
             print(f'{key}: python {shlex.join([STUDY, *cmd[1:]])}')
         return 0
     if args.report_only and not osp.isdir(args.work_dir):
@@ -255,7 +118,7 @@ def main(argv=None) -> int:
     failed = []
     if not args.report_only:
         for n, key in enumerate(args.tables, 1):
-            cmd = study_command(args, ABLATIONS[key])
+            cmd = command(key)
             print(
                 f'[ft_ablations] table {n}/{len(args.tables)} {key}: '
                 f'{ABLATIONS[key].title}',
@@ -266,7 +129,7 @@ def main(argv=None) -> int:
                 return 130
             if rc != 0:
                 failed.append(f'{key} (ft_study exit {rc})')
-    for path in write_report(args):
+    for path in write_report(args.work_dir, args.seeds, args.data_root):
         print(path)
     if failed:
         print(
