@@ -22,6 +22,7 @@ from typing import Dict, List, Optional, Sequence
 
 from ..utils.errors import UserInputError
 from ..utils.fileio import write_json, write_text
+from ..utils.provenance import dumped_config_hash, provenance
 from .book.studies import DETECTORS
 from .launcher import RunFailed, Sweep, SweepJob, ToolCalls, usable_parallelism
 from .pipeline import BackbonePipeline
@@ -49,12 +50,42 @@ class Plan:
         rows: Backbones (keys of :data:`ROWS`), in table order.
         seeds: Detector seeds.
         detectors: Detection benchmarks (keys of ``DETECTORS``).
+        pretrain_options: ``--cfg-options`` of every pretraining beyond
+            its seed (e.g. :func:`demo_pretrain_options`).
+        det_options: ``--cfg-options`` of every detector beyond its seed
+            (e.g. :func:`det_schedule_options`).
     """
 
     work_dir: str
     rows: Sequence[str]
     seeds: Sequence[int]
     detectors: Sequence[str]
+    pretrain_options: Sequence[str] = ()
+    det_options: Sequence[str] = ()
+
+
+def demo_pretrain_options(epochs: int) -> List[str]:
+    """The demo's pretraining (``tools/demo.sh``, ``DEMO_EPOCHS``): the
+    config's schedule cut to ``epochs``, no online kNN."""
+    return [
+        f'train_cfg.max_epochs={epochs}',
+        f'param_scheduler.0.T_max={epochs}',
+        f'param_scheduler.0.end={epochs}',
+        'default_hooks.online_knn=None',
+    ]
+
+
+def det_schedule_options(iters: int) -> List[str]:
+    """The demo's detector schedule (``tools/demo.sh``,
+    ``DEMO_DET_ITERS``): ``iters`` iterations, the lr step at 5/6 of them,
+    one validation and one checkpoint at the end."""
+    return [
+        f'train_cfg.max_iters={iters}',
+        f'train_cfg.val_interval={iters}',
+        f'param_scheduler.1.end={iters}',
+        f'param_scheduler.1.milestones=[{iters * 5 // 6}]',
+        f'default_hooks.checkpoint.interval={iters}',
+    ]
 
 
 class DetTableRuns:
@@ -73,12 +104,18 @@ class DetTableRuns:
         path = (
             'none'
             if config is None
-            else pipeline.pretrain(config, work, ['randomness.seed=0'], log)
+            else pipeline.pretrain(
+                config,
+                work,
+                ['randomness.seed=0', *self.plan.pretrain_options],
+                log,
+            )
         )
         result = pipeline.probe(PROBE, path, osp.join(work, 'knn.json'), log)
         return dict(
             row=row,
             backbone=path,
+            config_hash=dumped_config_hash(osp.join(work, 'pretrain')),
             knn_top1=float(result['top1']['20']),
             linear_top1=float(result['linear_top1']),
         )
@@ -99,6 +136,7 @@ class DetTableRuns:
                 backbone,
                 '--cfg-options',
                 f'randomness.seed={seed}',
+                *self.plan.det_options,
             ),
             osp.join(work, 'steps.log'),
         )
@@ -110,6 +148,7 @@ class DetTableRuns:
         out.update({c: float(metrics[m]) for c, m in columns.items()})
         # Train + evaluate, this call only (a resumed run counts its rest).
         out['wall_s'] = round(time.time() - t0, 1)
+        out['config_hash'] = dumped_config_hash(work)
         return out
 
 
@@ -117,15 +156,27 @@ def _columns(plan: Plan) -> List[str]:
     return [c for d in plan.detectors for c in DETECTORS[d][1]]
 
 
+def _option(options: Sequence[str], key: str) -> Optional[str]:
+    for o in options:
+        if o.startswith(key + '='):
+            return o.split('=', 1)[1]
+    return None
+
+
 def table(plan: Plan, backbones: Dict[str, Dict], dets: List[Dict]) -> str:
     """The table as markdown: mean +- std over detector seeds, and each
     row's gain over random init paired by detector seed."""
     columns = _columns(plan)
+    own = "the configs'"
+    epochs = _option(plan.pretrain_options, 'train_cfg.max_epochs') or own
+    iters = _option(plan.det_options, 'train_cfg.max_iters') or own
     lines = [
         '# Tiny detection table (paper Table 9 at CPU scale)',
         '',
         f'detector seeds {list(plan.seeds)}; backbones pretrained once (seed '
-        '0, 20 epochs); mean ± std over detector seeds, and the gain over '
+        f'0, {epochs} epochs), detectors trained {iters} iterations; '
+        'mean ± std over detector '
+        'seeds, and the gain over '
         'random init paired by detector seed (verdict: gain > 1 std, '
         'loss > 1 std, within 1 std). AP columns x 100.',
         '',
@@ -250,7 +301,14 @@ def run(
     write_text(f'{out}.md', table(plan, backbones, dets))
     write_json(
         f'{out}.json',
-        dict(seeds=list(plan.seeds), backbones=backbones, detectors=dets),
+        dict(
+            seeds=list(plan.seeds),
+            pretrain_options=list(plan.pretrain_options),
+            det_options=list(plan.det_options),
+            provenance=provenance(root),
+            backbones=backbones,
+            detectors=dets,
+        ),
     )
     os.makedirs(osp.join(plan.work_dir, 'plots'), exist_ok=True)
     png = plot(plan, dets, osp.join(plan.work_dir, 'plots', 'det_table'))

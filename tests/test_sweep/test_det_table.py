@@ -1,7 +1,17 @@
 """ftcl_mm.sweep.det_table: the detection table from finished runs (the
 command line end to end: tests/test_tools/test_tiny_det_table.py)."""
 
-from ftcl_mm.sweep.det_table import Plan, table
+import os.path as osp
+import re
+
+from ftcl_mm.sweep.det_table import (
+    Plan,
+    demo_pretrain_options,
+    det_schedule_options,
+    table,
+)
+
+from ..conftest import ROOT
 
 
 def _det(row, seed, ap50):
@@ -32,3 +42,31 @@ def test_gain_is_paired_by_detector_seed_and_missing_cells_say_so():
     assert 'gain' not in rows['| random'] and 'loss' not in rows['| random']
     assert rows['| simclr'] == '| simclr | - | - | - | - |'
     assert 'voc 10.00 ± 0.00 s' in md
+
+
+def test_the_demo_setting_is_the_demos_own():
+    # tools/demo.sh sets these in bash; the noise study must train the
+    # same schedule, so every key the demo overrides is one it sets.
+    with open(osp.join(ROOT, 'tools', 'demo.sh')) as f:
+        demo = f.read()
+    keys = set(
+        re.findall(
+            r'"((?:train_cfg|param_scheduler|default_hooks)'
+            r'[\w.]*)=',
+            demo,
+        )
+    )
+    ours = demo_pretrain_options(8) + det_schedule_options(320)
+    assert {o.split('=')[0] for o in ours} == keys
+    assert 'param_scheduler.1.milestones=[266]' in ours
+    plan = Plan(
+        'w',
+        ['random'],
+        [0],
+        ['voc'],
+        demo_pretrain_options(8),
+        det_schedule_options(160),
+    )
+    assert '(seed 0, 8 epochs), detectors trained 160 iterations' in table(
+        plan, {}, []
+    )

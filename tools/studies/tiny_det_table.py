@@ -16,6 +16,10 @@ Example:
     python tools/studies/tiny_det_table.py --work-dir work_dirs/det_table
     python tools/studies/tiny_det_table.py --rows random mocov2 --seeds 0 \\
         --work-dir work_dirs/tiny_det_quick
+    # the detector-seed noise at the demo's setting (tools/demo.sh)
+    python tools/studies/tiny_det_table.py --rows random simclr \\
+        --seeds 0 1 2 3 4 --epochs 8 --det-iters 160 \\
+        --work-dir work_dirs/demo_det_noise
 """
 
 import argparse
@@ -25,7 +29,13 @@ import sys
 import _stack  # noqa: F401  (first: one line outside the venv)
 
 from ftcl_mm.sweep.book.studies import DETECTORS
-from ftcl_mm.sweep.det_table import ROWS, Plan, run
+from ftcl_mm.sweep.det_table import (
+    ROWS,
+    Plan,
+    demo_pretrain_options,
+    det_schedule_options,
+    run,
+)
 from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -60,6 +70,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         'FTCL_DEMO_DATA, default data/demo)',
     )
     p.add_argument(
+        '--epochs',
+        type=positive_int,
+        default=None,
+        help="pretrain for this many epochs as tools/demo.sh's "
+        "DEMO_EPOCHS does (no online kNN); default: the configs' own",
+    )
+    p.add_argument(
+        '--det-iters',
+        type=positive_int,
+        default=None,
+        help="train each detector this many iterations as tools/demo.sh's "
+        "DEMO_DET_ITERS does; default: the detector configs' own",
+    )
+    p.add_argument(
         '--jobs',
         type=positive_int,
         default=1,
@@ -70,7 +94,14 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    plan = Plan(args.work_dir, args.rows, args.seeds, args.detectors)
+    plan = Plan(
+        args.work_dir,
+        args.rows,
+        args.seeds,
+        args.detectors,
+        demo_pretrain_options(args.epochs) if args.epochs else (),
+        det_schedule_options(args.det_iters) if args.det_iters else (),
+    )
     try:
         failed = run(plan, ROOT, args.data_root, args.jobs)
     except KeyboardInterrupt:
