@@ -193,6 +193,13 @@ transfer coco_pretrained "$WORK/backbone.pth" "$DET/mask-rcnn_r18w16-c4_tinydet_
 transfer coco_random none "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py"
 
 step "8/9 summary -> $WORK/summary.md"
+# The detection rows beside the detector-seed std of this very setting
+# (tools/studies/tiny_det_table.py --epochs E --det-iters N), if stored.
+NOISE=docs/reports/runs/demo_det_noise/results.json
+NOISE_ARGS=()
+if [ "$CONFIG" = configs/selfsup/tiny/simclr_tiny.py ] && [ -f "$NOISE" ]; then
+    NOISE_ARGS=(--noise "$NOISE" --noise-row simclr --epochs "$EPOCHS" --det-iters "$DET_ITERS")
+fi
 "$PY" tools/benchmarks/summarize.py --out "$WORK/summary" \
     --title "ftcl_mm demo ($(basename "$CONFIG" .py), $EPOCHS epochs, CPU, $FTCL_THREADS threads)" \
     --note "pretraining: $WORK/pretrain (scores: $WORK/pretrain/score_stats.csv, plots: $WORK/plots)" \
@@ -201,6 +208,6 @@ step "8/9 summary -> $WORK/summary.md"
     knn_pretrained="$WORK/knn_pretrained" knn_random="$WORK/knn_random" \
     voc_pretrained="$WORK/voc_pretrained" voc_random="$WORK/voc_random" \
     coco_pretrained="$WORK/coco_pretrained" coco_random="$WORK/coco_random" \
-    >/dev/null
+    "${NOISE_ARGS[@]}" >/dev/null
 cat "$WORK/summary.md"
 step "9/9 done in $(( $(date +%s) - start ))s"

@@ -316,3 +316,84 @@ def run(
     if png:
         print(png)
     return failed
+
+
+def noise_section(
+    noise: Dict,
+    metrics: Dict[str, Dict[str, float]],
+    row: str,
+    pretrain_options: Sequence[str],
+    det_options: Sequence[str],
+) -> List[str]:
+    """The demo's detection rows read against the detector-seed noise of
+    their setting: per detector, the pretrained run's lead over the
+    random-init run beside each arm's std over detector seeds and the
+    lead paired by seed, from a table run at that setting.
+
+    Args:
+        noise: A ``results.json`` of :func:`run` (detector seeds over
+            ``row`` and ``random``).
+        metrics: Run name -> its final metrics; the detector ``d``'s pair
+            is named ``<d>_pretrained`` and ``<d>_random`` (the demo's).
+        row: The noise table's row of the pretrained backbone.
+        pretrain_options, det_options: The setting of the runs in
+            ``metrics``; the noise is shown only if it was measured at it.
+
+    Returns:
+        Markdown lines (a section, or one line saying why there is none).
+    """
+    stored = (noise.get('pretrain_options'), noise.get('det_options'))
+    if stored != (list(pretrain_options), list(det_options)):
+        return [
+            'Detector-seed noise: not measured at this setting (stored for '
+            f'{stored[0]} / {stored[1]}).'
+        ]
+    prov = noise.get('provenance') or {}
+    seeds = noise.get('seeds', [])
+    lines = [
+        '## Detection against detector-seed noise',
+        '',
+        f'Std over detector seeds {seeds} at this very setting '
+        f'(tools/studies/tiny_det_table.py --rows random {row}, commit '
+        f'{prov.get("commit")}); the lead is read as real only if it is '
+        "larger than both arms' std.",
+        '',
+        '| detector | metric (x 100) | pretrained | random | lead | seed '
+        f'std ({row} / random) | lead over {len(seeds)} seeds, paired | '
+        'reading |',
+        '|---|---|---|---|---|---|---|---|',
+    ]
+    for det, (_, columns) in DETECTORS.items():
+        pre = metrics.get(f'{det}_pretrained') or {}
+        rnd = metrics.get(f'{det}_random') or {}
+        for column, key in columns.items():
+            if key not in pre or key not in rnd:
+                continue
+            per = {
+                r: {
+                    d['seed']: 100 * d[column]
+                    for d in noise.get('detectors', [])
+                    if d['row'] == r and d['detector'] == det and column in d
+                }
+                for r in (row, 'random')
+            }
+            if len(per[row]) < 2 or len(per['random']) < 2:
+                continue
+            std_p = mean_std(per[row].values())['std']
+            std_r = mean_std(per['random'].values())['std']
+            lead = 100 * (pre[key] - rnd[key])
+            noise_std = max(std_p, std_r)
+            reading = (
+                'ahead by more than the seed std'
+                if lead > noise_std
+                else 'behind by more than the seed std'
+                if lead < -noise_std
+                else 'within seed noise'
+            )
+            paired = paired_gain(per[row], per['random'])
+            lines.append(
+                f'| {det} | {column} | {100 * pre[key]:.1f} | '
+                f'{100 * rnd[key]:.1f} | {lead:+.1f} | {std_p:.1f} / '
+                f'{std_r:.1f} | {fmt_stat(paired, True)} | {reading} |'
+            )
+    return lines

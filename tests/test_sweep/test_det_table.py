@@ -70,3 +70,56 @@ def test_the_demo_setting_is_the_demos_own():
     assert '(seed 0, 8 epochs), detectors trained 160 iterations' in table(
         plan, {}, []
     )
+
+
+def _noise(pre_opts, det_opts):
+    dets = []
+    # VOC AP50: random 30/32/34 (std 2), simclr 36/37/38 (std 1).
+    for seed, (r, p) in enumerate([(0.30, 0.36), (0.32, 0.37), (0.34, 0.38)]):
+        dets.append(
+            {
+                'row': 'random',
+                'detector': 'voc',
+                'seed': seed,
+                'VOC AP50': r,
+                'VOC AP': r / 2,
+            }
+        )
+        dets.append(
+            {
+                'row': 'simclr',
+                'detector': 'voc',
+                'seed': seed,
+                'VOC AP50': p,
+                'VOC AP': p / 2,
+            }
+        )
+    return dict(
+        seeds=[0, 1, 2],
+        pretrain_options=pre_opts,
+        det_options=det_opts,
+        provenance={'commit': 'abc'},
+        detectors=dets,
+    )
+
+
+def test_demo_rows_are_read_against_the_noise_of_their_setting():
+    from ftcl_mm.sweep.det_table import noise_section
+
+    pre, det = demo_pretrain_options(8), det_schedule_options(160)
+    metrics = {
+        'voc_pretrained': {'pascal_voc/AP50': 0.40, 'pascal_voc/mAP': 0.155},
+        'voc_random': {'pascal_voc/AP50': 0.35, 'pascal_voc/mAP': 0.15},
+    }
+    lines = noise_section(_noise(pre, det), metrics, 'simclr', pre, det)
+    ap50 = next(x for x in lines if '| VOC AP50 |' in x)
+    # +5 over a larger std of 2: ahead; paired lead +5 +- 1 over 3 seeds.
+    assert '| 40.0 | 35.0 | +5.0 | 1.0 / 2.0 | +5.00 ± 1.00 |' in ap50
+    assert ap50.endswith('ahead by more than the seed std |')
+    ap = next(x for x in lines if '| VOC AP |' in x)
+    assert ap.endswith('| within seed noise |')  # +0.5 under std 1
+    # Measured at another schedule: no reading at all.
+    other = noise_section(
+        _noise(pre, det_schedule_options(320)), metrics, 'simclr', pre, det
+    )
+    assert len(other) == 1 and 'not measured at this setting' in other[0]

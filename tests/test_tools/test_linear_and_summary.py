@@ -101,3 +101,51 @@ def test_summary_reads_knn_results(tmp_path):
     assert metrics == {'knn/top1_k20': 61.5, 'knn/top1_k200': 55.0}
     with open(summary + '.md') as f:
         assert '| knn | knn/top1_k20 | 61.5000 |' in f.read()
+
+
+def test_summary_reads_detection_pairs_against_stored_noise(tmp_path):
+    """The demo's --noise: the pairs' lead beside the detector-seed std
+    stored at their setting, and no reading at another setting."""
+    from ftcl_mm.sweep.det_table import (
+        demo_pretrain_options,
+        det_schedule_options,
+    )
+
+    runs = []
+    for name, ap50 in (('voc_pretrained', 0.40), ('voc_random', 0.30)):
+        vis = tmp_path / name / '20260101_000000' / 'vis_data'
+        vis.mkdir(parents=True)
+        row = {'pascal_voc/AP50': ap50, 'pascal_voc/mAP': ap50 / 2}
+        (vis / 'scalars.json').write_text(json.dumps(row) + '\n')
+        runs.append(f'{name}={tmp_path / name}')
+    dets = [
+        {'row': r, 'detector': 'voc', 'seed': s, 'VOC AP50': v, 'VOC AP': v}
+        for s in range(3)
+        for r, v in (('random', 0.30 + s / 100), ('simclr', 0.38 + s / 100))
+    ]
+    noise = tmp_path / 'noise.json'
+    noise.write_text(
+        json.dumps(
+            dict(
+                seeds=[0, 1, 2],
+                pretrain_options=demo_pretrain_options(8),
+                det_options=det_schedule_options(160),
+                detectors=dets,
+            )
+        )
+    )
+    summary = str(tmp_path / 'summary')
+    common = ['--out', summary, *runs, '--noise', str(noise), '--epochs', '8']
+    r = python_cli(
+        'tools/benchmarks/summarize.py', *common, '--det-iters', '160'
+    )
+    assert r.returncode == 0, r.stderr
+    ap50 = next(x for x in r.stdout.splitlines() if '| VOC AP50 |' in x)
+    assert '| 40.0 | 30.0 | +10.0 | 1.0 / 1.0 | +8.00 ± 0.00 |' in ap50
+    assert ap50.endswith('| ahead by more than the seed std |')
+    r = python_cli(
+        'tools/benchmarks/summarize.py', *common, '--det-iters', '320'
+    )
+    assert r.returncode == 0, r.stderr
+    assert 'not measured at this setting' in r.stdout
+    assert '| VOC AP50 |' not in r.stdout

@@ -14,7 +14,7 @@ import sys
 
 import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.utils.cli import run_main
+from ftcl_mm.utils.cli import positive_int, run_main
 from ftcl_mm.utils.errors import UserInputError
 from ftcl_mm.utils.fileio import write_json, write_text
 from ftcl_mm.utils.run_results import (
@@ -42,7 +42,56 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=[],
         help='extra line under the title (repeatable)',
     )
+    p.add_argument(
+        '--noise',
+        default=None,
+        metavar='RESULTS_JSON',
+        help='read the <detector>_pretrained / <detector>_random runs '
+        'against the detector-seed std stored by '
+        'tools/studies/tiny_det_table.py at their setting (--epochs, '
+        '--det-iters, --noise-row)',
+    )
+    p.add_argument(
+        '--noise-row',
+        default='simclr',
+        help="the noise table's row of the pretrained backbone",
+    )
+    p.add_argument(
+        '--epochs',
+        type=positive_int,
+        default=None,
+        help='the pretraining epochs of these runs (as tools/demo.sh)',
+    )
+    p.add_argument(
+        '--det-iters',
+        type=positive_int,
+        default=None,
+        help='the detector iterations of these runs (as tools/demo.sh)',
+    )
     return p.parse_args(argv)
+
+
+def noise_lines(args, results) -> list:
+    """The section reading the detection pairs against stored noise."""
+    from ftcl_mm.sweep.det_table import (
+        demo_pretrain_options,
+        det_schedule_options,
+        noise_section,
+    )
+    from ftcl_mm.utils.fileio import read_json
+
+    if not osp.isfile(args.noise):
+        raise UserInputError(
+            f'--noise {args.noise} does not exist; measure it with '
+            'python tools/studies/tiny_det_table.py --epochs E --det-iters N'
+        )
+    return noise_section(
+        read_json(args.noise),
+        {r['name']: r['metrics'] for r in results},
+        args.noise_row,
+        demo_pretrain_options(args.epochs) if args.epochs else [],
+        det_schedule_options(args.det_iters) if args.det_iters else [],
+    )
 
 
 def main(argv=None) -> int:
@@ -78,6 +127,8 @@ def main(argv=None) -> int:
             lines.append(
                 f'| {r["name"]} | {k} | {v:.4f} | `{r["work_dir"]}` |'
             )
+    if args.noise:
+        lines += [''] + noise_lines(args, results)
     lines += ['', '| run | final checkpoint |', '|---|---|']
     lines += [f'| {r["name"]} | `{r["checkpoint"]}` |' for r in results]
     write_text(f'{args.out}.md', '\n'.join(lines) + '\n')
