@@ -152,7 +152,7 @@ def train_opts(demo_data: str, epochs: int = 1) -> list:
 def scalars(work_dir: str) -> list:
     """LoggerHook rows (those with ``iter``) of mmengine's scalars.json
     logs in ``work_dir``, in order."""
-    from ftcl_mm.utils.run_results import logged_rows
+    from ftcl_mm.formats.run_results import logged_rows
 
     return [r for r in logged_rows(work_dir) if 'iter' in r]
 

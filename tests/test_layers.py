@@ -12,6 +12,7 @@ from .conftest import ROOT
 FLOORS = {
     'utils': 0,
     'datasets': 1,
+    'formats': 1,
     'models': 2,
     'evaluation': 2,
     'visualization': 2,

@@ -3,7 +3,7 @@ built: ``--pretrained`` (a backbone of the module's architecture, loaded
 safely even beside ``--resume``), ``--resume`` (bare: the latest good
 checkpoint of the work dir; a path: that file, trained with this model
 type) and ``load_from``. Loading itself is
-:func:`ftcl_mm.utils.checkpoint_io.load_source` (weights only); each
+:func:`ftcl_mm.formats.checkpoint.load_source` (weights only); each
 problem is one :class:`ConfigError` line naming the file, what it is and
 what to run.
 """
@@ -18,7 +18,7 @@ from typing import List, Optional
 import torch
 from mmengine.config import Config
 
-from ..utils.checkpoint_io import CheckpointError, load_source
+from ..formats.checkpoint import CheckpointError, load_source
 from ..utils.errors import ConfigError
 from ..utils.fileio import is_temp_name
 
@@ -153,7 +153,7 @@ def check_architecture(
         ConfigError: naming what the checkpoint is and what to run or
             change.
     """
-    from ..utils.ckpt_convert import describe
+    from ..formats.backbone_ckpt import describe
 
     if 'ResNet' not in str(owner.get('type', '')) or 'depth' not in owner:
         return

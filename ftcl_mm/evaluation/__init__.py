@@ -1,6 +1,7 @@
 """Frozen-backbone evaluation on cached features: weighted kNN, a linear
 probe trained on features computed once, the features' effective rank,
-and the downstream suite (:mod:`.suite`)."""
+the downstream suite (:mod:`.suite`), and telling a collapsing run from
+its score statistics (:mod:`.collapse`)."""
 
 from .features import extract_features
 from .knn import knn_top1

@@ -15,7 +15,7 @@ from typing import Dict, Optional
 import torch
 
 # The order of the values is the CSV file's (one owner of the format).
-from ..utils.score_csv import STAT_NAMES
+from ..formats.score_csv import STAT_NAMES
 
 __all__ = ['STAT_NAMES', 'step_stats', 'ScoreRecorder']
 

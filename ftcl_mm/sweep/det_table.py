@@ -122,7 +122,7 @@ class DetTableRuns:
 
     def detector(self, row: str, det: str, seed: int, backbone: str) -> Dict:
         """Train and evaluate detector ``det`` (``seed``) on a backbone."""
-        from ..utils.run_results import final_metrics
+        from ..formats.run_results import final_metrics
 
         work = osp.join(self.plan.work_dir, det, row, f'seed{seed}')
         config, columns = DETECTORS[det]

@@ -23,7 +23,7 @@ import os.path as osp
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from ..utils import score_csv
+from ..formats import score_csv
 from ..utils.fileio import read_json
 from ..utils.provenance import dumped_config_hash
 from ..visualization.score_plots import STATS_FILE

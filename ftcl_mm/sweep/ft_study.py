@@ -276,7 +276,7 @@ class RunSteps:
                 ),
                 log,
             )
-            from ftcl_mm.utils.run_results import final_metrics
+            from ftcl_mm.formats.run_results import final_metrics
 
             metrics = final_metrics(out_dir)
             if 'accuracy/top1' not in metrics:

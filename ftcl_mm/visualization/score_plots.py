@@ -27,8 +27,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d import Axes3D  # noqa: F401  (registers '3d')
 
+from ..formats.score_csv import read_rows
 from ..utils.fileio import atomic_path
-from ..utils.score_csv import read_rows
 
 #: One run's statistics: column name -> values per iteration.
 Run = Dict[str, np.ndarray]

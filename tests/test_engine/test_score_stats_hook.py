@@ -2,8 +2,8 @@
 
 import math
 
-from ftcl_mm.utils.run_results import logged_rows
-from ftcl_mm.utils.score_csv import COLUMNS, read_rows
+from ftcl_mm.formats.run_results import logged_rows
+from ftcl_mm.formats.score_csv import COLUMNS, read_rows
 
 from ..conftest import python_cli, scalars, train_opts
 

@@ -7,8 +7,8 @@ import os.path as osp
 
 import pytest
 
+from ftcl_mm.formats import score_csv
 from ftcl_mm.sweep import fair_test as F
-from ftcl_mm.utils import score_csv
 from ftcl_mm.utils.fileio import write_json, write_text
 
 

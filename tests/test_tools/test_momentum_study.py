@@ -2,7 +2,7 @@
 
 import os
 
-from ftcl_mm.utils.score_csv import read_rows
+from ftcl_mm.formats.score_csv import read_rows
 
 from ..conftest import python_cli
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from ftcl_mm.utils.score_csv import read_rows
+from ftcl_mm.formats.score_csv import read_rows
 from ftcl_mm.utils.threads import default_threads
 
 from ..conftest import ROOT, python_cli

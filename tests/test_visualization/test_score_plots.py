@@ -7,7 +7,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from ftcl_mm.utils.score_csv import COLUMNS, write_rows
+from ftcl_mm.formats.score_csv import COLUMNS, write_rows
 from ftcl_mm.visualization import NoStatsError, load_run, plot_runs
 from ftcl_mm.visualization.score_plots import smooth
 

@@ -10,8 +10,8 @@ from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 from mmpretrain.utils import get_ori_model
 
+from ...formats import score_csv
 from ...models.feature_transform import FeatureTransform
-from ...utils import score_csv
 from ...utils.fileio import write_json
 
 #: Written into the work dir when the gate fires (read by the studies).

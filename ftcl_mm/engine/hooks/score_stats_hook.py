@@ -18,7 +18,7 @@ after FT, cheaply enough to leave on:
   is dropped), so a resumed run has no gaps and no duplicates;
 * the same values go to mmengine's visualizer (``scores/*`` scalars), so
   TensorBoard or W&B backends show them;
-* a collapse alarm (:class:`~ftcl_mm.utils.collapse.CollapseAlarm`) warns
+* a collapse alarm (:class:`~ftcl_mm.evaluation.collapse.CollapseAlarm`) warns
   once, in one log line with the iteration, when the encoder stops
   separating positives from negatives.
 
@@ -37,11 +37,11 @@ from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 from mmpretrain.utils import get_ori_model
 
+from ...evaluation.collapse import CollapseAlarm
+from ...formats import score_csv
+from ...formats.score_csv import STAT_NAMES, VALUE_COLUMNS
 from ...models.algorithms.ft_mixin import FeatureTransformMixin
 from ...models.score_stats import ScoreRecorder
-from ...utils import score_csv
-from ...utils.collapse import CollapseAlarm
-from ...utils.score_csv import STAT_NAMES, VALUE_COLUMNS
 
 
 class ScoreStatsCollector:
@@ -159,7 +159,7 @@ class ScoreStatsHook(Hook):
         filename: CSV file name inside the work dir.
         visualize: Also send ``scores/*`` scalars to the runner's visualizer.
         collapse_alarm: True for the collapse alarm with its defaults, a
-            dict of :class:`~ftcl_mm.utils.collapse.CollapseAlarm`
+            dict of :class:`~ftcl_mm.evaluation.collapse.CollapseAlarm`
             arguments, or False for none.
     """
 

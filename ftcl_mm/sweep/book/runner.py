@@ -231,8 +231,8 @@ def suite_commands(r: StoredRun) -> List[Tuple[str, List[str]]]:
 def suite_step(repo: str, r: StoredRun, dry_run: bool = False) -> None:
     """Run :func:`suite_commands` (each part resumes on its own) and merge
     their results into ``suite.json`` beside ``result.json``."""
+    from ...formats.run_results import final_metrics
     from ...utils.fileio import read_json, write_json
-    from ...utils.run_results import final_metrics
 
     out = osp.join(r.path, 'suite.json')
     if osp.isfile(out):
@@ -263,8 +263,8 @@ def det_step(repo: str, r: StoredRun, dry_run: bool = False) -> None:
     init: none) at the detection study's detector seed; each detector's
     final metrics go to ``det/<detector>/seed<N>/metrics.json`` under the
     run (the Runner's work dir beside it, resumable)."""
+    from ...formats.run_results import final_metrics
     from ...utils.fileio import write_json
-    from ...utils.run_results import final_metrics
     from .studies import DET_SEED, DETECTORS, det_metrics_file
 
     backbone = 'none' if r.cell.is_random else osp.join(r.path, 'backbone.pth')

@@ -26,8 +26,8 @@ from typing import Dict, List, Tuple
 
 import torch
 
-from .checkpoint_io import CheckpointError, load_source
-from .fileio import atomic_open
+from ..utils.fileio import atomic_open
+from .checkpoint import CheckpointError, load_source
 
 FORMATS = ('mmdet', 'torchvision', 'detectron2')
 
@@ -40,7 +40,7 @@ ENCODER_PREFIXES = {
 }
 
 
-# Loading is checkpoint_io's (training's resume and checks use it too);
+# Loading is formats.checkpoint's (training's resume and checks use it too);
 # its error is the converter's.
 ConvertError = CheckpointError
 

@@ -13,7 +13,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from ftcl_mm.engine.train_setup import set_pretrained
-from ftcl_mm.utils.ckpt_convert import ConvertError, convert
+from ftcl_mm.formats.backbone_ckpt import ConvertError, convert
 
 from ..conftest import ROOT, python_cli
 

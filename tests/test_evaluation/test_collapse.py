@@ -8,7 +8,7 @@ import os.path as osp
 
 import pytest
 
-from ftcl_mm.utils.collapse import CollapseAlarm
+from ftcl_mm.evaluation.collapse import CollapseAlarm
 
 DATA = osp.join(osp.dirname(osp.dirname(__file__)), 'data', 'score_stats')
 

@@ -2,7 +2,7 @@
 
 The one place a checkpoint enters this project: training's ``--resume``,
 ``--pretrained`` and ``load_from`` checks (:mod:`ftcl_mm.engine.
-checkpoint_checks`), the converter (:mod:`.ckpt_convert`) and the
+checkpoint_checks`), the converter (:mod:`.backbone_ckpt`) and the
 evaluation tools all load through :func:`load_source`, which uses
 ``torch.load(weights_only=True)`` only (never the unsafe fallback) and
 names a missing, truncated, foreign or non-checkpoint file.
@@ -17,7 +17,7 @@ import zipfile
 
 import torch
 
-from .errors import UserInputError
+from ..utils.errors import UserInputError
 
 
 class CheckpointError(UserInputError):

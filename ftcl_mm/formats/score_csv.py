@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Dict, Iterable, List
 
-from .fileio import atomic_open
+from ..utils.fileio import atomic_open
 
 #: Order of the per-step statistics (``score_stats.step_stats`` output).
 STAT_NAMES = (
