@@ -55,7 +55,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from ftcl_mm.utils.ckpt_convert import convert
+    from ftcl_mm.formats.backbone_ckpt import convert
 
     s = convert(
         args.src,

@@ -30,6 +30,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 from typing import Callable, Dict, Iterator, List, Sequence, Tuple
 
+from .profiling import after_warmup, time_transforms
+
 #: Calls timed inside a forward (dotted attribute paths on the detector;
 #: absent ones, e.g. the mask head of Faster R-CNN, are skipped). Nested
 #: parts are reported inside their parents, not added to them.
@@ -127,15 +129,7 @@ def median_ms(fn: Callable[[], object], repeats: int) -> float:
 
 def time_pipeline(dataset, samples: int) -> Dict[str, float]:
     """Mean ms per image of each transform of ``dataset``'s pipeline."""
-    totals: Dict[str, float] = defaultdict(float)
-    n = min(samples, len(dataset))
-    for i in range(n):
-        results = dataset.get_data_info(i)
-        for transform in dataset.pipeline.transforms:
-            t0 = time.perf_counter()
-            results = transform(results)
-            totals[type(transform).__name__] += time.perf_counter() - t0
-    out = {k: 1000 * v / n for k, v in totals.items()}
+    out, _ = time_transforms(dataset, samples)
     out['total'] = sum(out.values())
     return out
 
@@ -264,8 +258,7 @@ def logged_times(rows: List[dict]) -> dict:
     """Mean per-iteration train and validation ``time`` of mmengine's
     logged rows (the first training interval, the warm-up, dropped where
     there is more than one)."""
-    train = [r for r in rows if 'loss' in r and 'time' in r]
-    train = train[min(1, len(train) - 1) :]
+    train = after_warmup([r for r in rows if 'loss' in r and 'time' in r])
     val = [r for r in rows if 'loss' not in r and 'time' in r]
     if not train or not val:
         raise ValueError('the run logged no training or validation time')

@@ -21,49 +21,17 @@ the floor is what the data pipeline, the loader and the hooks cost.
 import copy
 import statistics
 import time
-from collections import defaultdict
 from typing import Dict, List
 
-
-def _name(transform) -> str:
-    inner = getattr(transform, 'transforms', None)
-    if type(transform).__name__ == 'RandomApply' and inner is not None:
-        parts = getattr(inner, 'transforms', inner)
-        return 'RandomApply(' + '+'.join(type(t).__name__ for t in parts) + ')'
-    return type(transform).__name__
+from .profiling import time_transforms
 
 
 def time_pipeline(dataset, samples: int) -> Dict[str, float]:
     """Mean ms per image of each pipeline stage; view transforms are
     summed over the views and also reported per view."""
-    pipeline = dataset.pipeline.transforms
-    totals: Dict[str, float] = defaultdict(float)
-    views = 0
-    n = min(samples, len(dataset))
-    for i in range(n):
-        results = dataset.get_data_info(i)
-        for transform in pipeline:
-            kind = type(transform).__name__
-            if kind in ('MultiView', 'MultiViewWithParams', 'LooCMultiView'):
-                outputs = []
-                for view in transform.transforms:
-                    t0 = time.perf_counter()
-                    r = copy.deepcopy(results)
-                    totals['view copy'] += time.perf_counter() - t0
-                    for t in getattr(view, 'transforms', [view]):
-                        t0 = time.perf_counter()
-                        r = t(r)
-                        totals[f'view: {_name(t)}'] += time.perf_counter() - t0
-                    outputs.append(r['img'])
-                    views += 1
-                results['img'] = outputs
-                continue
-            t0 = time.perf_counter()
-            results = transform(results)
-            totals[_name(transform)] += time.perf_counter() - t0
-    out = {k: 1000 * v / n for k, v in totals.items()}
+    out, views = time_transforms(dataset, samples)
     out['total per image'] = sum(out.values())
-    out['views per image'] = views / n
+    out['views per image'] = views
     return out
 
 

@@ -20,6 +20,10 @@ import sys
 
 import _stack  # noqa: F401  (first: one line outside the venv)
 
+from ftcl_mm.formats.run_results import (
+    MAIN_METRICS,
+    final_metrics,
+)
 from ftcl_mm.sweep import (
     Sweep,
     SweepJob,
@@ -32,10 +36,6 @@ from ftcl_mm.utils.errors import UserInputError
 from ftcl_mm.utils.fileio import (
     write_json,
     write_text,
-)
-from ftcl_mm.utils.run_results import (
-    MAIN_METRICS,
-    final_metrics,
 )
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -14,13 +14,13 @@ import sys
 
 import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.utils.cli import positive_int, run_main
-from ftcl_mm.utils.errors import UserInputError
-from ftcl_mm.utils.fileio import write_json, write_text
-from ftcl_mm.utils.run_results import (
+from ftcl_mm.formats.run_results import (
     MAIN_METRICS,
     final_metrics,
 )
+from ftcl_mm.utils.cli import positive_int, run_main
+from ftcl_mm.utils.errors import UserInputError
+from ftcl_mm.utils.fileio import write_json, write_text
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -16,7 +16,6 @@ Examples:
 import argparse
 import json
 import os.path as osp
-import subprocess
 import sys
 import tempfile
 
@@ -78,26 +77,25 @@ def parse_args(argv=None) -> argparse.Namespace:
 def full_run(args, work_dir: str) -> dict:
     """tools/train.py for ``--iters`` iterations, validated at the end."""
     from ftcl_mm.engine.det_profile import logged_times
-    from ftcl_mm.utils.run_results import logged_rows
+    from ftcl_mm.engine.profiling import short_train_run
 
     n = args.iters
-    cmd = [
-        sys.executable, osp.join(ROOT, 'tools/train.py'), args.config,
-        '--work-dir', work_dir, '--pretrained', args.pretrained,
-        '--cfg-options',
-        *[f'{k}={v}' for k, v in args.cfg_options.items()],
-        f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
-        f'param_scheduler.1.end={n}', f'param_scheduler.1.milestones=[{n}]',
-        f'default_hooks.checkpoint.interval={n}',
-        f'default_hooks.logger.interval={max(1, n // 4)}',
-    ]  # fmt: skip
-    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise UserInputError(
-            'the tools/train.py run failed: '
-            + (r.stderr.strip().splitlines() or ['?'])[-1]
-        )
-    return logged_times(logged_rows(work_dir))
+    rows, _ = short_train_run(
+        ROOT,
+        args.config,
+        work_dir,
+        args.cfg_options,
+        [
+            f'train_cfg.max_iters={n}',
+            f'train_cfg.val_interval={n}',
+            f'param_scheduler.1.end={n}',
+            f'param_scheduler.1.milestones=[{n}]',
+            f'default_hooks.checkpoint.interval={n}',
+            f'default_hooks.logger.interval={max(1, n // 4)}',
+        ],
+        pretrained=args.pretrained,
+    )
+    return logged_times(rows)
 
 
 def main(argv=None) -> int:

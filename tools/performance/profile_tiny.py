@@ -19,10 +19,8 @@ import argparse
 import json
 import os.path as osp
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from typing import Dict
 
 import _stack  # noqa: F401  (first: one line outside the venv)
@@ -74,35 +72,23 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def full_run(args, work_dir: str) -> Dict[str, float]:
     """Per-iteration time of a short tools/train.py run (the config's
-    loader, hooks and logging interval)."""
-    cmd = [
-        sys.executable,
-        osp.join(ROOT, 'tools/train.py'),
-        args.config,
-        '--work-dir',
-        work_dir,
-        '--cfg-options',
-        *[f'{k}={v}' for k, v in args.cfg_options.items()],
-        f'train_cfg.max_epochs={args.epochs}',
-        'default_hooks.checkpoint.interval=1000',
-    ]
-    t0 = time.time()
-    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    wall = time.time() - t0
-    if r.returncode != 0:
-        raise UserInputError(
-            'the one-epoch run failed: '
-            + (r.stderr.strip().splitlines() or ['?'])[-1]
-        )
-    from ftcl_mm.utils.run_results import logged_rows
+    loader, hooks and logging interval), warm-up interval dropped."""
+    from ftcl_mm.engine.profiling import after_warmup, short_train_run
 
-    # mmengine logs the mean of each logging interval; the first interval
-    # holds the warm-up (worker start, allocator), dropped if there is more.
-    rows = [row for row in logged_rows(work_dir) if 'time' in row]
-    rows = rows[min(1, len(rows) - 1) :]
+    rows, wall = short_train_run(
+        ROOT,
+        args.config,
+        work_dir,
+        args.cfg_options,
+        [
+            f'train_cfg.max_epochs={args.epochs}',
+            'default_hooks.checkpoint.interval=1000',
+        ],
+    )
+    rows = after_warmup([row for row in rows if 'time' in row])
     return dict(
-        iteration=1000 * statistics.mean(r_['time'] for r_ in rows),
-        data_time=1000 * statistics.mean(r_['data_time'] for r_ in rows),
+        iteration=1000 * statistics.mean(r['time'] for r in rows),
+        data_time=1000 * statistics.mean(r['data_time'] for r in rows),
         iterations=len(rows),
         wall_s=wall,
     )
