@@ -24,7 +24,6 @@ import argparse
 import os
 import os.path as osp
 import sys
-from typing import Dict, List, Tuple
 
 import _stack  # noqa: F401  (first: one line outside the venv)
 
@@ -69,56 +68,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def image_paths(cfg, splits) -> Dict[str, List[str]]:
-    """Image paths of each split's dataset, as its annotations list them."""
-    from mmengine.registry import DATASETS, init_default_scope
-
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    out = {}
-    for split in splits:
-        loader = cfg.get(f'{split}_dataloader')
-        if (
-            not loader
-            or split in ('val', 'test')
-            and not loader.get('dataset')
-        ):
-            continue
-        try:
-            dataset = DATASETS.build(loader.dataset)
-            if hasattr(dataset, 'full_init'):
-                dataset.full_init()
-        except Exception as e:
-            raise ConfigError(
-                f'{split}_dataloader.dataset cannot be built '
-                f'({type(e).__name__}: {e}); check its data_root/ann_file'
-            ) from e
-        paths = []
-        for i in range(len(dataset)):
-            info = dataset.get_data_info(i)
-            path = info.get('img_path') or info.get('filename')
-            if path:
-                paths.append(str(path))
-        out[split] = paths
-    return out
-
-
-#: Images per task: the progress bar advances per chunk (a line per
-#: update when stderr is not a terminal).
-CHUNK = 256
-
-
-def check(paths: List[str]) -> List[Tuple[str, object]]:
-    from ftcl_mm.datasets.image_check import check_image
-
-    return [(path, check_image(path)) for path in paths]
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from mmengine.utils import track_parallel_progress
-
     import ftcl_mm  # noqa: F401  (registers the datasets)
-    from ftcl_mm.datasets.image_check import FATAL
+    from ftcl_mm.datasets.image_check import FATAL, image_paths, scan_images
     from ftcl_mm.engine.train_setup import check_data_paths, load_config
     from ftcl_mm.utils.fileio import write_text
 
@@ -152,25 +105,7 @@ def main(argv=None) -> int:
         f'{args.jobs} processes',
         flush=True,
     )
-    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    results = [
-        r
-        for part in (
-            track_parallel_progress(
-                check, chunks, nproc=args.jobs, file=sys.stderr
-            )
-            if chunks
-            else []
-        )
-        for r in part
-    ]
-    problems = [
-        (path, kind, detail)
-        for path, found in results
-        if found is not None
-        for kind, detail in [found]
-        if kind in FATAL or not args.fatal_only
-    ]
+    problems = scan_images(paths, args.jobs, args.fatal_only)
     for path, kind, detail in problems:
         level = 'fatal' if kind in FATAL else 'odd'
         print(f'{level}\t{kind}\t{path}\t{detail}')

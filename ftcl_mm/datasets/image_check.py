@@ -1,6 +1,7 @@
 """What is wrong with an image file, if anything.
 
-Shared by ``tools/check_data.py`` (scans whole datasets) and
+Shared by ``tools/check_data.py`` (scans whole datasets:
+:func:`image_paths`, :func:`scan_images`) and
 :class:`~ftcl_mm.datasets.ReproducibleDataset` (tells an unreadable image
 from a bug elsewhere in the pipeline when loading fails, and catches the
 truncated JPEGs that cv2 decodes without an error), so both agree on what
@@ -10,7 +11,9 @@ is unreadable.
 from __future__ import annotations
 
 import os
-from typing import Optional, Tuple
+from typing import Dict, List, Optional, Tuple
+
+from ..utils.errors import ConfigError
 
 #: Problems after which the image cannot be used at all.
 FATAL = ('missing', 'empty', 'unreadable')
@@ -108,3 +111,85 @@ def is_unreadable(path: str) -> bool:
     """Whether ``path`` has a :data:`FATAL` problem."""
     problem = check_image(path)
     return problem is not None and problem[0] in FATAL
+
+
+def image_paths(cfg, splits) -> Dict[str, List[str]]:
+    """Image paths of each split's dataset (``cfg``: a resolved config;
+    ``splits``: ``train``, ``val``, ``test``), as its annotations list
+    them.
+
+    Raises:
+        ConfigError: A split's dataset cannot be built.
+    """
+    from mmengine.registry import DATASETS, init_default_scope
+
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    out = {}
+    for split in splits:
+        loader = cfg.get(f'{split}_dataloader')
+        if (
+            not loader
+            or split in ('val', 'test')
+            and not loader.get('dataset')
+        ):
+            continue
+        try:
+            dataset = DATASETS.build(loader.dataset)
+            if hasattr(dataset, 'full_init'):
+                dataset.full_init()
+        except Exception as e:
+            raise ConfigError(
+                f'{split}_dataloader.dataset cannot be built '
+                f'({type(e).__name__}: {e}); check its data_root/ann_file'
+            ) from e
+        paths = []
+        for i in range(len(dataset)):
+            info = dataset.get_data_info(i)
+            path = info.get('img_path') or info.get('filename')
+            if path:
+                paths.append(str(path))
+        out[split] = paths
+    return out
+
+
+#: Images per task: the progress bar advances per chunk (a line per
+#: update when stderr is not a terminal).
+CHUNK = 256
+
+
+def _check_chunk(paths: List[str]) -> List[Tuple[str, object]]:
+    return [(path, check_image(path)) for path in paths]
+
+
+def scan_images(
+    paths: List[str], jobs: int, fatal_only: bool = False
+) -> List[Tuple[str, str, str]]:
+    """Check ``paths`` in ``jobs`` processes with a progress bar on stderr.
+
+    Returns:
+        ``(path, kind, detail)`` of every problem (only :data:`FATAL` ones
+        with ``fatal_only``), in ``paths`` order.
+    """
+    import sys
+
+    from mmengine.utils import track_parallel_progress
+
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    found = [
+        r
+        for part in (
+            track_parallel_progress(
+                _check_chunk, chunks, nproc=jobs, file=sys.stderr
+            )
+            if chunks
+            else []
+        )
+        for r in part
+    ]
+    return [
+        (path, kind, detail)
+        for path, problem in found
+        if problem is not None
+        for kind, detail in [problem]
+        if kind in FATAL or not fatal_only
+    ]
