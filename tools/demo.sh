@@ -198,13 +198,14 @@ step "8/9 summary -> $WORK/summary.md"
 NOISE=docs/reports/runs/demo_det_noise/results.json
 NOISE_ARGS=()
 if [ "$CONFIG" = configs/selfsup/tiny/simclr_tiny.py ] && [ -f "$NOISE" ]; then
-    NOISE_ARGS=(--noise "$NOISE" --noise-row simclr --epochs "$EPOCHS" --det-iters "$DET_ITERS")
+    NOISE_ARGS=(--noise "$NOISE" --noise-row simclr)
 fi
 "$PY" tools/benchmarks/summarize.py --out "$WORK/summary" \
     --title "ftcl_mm demo ($(basename "$CONFIG" .py), $EPOCHS epochs, CPU, $FTCL_THREADS threads)" \
     --note "pretraining: $WORK/pretrain (scores: $WORK/pretrain/score_stats.csv, plots: $WORK/plots)" \
     --note "backbone: $WORK/backbone.pth; data: $FTCL_DEMO_DATA" \
     --note "total time: $(( $(date +%s) - start ))s" \
+    --wall-s "$(( $(date +%s) - start ))" --epochs "$EPOCHS" --det-iters "$DET_ITERS" \
     knn_pretrained="$WORK/knn_pretrained" knn_random="$WORK/knn_random" \
     voc_pretrained="$WORK/voc_pretrained" voc_random="$WORK/voc_random" \
     coco_pretrained="$WORK/coco_pretrained" coco_random="$WORK/coco_random" \

@@ -152,6 +152,10 @@ class DetTableRuns:
         return out
 
 
+def _relative(path: str, work_dir: str) -> str:
+    return path if path == 'none' else osp.relpath(path, work_dir)
+
+
 def _columns(plan: Plan) -> List[str]:
     return [c for d in plan.detectors for c in DETECTORS[d][1]]
 
@@ -306,7 +310,12 @@ def run(
             pretrain_options=list(plan.pretrain_options),
             det_options=list(plan.det_options),
             provenance=provenance(root),
-            backbones=backbones,
+            # Paths inside the work dir, so that a stored copy points
+            # nowhere outside its repository.
+            backbones={
+                row: dict(b, backbone=_relative(b['backbone'], plan.work_dir))
+                for row, b in backbones.items()
+            },
             detectors=dets,
         ),
     )

@@ -18,6 +18,8 @@ from ftcl_mm.formats.run_results import (
     MAIN_METRICS,
     final_metrics,
 )
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 from ftcl_mm.utils.cli import positive_int, run_main
 from ftcl_mm.utils.errors import UserInputError
 from ftcl_mm.utils.fileio import write_json, write_text
@@ -43,6 +45,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='extra line under the title (repeatable)',
     )
     p.add_argument(
+        '--wall-s',
+        type=float,
+        default=None,
+        help='wall time of the whole pipeline, recorded in the JSON',
+    )
+    p.add_argument(
         '--noise',
         default=None,
         metavar='RESULTS_JSON',
@@ -60,13 +68,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--epochs',
         type=positive_int,
         default=None,
-        help='the pretraining epochs of these runs (as tools/demo.sh)',
+        help='the pretraining epochs of these runs (as tools/demo.sh; '
+        'recorded, and the setting --noise must match)',
     )
     p.add_argument(
         '--det-iters',
         type=positive_int,
         default=None,
-        help='the detector iterations of these runs (as tools/demo.sh)',
+        help='the detector iterations of these runs (as tools/demo.sh; '
+        'recorded, and the setting --noise must match)',
     )
     return p.parse_args(argv)
 
@@ -132,9 +142,21 @@ def main(argv=None) -> int:
     lines += ['', '| run | final checkpoint |', '|---|---|']
     lines += [f'| {r["name"]} | `{r["checkpoint"]}` |' for r in results]
     write_text(f'{args.out}.md', '\n'.join(lines) + '\n')
+    from ftcl_mm.utils.provenance import provenance
+
     write_json(
         f'{args.out}.json',
-        dict(title=args.title, notes=args.note, runs=results),
+        dict(
+            title=args.title,
+            notes=args.note,
+            runs=results,
+            epochs=args.epochs,
+            det_iters=args.det_iters,
+            wall_s=args.wall_s,
+            noise=args.noise,
+            noise_row=args.noise_row if args.noise else None,
+            provenance=provenance(ROOT),
+        ),
     )
     print('\n'.join(lines))
     return 0

@@ -14,6 +14,7 @@ Examples:
     python tools/studies/book.py run families --cells 20ep/byol/base \\
         --seeds 0 --work-dir work_dirs/book
     python tools/studies/book.py report    # every page + the README table
+    python tools/studies/book.py store-demo work_dirs/demo  # the demo page
 """
 
 import argparse
@@ -53,6 +54,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         'backfill',
         help='record the recipe of stored runs made before recipes were '
         'recorded, from the configs at the commit that made them',
+    )
+    dem = sub.add_parser(
+        'store-demo',
+        help="keep a finished demo's summary (metrics, setting, wall time, "
+        'provenance; no paths) for the demo page',
+    )
+    dem.add_argument(
+        'demo_work_dir', help="the demo's work dir (work_dirs/demo)"
     )
     for q in (st, run, rep, bf, sto):
         q.add_argument(
@@ -140,6 +149,9 @@ def main(argv=None) -> int:
             for c in s.cells:
                 print(f'  {c.key:28s} {s.label(c)}')
         return 0
+    if args.command == 'store-demo':
+        print(book.store_demo(args.demo_work_dir, args.store))
+        return 0
     studies = selected(args.studies)
     if args.command == 'status':
         for s in studies:
@@ -206,8 +218,10 @@ def main(argv=None) -> int:
     for b in books:
         for path in b.write(osp.join(args.out_dir, f'{b.study.name}.md')):
             print(path)
-    if len(books) == len(STUDIES):  # the cost page belongs to no study
+    if len(books) == len(STUDIES):  # cost and demo belong to no study
         print(book.write_cost_page(args.store, args.out_dir))
+        for path in book.write_demo_page(args.store, args.out_dir):
+            print(path)
     if args.readme and len(books) == len(STUDIES):
         rel = osp.relpath(args.out_dir, osp.dirname(osp.abspath(args.readme)))
         if book.update_readme(args.readme, book.readme_table(books, rel)):
