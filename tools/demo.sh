@@ -12,15 +12,17 @@
 #      protocol is tools/train.py on the linear config) on the 10,000
 #      held-out images,
 #   7. Faster R-CNN C4 on the tiny detection benchmark's VOC, 8. Mask R-CNN
-#      C4 on its COCO (configs/benchmarks/mmdetection/tiny/*_tinydet_*,
-#      half their schedule: DEMO_DET_ITERS) -- each from the pretrained
-#      backbone and from a random initialisation, one seed, to show what
+#      C4 on its COCO (configs/benchmarks/mmdetection/tiny/*_tinydet_*, a
+#      short schedule: DEMO_DET_ITERS) -- each from the pretrained backbone
+#      and from a random initialisation, one seed, to show what
 #      pretraining bought
-#   9. work_dirs/demo/summary.md (and .json): every metric and artifact
+#   9. work_dirs/demo/summary.md (and .json): every metric and artifact,
+#      the detection pairs read against the detector-seed std stored for
+#      this setting (docs/reports/runs/demo_det_noise)
 # Usage: bash tools/demo.sh [--force] [--help]
 # Environment: DEMO_DATA (data/demo), DEMO_WORK_DIR (work_dirs/demo),
 #   DEMO_EPOCHS (pretraining epochs, 8; the regime's full schedule is 20),
-#   DEMO_DET_ITERS (detector iterations, 320; the benchmark's are 640 for
+#   DEMO_DET_ITERS (detector iterations, 160; the benchmark's are 640 for
 #   VOC and 480 for COCO),
 #   DEMO_CONFIG (configs/selfsup/tiny/simclr_tiny.py; any config of
 #   configs/selfsup/tiny/, e.g. mocov2_ft-neg_tiny.py),
@@ -46,7 +48,7 @@ fail() { echo "demo.sh: error: $*" >&2; exit 2; }
 export FTCL_DEMO_DATA="${DEMO_DATA:-data/demo}"
 WORK="${DEMO_WORK_DIR:-work_dirs/demo}"
 EPOCHS="${DEMO_EPOCHS:-8}"
-DET_ITERS="${DEMO_DET_ITERS:-320}"
+DET_ITERS="${DEMO_DET_ITERS:-160}"
 CONFIG="${DEMO_CONFIG:-configs/selfsup/tiny/simclr_tiny.py}"
 DET=configs/benchmarks/mmdetection/tiny
 LINEAR=configs/benchmarks/classification/tiny/resnet18w16_linear_tiny.py
@@ -143,13 +145,11 @@ step "4/9 converting the checkpoint -> $WORK/backbone.pth"
 
 # Train one detector quietly for DET_ITERS iterations (lr steps at 5/6 of
 # them, as the benchmark's); show its final metrics line.
-# The kNN/linear arms (pretrained, random init) run side by side, each with
-# half the threads: feature extraction of the tiny backbone uses 2 threads
-# poorly. The detectors do not: a C4 step (res5 per RoI) scales to 2
-# threads: a side-by-side VOC pair took 362 s on 2 cores (clean-clone demo)
-# where earlier demos took ~150 s per detector one after the other, so they
-# stay sequential. Printed
-# lines come in order.
+# Each pair of arms (pretrained, random init) runs side by side, each with
+# half the threads: measured on the same day on 2 cores, a VOC pair at 160
+# iterations took 182 s side by side against ~250 s one after the other
+# with 2 threads each (COCO: 229 s against ~300 s); feature extraction of
+# the tiny backbone uses 2 threads poorly too. Printed lines come in order.
 HALF=$(( FTCL_THREADS > 1 ? FTCL_THREADS / 2 : 1 ))
 pair() {  # FN NAME_A PRETRAINED_A NAME_B PRETRAINED_B [ARGS...]
     local fn=$1 a=$2 pa=$3 b=$4 pb=$5 ja jb rc=0
@@ -184,13 +184,11 @@ knn() {  # NAME PRETRAINED
 }
 pair knn knn_pretrained "$WORK/backbone.pth" knn_random none
 
-step "6/9 Faster R-CNN R18w16-C4 on the tiny detection VOC, $DET_ITERS iterations (pretrained, then random init)"
-transfer voc_pretrained "$WORK/backbone.pth" "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py"
-transfer voc_random none "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py"
+step "6/9 Faster R-CNN R18w16-C4 on the tiny detection VOC, $DET_ITERS iterations (pretrained and random init, side by side)"
+pair transfer voc_pretrained "$WORK/backbone.pth" voc_random none "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py"
 
-step "7/9 Mask R-CNN R18w16-C4 on the tiny detection COCO, $DET_ITERS iterations (pretrained, then random init)"
-transfer coco_pretrained "$WORK/backbone.pth" "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py"
-transfer coco_random none "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py"
+step "7/9 Mask R-CNN R18w16-C4 on the tiny detection COCO, $DET_ITERS iterations (pretrained and random init, side by side)"
+pair transfer coco_pretrained "$WORK/backbone.pth" coco_random none "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py"
 
 step "8/9 summary -> $WORK/summary.md"
 # The detection rows beside the detector-seed std of this very setting

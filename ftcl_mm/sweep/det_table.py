@@ -23,10 +23,24 @@ from typing import Dict, List, Optional, Sequence
 from ..utils.errors import UserInputError
 from ..utils.fileio import write_json, write_text
 from ..utils.provenance import dumped_config_hash, provenance
-from .book.studies import DETECTORS
 from .launcher import RunFailed, Sweep, SweepJob, ToolCalls, usable_parallelism
 from .pipeline import BackbonePipeline
 from .stats import fmt_stat, mean_std, paired_gain, verdict
+
+#: The tiny detection benchmarks (paper Table 9 at CPU scale): detector ->
+#: (config, {column: metric key}). The book's detection study
+#: reads it from here.
+DET = 'configs/benchmarks/mmdetection/tiny/'
+DETECTORS = {
+    'voc': (
+        DET + 'faster-rcnn_r18w16-c4_tinydet_voc.py',
+        {'VOC AP50': 'pascal_voc/AP50', 'VOC AP': 'pascal_voc/mAP'},
+    ),
+    'coco': (
+        DET + 'mask-rcnn_r18w16-c4_tinydet_coco.py',
+        {'COCO AP^bb': 'coco/bbox_mAP', 'COCO AP^mk': 'coco/segm_mAP'},
+    ),
+}
 
 #: Row name -> pretraining config (None: random init).
 ROWS = {

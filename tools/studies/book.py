@@ -220,8 +220,7 @@ def main(argv=None) -> int:
             print(path)
     if len(books) == len(STUDIES):  # cost and demo belong to no study
         print(book.write_cost_page(args.store, args.out_dir))
-        for path in book.write_demo_page(args.store, args.out_dir):
-            print(path)
+        print(book.write_demo_page(args.store, args.out_dir))
     if args.readme and len(books) == len(STUDIES):
         rel = osp.relpath(args.out_dir, osp.dirname(osp.abspath(args.readme)))
         if book.update_readme(args.readme, book.readme_table(books, rel)):

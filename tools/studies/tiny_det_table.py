@@ -28,8 +28,8 @@ import sys
 
 import _stack  # noqa: F401  (first: one line outside the venv)
 
-from ftcl_mm.sweep.book.studies import DETECTORS
 from ftcl_mm.sweep.det_table import (
+    DETECTORS,
     ROWS,
     Plan,
     demo_pretrain_options,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
 from .. import ablations, fair_test
+from ..det_table import DETECTORS
 from .cells import EPOCHS, RunCell
 
 #: Families of the tiny regime in the families table (each base; + FT
@@ -332,19 +333,6 @@ def fraction_cell(method: str, fraction: float) -> RunCell:
     )
 
 
-#: The tiny detection benchmarks (paper Table 9 at CPU scale): detector ->
-#: (config, {column: metric key}). One owner: sweep/det_table.py reads it.
-DET = 'configs/benchmarks/mmdetection/tiny/'
-DETECTORS = {
-    'voc': (
-        DET + 'faster-rcnn_r18w16-c4_tinydet_voc.py',
-        {'VOC AP50': 'pascal_voc/AP50', 'VOC AP': 'pascal_voc/mAP'},
-    ),
-    'coco': (
-        DET + 'mask-rcnn_r18w16-c4_tinydet_coco.py',
-        {'COCO AP^bb': 'coco/bbox_mAP', 'COCO AP^mk': 'coco/segm_mAP'},
-    ),
-}
 #: The detector seed of the book's detection study (its seeds are the
 #: backbones' pretraining seeds).
 DET_SEED = 0

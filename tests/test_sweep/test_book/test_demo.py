@@ -72,6 +72,10 @@ def _noise(store):
     )
 
 
+def test_without_a_stored_demo_the_page_says_how_to_store_one(tmp_path):
+    assert 'book.py store-demo work_dirs/demo' in demo_page(str(tmp_path))
+
+
 def test_stored_demo_keeps_metrics_not_paths(tmp_path):
     store = tmp_path / 'store'
     out = store_demo(_demo(tmp_path), str(store))

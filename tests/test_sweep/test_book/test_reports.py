@@ -10,6 +10,7 @@ from ftcl_mm.sweep.book import (
     Book,
     RunCell,
     cost_page,
+    demo_page,
     readme_table,
     studies,
     update_readme,
@@ -116,6 +117,8 @@ def test_committed_reports_and_readme_regenerate_from_the_store(tmp_path):
     assert table in open(osp.join(ROOT, 'README.md')).read()
     committed = open(osp.join(ROOT, 'docs/reports/cost.md')).read()
     assert cost_page(store) == committed
+    committed = open(osp.join(ROOT, 'docs/reports/demo.md')).read()
+    assert demo_page(store) == committed
 
 
 def test_claims_table_reads_the_suite_rows(repo, tmp_path):
