@@ -378,8 +378,10 @@ def noise_section(
         '',
         f'Std over detector seeds {seeds} at this very setting '
         f'(tools/studies/tiny_det_table.py --rows random {row}, commit '
-        f'{prov.get("commit")}); the lead is read as real only if it is '
-        "larger than both arms' std.",
+        f'{prov.get("commit")}, one run at a time); the lead is read as '
+        "real only if it is larger than both arms' std. The thread count "
+        'changes the order of float sums, so a run with other threads '
+        '(the demo runs its arms side by side) differs like another seed.',
         '',
         '| detector | metric (x 100) | pretrained | random | lead | seed '
         f'std ({row} / random) | lead over {len(seeds)} seeds, paired | '

@@ -17,6 +17,7 @@ from typing import Dict, Optional
 from ...utils.errors import UserInputError
 from ...utils.fileio import read_json, write_json, write_text
 from ..det_table import (
+    DETECTORS,
     ROWS,
     Plan,
     demo_pretrain_options,
@@ -177,7 +178,11 @@ def demo_page(store: str) -> str:
         'unused',
         rows,
         noise.get('seeds', []),
-        sorted({d['detector'] for d in noise.get('detectors', [])}),
+        [
+            d
+            for d in DETECTORS
+            if d in {r['detector'] for r in noise.get('detectors', [])}
+        ],
         noise.get('pretrain_options', []),
         noise.get('det_options', []),
     )
