@@ -113,3 +113,58 @@ def test_load_results_reads_study_layout(tmp_path):
         ABLATIONS['length'].work_dir(str(tmp_path)), [0, 1, 2]
     )
     assert [r['knn_top1'] for r in longer] == [60.0]
+
+
+def test_report_of_finished_runs_writes_every_table(tmp_path):
+    def put(rel, result):
+        os.makedirs(tmp_path / rel)
+        (tmp_path / rel / 'result.json').write_text(json.dumps(result))
+
+    put(
+        'random/seed0',
+        dict(
+            method='random',
+            variant='init',
+            seed=0,
+            knn_top1=25.0,
+            linear_top1=15.0,
+        ),
+    )
+    for seed, (base, both) in enumerate([(40.0, 30.0), (50.0, 41.0)]):
+        put(
+            f'mocov2/base/seed{seed}',
+            dict(
+                method='mocov2',
+                variant='base',
+                seed=seed,
+                knn_top1=base,
+                linear_top1=base,
+            ),
+        )
+        put(
+            f'mocov2/both/seed{seed}',
+            dict(
+                method='mocov2',
+                variant='both',
+                seed=seed,
+                knn_top1=both,
+                linear_top1=both,
+            ),
+        )
+    from ftcl_mm.sweep.ablations import write_report
+
+    written = write_report(str(tmp_path), [0, 1])
+    assert written[0] == str(tmp_path / 'ablations.md')
+    md = (tmp_path / 'ablations.md').read_text()
+    for key in ('T7', 'detached', 'T6', 'length', 'T3', 'T2T4'):
+        assert f'## {key}: ' in md
+    # MoCo v2 both lost 10 and 9 points: paired, a loss beyond 1 std (kNN
+    # and linear), in T7 and again as T6's "from epoch 0" cell; not in the
+    # 60-epoch table, whose runs live elsewhere.
+    assert md.count('-9.50 ± 0.71') == 4
+    length = md.split('## length: ')[1].split('## T3')[0]
+    assert '-9.50' not in length
+    assert 'loss > 1 std' in md
+    assert 'seed 0 25.0 / 15.0 (kNN / linear)' in md
+    assert '--tables T6 --seeds 0 1 --work-dir' in md
+    assert (tmp_path / 'plots' / 'T7_accuracy.png').is_file()
