@@ -5,7 +5,7 @@ convert_ckpt.py, knn_eval.py -- are tested on their own)."""
 import json
 import os
 
-from ..conftest import python_cli
+from ..conftest import tool_in_process
 
 TOOL = 'tools/studies/tiny_det_table.py'
 
@@ -46,7 +46,7 @@ def test_table_pairs_gains_by_detector_seed(tmp_path):
                     'wall_s': 100.0 + seed,
                 },
             )
-    r = python_cli(
+    r = tool_in_process(
         TOOL,
         '--work-dir',
         str(work),
