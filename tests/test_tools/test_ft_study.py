@@ -1,5 +1,5 @@
-"""tools/studies/ft_study.py: the plan, the report of finished runs, and
-its CLI errors. (Its steps -- train.py, convert_ckpt.py, knn_eval.py,
+"""tools/studies/ft_study.py, run in process: the plan, the report of
+finished runs, and its CLI errors. (Its steps -- train.py, convert_ckpt.py, knn_eval.py,
 linear evaluation -- are tested on their own, the launcher and the paired
 statistics in tests/test_sweep; a real study is hours of CPU, see
 docs/reports/narratives/ft_study.)"""
@@ -7,7 +7,7 @@ docs/reports/narratives/ft_study.)"""
 import json
 import os
 
-from ..conftest import ROOT, python_cli
+from ..conftest import ROOT, tool_in_process
 
 STUDY = 'tools/studies/ft_study.py'
 
@@ -30,7 +30,7 @@ def _result(method, variant, seed, knn, linear, pos=0.5, neg=0.1):
 
 
 def test_plan_is_seed_major_with_random_init(tmp_path):
-    r = python_cli(
+    r = tool_in_process(
         STUDY,
         '--methods',
         'mocov2',
@@ -81,7 +81,7 @@ def test_report_only_summarises_finished_runs(tmp_path):
         )
         d.mkdir(parents=True)
         (d / 'result.json').write_text(json.dumps(r))
-    r = python_cli(
+    r = tool_in_process(
         STUDY,
         '--methods',
         'mocov2',
@@ -115,7 +115,7 @@ def test_report_only_summarises_finished_runs(tmp_path):
 
 
 def test_cli_dry_run_and_errors(tmp_path):
-    r = python_cli(
+    r = tool_in_process(
         STUDY,
         '--methods',
         'mocov2',
@@ -135,7 +135,7 @@ def test_cli_dry_run_and_errors(tmp_path):
         in r.stdout
     )
     assert not os.listdir(tmp_path)  # a dry run writes nothing
-    r = python_cli(
+    r = tool_in_process(
         STUDY,
         '--methods',
         'hsg_simclr',
@@ -147,7 +147,7 @@ def test_cli_dry_run_and_errors(tmp_path):
     )
     assert r.returncode == 2
     assert r.stderr.strip().count('\n') == 0 and 'no config for' in r.stderr
-    r = python_cli(
+    r = tool_in_process(
         STUDY,
         '--methods',
         'hsg_simclr',
@@ -165,9 +165,9 @@ def test_cli_dry_run_and_errors(tmp_path):
     assert 'left out: configs/selfsup/tiny/hsg_simclr_ft_tiny.py' in r.stdout
     assert 'hsg_simclr/base/seed0' in r.stdout
     assert 'hsg_simclr/both' not in r.stdout
-    r = python_cli(STUDY, '--jobs', '0', '--work-dir', str(tmp_path))
+    r = tool_in_process(STUDY, '--jobs', '0', '--work-dir', str(tmp_path))
     assert (
         r.returncode == 2
         and 'argument --jobs: must be an integer >= 1' in r.stderr
     )
-    assert python_cli(STUDY, '--help').returncode == 0
+    assert tool_in_process(STUDY, '--help').returncode == 0

@@ -4,7 +4,7 @@ import os
 
 from ftcl_mm.formats.score_csv import read_rows
 
-from ..conftest import python_cli
+from ..conftest import python_cli, tool_in_process
 
 
 def test_momentum_study_demo(demo_data, tmp_path):
@@ -31,5 +31,7 @@ def test_momentum_study_demo(demo_data, tmp_path):
         assert [row['iter'] for row in rows] == [1, 2]
     plots = sorted(os.listdir(os.path.join(work, 'plots')))
     assert 'grad_landscape.png' in plots and 'score_waterfall.pdf' in plots
-    r = python_cli('tools/studies/momentum_study.py', '--momentums', '1.5')
+    r = tool_in_process(
+        'tools/studies/momentum_study.py', '--momentums', '1.5'
+    )
     assert r.returncode == 2 and 'must be in (0, 1)' in r.stderr
