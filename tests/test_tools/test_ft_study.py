@@ -1,8 +1,8 @@
 """tools/studies/ft_study.py, run in process: the plan, the report of
-finished runs, and its CLI errors. (Its steps -- train.py, convert_ckpt.py, knn_eval.py,
-linear evaluation -- are tested on their own, the launcher and the paired
-statistics in tests/test_sweep; a real study is hours of CPU, see
-docs/reports/narratives/ft_study.)"""
+finished runs, and its CLI errors. (Its steps -- train.py,
+convert_ckpt.py, knn_eval.py, linear evaluation -- are tested on their
+own, the launcher and the paired statistics in tests/test_sweep; a real
+study is hours of CPU, see docs/reports/narratives/ft_study.)"""
 
 import json
 import os
