@@ -3,8 +3,9 @@ threads, progress), one pretrain -> convert -> probe pipeline and one set
 of statistics (mean +- std, paired gains) for the study and benchmark
 tools (ft_study.py, ft_fair_test.py, tiny_det_table.py, momentum_study.py,
 run_seeds.py); the FT study (``ft_study``), the protocols of the FT
-ablations and the fair test, the detection table (``det_table``), and
-the book of every published study (``book``)."""
+ablations and the fair test, the detection table (``det_table``), the
+momentum study (``momentum``), and the book of every published study
+(``book``)."""
 
 from .launcher import (
     RunFailed,
