@@ -96,34 +96,19 @@ def main(argv=None) -> int:
     except ValueError as e:
         raise ConfigError(str(e)) from None
     import torch
-    from mmengine.registry import init_default_scope
-    from mmengine.runner import set_random_seed
-    from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
-    from ftcl_mm.engine.train_setup import (
-        check_pretrained,
-        load_config,
-        set_pretrained,
+    from ftcl_mm.engine.frozen_model import (
+        build_frozen_model,
+        check_backbone_file,
     )
+    from ftcl_mm.engine.train_setup import load_config
     from ftcl_mm.evaluation.suite import evaluate_suite
     from ftcl_mm.utils.fileio import write_json
 
     cfg = load_config(args.config)
-    set_pretrained(cfg, args.pretrained)
-    if args.pretrained.lower() != 'none':
-        if not osp.isfile(args.pretrained):
-            raise ConfigError(
-                f'--pretrained {args.pretrained} does not exist; convert a '
-                'checkpoint with tools/convert_ckpt.py'
-            )
-        check_pretrained(cfg)  # a backbone of this width and depth
-    init_default_scope('mmpretrain')
-    set_random_seed(args.seed)
-    if cfg.get('data_preprocessor') and isinstance(cfg.model, dict):
-        cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
-    model = MODELS.build(cfg.model)
-    model.init_weights()
+    check_backbone_file(cfg, args.pretrained)  # this width and depth
+    model = build_frozen_model(cfg, args.seed)
     t0 = time.time()
     try:
         row = evaluate_suite(

@@ -121,18 +121,14 @@ def main(argv=None) -> int:
     except ValueError as e:
         raise ConfigError(str(e)) from None
     import torch
-    from mmengine.registry import init_default_scope
-    from mmengine.runner import set_random_seed
-    from mmpretrain.registry import MODELS
 
     import ftcl_mm  # noqa: F401
     from ftcl_mm.engine import check_config
-    from ftcl_mm.engine.train_setup import (
-        check_data_paths,
-        check_pretrained,
-        load_config,
-        set_pretrained,
+    from ftcl_mm.engine.frozen_model import (
+        build_frozen_model,
+        check_backbone_file,
     )
+    from ftcl_mm.engine.train_setup import check_data_paths, load_config
     from ftcl_mm.evaluation import (
         effective_rank,
         extract_features,
@@ -146,28 +142,14 @@ def main(argv=None) -> int:
     check_config(
         cfg, file_keys=file_keys, option_keys=list(args.cfg_options or {})
     )
-    set_pretrained(cfg, args.pretrained)
-    if args.pretrained.lower() != 'none':
-        if not osp.isfile(args.pretrained):
-            raise ConfigError(
-                f'--pretrained {args.pretrained} does not exist; convert a '
-                'checkpoint with tools/convert_ckpt.py'
-            )
-        # Loaded safely, then checked as a backbone of the config's
-        # architecture (a training checkpoint or another width is refused).
-        check_pretrained(cfg)
+    check_backbone_file(cfg, args.pretrained)
     check_data_paths(cfg, ('train_dataloader', 'val_dataloader'))
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    # The config's seed fixes the initialisation, so a random-init floor
-    # (--pretrained none) is reproducible, and seeds differ as in training.
-    set_random_seed(int((cfg.get('randomness') or {}).get('seed', 0)))
+    model = build_frozen_model(
+        cfg, int((cfg.get('randomness') or {}).get('seed', 0))
+    )
     device = torch.device(
         args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     )
-    if cfg.get('data_preprocessor') and isinstance(cfg.model, dict):
-        cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
-    model = MODELS.build(cfg.model)
-    model.init_weights()
     model.to(device).eval()
     # Both splits through the deterministic test pipeline.
     test_pipeline = cfg.val_dataloader.dataset.pipeline
