@@ -24,7 +24,7 @@ from ..utils.errors import UserInputError
 from ..utils.fileio import write_json, write_text
 from ..utils.provenance import dumped_config_hash, provenance
 from .launcher import RunFailed, Sweep, SweepJob, ToolCalls, usable_parallelism
-from .pipeline import BackbonePipeline
+from .pipeline import BackbonePipeline, epochs_options
 from .stats import fmt_stat, mean_std, paired_gain, verdict
 
 #: The tiny detection benchmarks (paper Table 9 at CPU scale): detector ->
@@ -81,12 +81,7 @@ class Plan:
 def demo_pretrain_options(epochs: int) -> List[str]:
     """The demo's pretraining (``tools/demo.sh``, ``DEMO_EPOCHS``): the
     config's schedule cut to ``epochs``, no online kNN."""
-    return [
-        f'train_cfg.max_epochs={epochs}',
-        f'param_scheduler.0.T_max={epochs}',
-        f'param_scheduler.0.end={epochs}',
-        'default_hooks.online_knn=None',
-    ]
+    return [*epochs_options(epochs), 'default_hooks.online_knn=None']
 
 
 def det_schedule_options(iters: int) -> List[str]:

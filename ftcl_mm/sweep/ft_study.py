@@ -34,7 +34,7 @@ from .launcher import (
     ToolCalls,
     usable_parallelism,
 )
-from .pipeline import BackbonePipeline
+from .pipeline import BackbonePipeline, epochs_options
 from .stats import aggregate, fmt_stat, tail_means, verdict
 
 #: The repository root (configs and tools resolve against it).
@@ -114,14 +114,7 @@ def pretrain_options(
     seed and schedule length), then ``extra`` (``key=value`` strings);
     ``seed=None``: the cell's recipe over its seeds."""
     opts: Dict[str, object] = {} if seed is None else {'randomness.seed': seed}
-    opts.update(
-        {
-            'train_cfg.max_epochs': epochs,
-            'param_scheduler.0.T_max': epochs,
-            'param_scheduler.0.end': epochs,
-        }
-    )
-    for item in extra:
+    for item in (*epochs_options(epochs), *extra):
         key, value = item.split('=', 1)
         opts[key] = _literal(value)
     return opts
@@ -217,12 +210,7 @@ class RunSteps:
         """The ``--cfg-options`` of ``run``'s pretraining."""
         opts = [f'randomness.seed={run.seed}', *self.args.cfg_options]
         if self.args.epochs:
-            e = self.args.epochs
-            opts += [
-                f'train_cfg.max_epochs={e}',
-                f'param_scheduler.0.T_max={e}',
-                f'param_scheduler.0.end={e}',
-            ]
+            opts += epochs_options(self.args.epochs)
         return opts
 
     def recipe(self, run: Run) -> str:

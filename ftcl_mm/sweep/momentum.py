@@ -13,6 +13,7 @@ from typing import List, Optional, Sequence
 
 from ..utils.errors import UserInputError
 from .launcher import Sweep, SweepJob, ToolCalls
+from .pipeline import epochs_options
 
 #: Scale -> the MoCo v2 config trained at each momentum.
 CONFIGS = dict(
@@ -35,11 +36,7 @@ def train_options(
     if data_root:
         opts.append(f'train_dataloader.dataset.data_root={data_root}')
     if epochs:
-        opts += [
-            f'train_cfg.max_epochs={epochs}',
-            f'param_scheduler.0.T_max={epochs}',
-            f'param_scheduler.0.end={epochs}',
-        ]
+        opts += epochs_options(epochs)
     return opts
 
 

@@ -17,10 +17,21 @@ step skipped when its output exists, so that a stopped study resumes:
 from __future__ import annotations
 
 import os.path as osp
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 from ..utils.fileio import read_json
 from .launcher import ToolCalls
+
+
+def epochs_options(epochs: int) -> List[str]:
+    """``--cfg-options`` that cut a config's schedule to ``epochs``: the
+    length and the cosine schedule's end (every pretraining config here
+    has one cosine ``param_scheduler``)."""
+    return [
+        f'train_cfg.max_epochs={epochs}',
+        f'param_scheduler.0.T_max={epochs}',
+        f'param_scheduler.0.end={epochs}',
+    ]
 
 
 class BackbonePipeline:
