@@ -78,7 +78,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _ft_study(args, block, method, variants, seed, extra=()) -> list:
+def _ft_study(args, block, method, variants, seeds, extra=()) -> list:
     cmd = [
         osp.join(ROOT, 'tools/studies/ft_study.py'),
         '--methods',
@@ -86,7 +86,7 @@ def _ft_study(args, block, method, variants, seed, extra=()) -> list:
         '--variants',
         *variants,
         '--seeds',
-        str(seed),
+        *map(str, seeds),
         '--epochs',
         str(block.epochs),
         '--no-random-init',
@@ -103,47 +103,56 @@ def _ft_study(args, block, method, variants, seed, extra=()) -> list:
 
 
 def plan(args) -> list:
-    """Steps, seed-major: ``('study', cmd)`` an ft_study.py call,
-    ``('seed', block, cell, seed)`` start a prefix-sharing cell from its
-    base's checkpoint. Per method: the base (keeping every checkpoint when
-    prefix cells need them), the other cells, then the prefix cells."""
+    """Steps, cell-major over the seeds: ``('study', cmd)`` an
+    ft_study.py call, ``('seed', block, cell, seed)`` start a
+    prefix-sharing cell from its base's checkpoint.
+
+    Per method: its base for every seed (keeping every checkpoint when
+    prefix cells need them), then the prefix cells (the cheapest, as they
+    start from the base's checkpoints), then the other cells. One call
+    holds every seed of its cells, so ``--jobs`` runs are always side by
+    side (seed-major calls left a base run alone on the machine); each
+    call runs its seeds in order, so an interrupted queue has the low
+    seeds of every cell it reached.
+    """
     steps = []
-    for seed in args.seeds:
-        for key in args.blocks:
-            block = fair_test.BLOCKS[key]
-            for method, variants in block.study_calls():
-                shared = [v for v in variants if v in block.prefix]
-                rest = [v for v in variants if v not in shared]
-                if shared and 'base' in rest:
-                    steps.append(
-                        (
-                            'study',
-                            _ft_study(
-                                args,
-                                block,
-                                method,
-                                ['base'],
-                                seed,
-                                [fair_test.KEEP_ALL_CHECKPOINTS],
-                            ),
-                        )
+    seeds = list(args.seeds)
+    for key in args.blocks:
+        block = fair_test.BLOCKS[key]
+        for method, variants in block.study_calls():
+            shared = [v for v in variants if v in block.prefix]
+            rest = [v for v in variants if v not in shared]
+            if shared and 'base' in rest:
+                steps.append(
+                    (
+                        'study',
+                        _ft_study(
+                            args,
+                            block,
+                            method,
+                            ['base'],
+                            seeds,
+                            [fair_test.KEEP_ALL_CHECKPOINTS],
+                        ),
                     )
-                    rest.remove('base')
-                if rest:
-                    steps.append(
-                        ('study', _ft_study(args, block, method, rest, seed))
-                    )
-                for v in shared:
-                    cell = next(
-                        c
-                        for c in block.cells
-                        if (c.method, c.variant) == (method, v)
-                    )
+                )
+                rest.remove('base')
+            for v in shared:
+                cell = next(
+                    c
+                    for c in block.cells
+                    if (c.method, c.variant) == (method, v)
+                )
+                for seed in seeds:
                     steps.append(('seed', block, cell, seed))
-                if shared:
-                    steps.append(
-                        ('study', _ft_study(args, block, method, shared, seed))
-                    )
+            if shared:
+                steps.append(
+                    ('study', _ft_study(args, block, method, shared, seeds))
+                )
+            if rest:
+                steps.append(
+                    ('study', _ft_study(args, block, method, rest, seeds))
+                )
     return steps
 
 
