@@ -18,8 +18,9 @@ from ftcl_mm.datasets.demo_data import (
     dataset_summary,
     generate_demo_data,
 )
-from ftcl_mm.utils.cli import run_main
+from ftcl_mm.utils.cli import positive_int, run_main
 from ftcl_mm.utils.errors import UserInputError
+from ftcl_mm.utils.threads import default_threads
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -44,6 +45,14 @@ def parse_args(argv=None) -> argparse.Namespace:
             help=f'default: {getattr(defaults, f.name)}',
         )
     parser.add_argument(
+        '--workers',
+        type=positive_int,
+        default=None,
+        help='processes writing the parts side by side (default: '
+        '$FTCL_THREADS, else the usable cores); the files do not depend '
+        'on it',
+    )
+    parser.add_argument(
         '--force',
         action='store_true',
         help='regenerate even if the directory exists',
@@ -58,7 +67,12 @@ def main(argv=None) -> int:
             **{f.name: getattr(args, f.name) for f in fields(DemoDataSpec)}
         )
         t0 = time.time()
-        made = generate_demo_data(args.out, spec, force=args.force)
+        made = generate_demo_data(
+            args.out,
+            spec,
+            force=args.force,
+            workers=args.workers or default_threads(),
+        )
     except (ValueError, FileExistsError, OSError) as e:
         raise UserInputError(str(e)) from None
     counts = ', '.join(

@@ -30,10 +30,11 @@ not depend on generation order and is identical across runs.
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 import os
 import os.path as osp
 from dataclasses import asdict, dataclass
-from typing import Dict, List, NamedTuple, Tuple
+from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 from xml.etree import ElementTree as ET
 
 import cv2
@@ -403,8 +404,37 @@ def write_coco(root: str, spec: DemoDataSpec, det: DetectionSet) -> None:
             )
 
 
+def _run_writers(
+    tasks: Sequence[Tuple[Callable, tuple]], workers: int
+) -> None:
+    """Run independent writers, ``workers`` at a time.
+
+    Each writer fills its own folder and seeds every image by its own name
+    (:func:`~.shapes.image_rng`), so the files are the same whatever the
+    order or process. Forked processes (no re-import of the stack; the
+    writers use numpy, OpenCV and PIL only); sequential where fork is not
+    available. Pool hands tasks out in order, so the largest goes first.
+    """
+    workers = min(workers, len(tasks))
+    if workers <= 1 or 'fork' not in mp.get_all_start_methods():
+        for fn, args in tasks:
+            fn(*args)
+        return
+    # One OpenCV thread per writer: its pool, inherited across fork, is
+    # not safe to reuse in the child, and the writers share the cores.
+    with mp.get_context('fork').Pool(
+        workers, initializer=cv2.setNumThreads, initargs=(1,)
+    ) as pool:
+        pending = [pool.apply_async(fn, args) for fn, args in tasks]
+        for p in pending:
+            p.get()  # a writer's exception is raised here
+
+
 def generate_demo_data(
-    out_dir: str, spec: DemoDataSpec = DemoDataSpec(), force: bool = False
+    out_dir: str,
+    spec: DemoDataSpec = DemoDataSpec(),
+    force: bool = False,
+    workers: int = 1,
 ) -> bool:
     """Write the whole demo dataset under ``out_dir``.
 
@@ -422,6 +452,9 @@ def generate_demo_data(
             (files this function did not write). (Data
             of an older version written with the same options is
             regenerated without it.)
+        workers: Processes writing the parts side by side (the
+            ImageNet-style set, the downstream suite, each detection set's
+            VOC and COCO); the files do not depend on it.
 
     Returns:
         True if data was generated, False if up-to-date data was reused.
@@ -460,18 +493,24 @@ def generate_demo_data(
                 'to regenerate it or choose another --out directory'
             )
     with atomic_path(out_dir) as tmp:
-        write_imagenet(osp.join(tmp, 'imagenet'), spec)
-        write_downstream(
-            osp.join(tmp, 'downstream'),
-            spec.suite_per_class,
-            spec.cls_size,
-            spec.seed,
-            spec.cls_classes,
-        )
+        tasks = [
+            (write_imagenet, (osp.join(tmp, 'imagenet'), spec)),
+            (
+                write_downstream,
+                (
+                    osp.join(tmp, 'downstream'),
+                    spec.suite_per_class,
+                    spec.cls_size,
+                    spec.seed,
+                    spec.cls_classes,
+                ),
+            ),
+        ]
         for det in spec.detection_sets():
             root = osp.join(tmp, det.root)
-            write_voc(osp.join(root, 'VOCdevkit'), spec, det)
-            write_coco(osp.join(root, 'coco'), spec, det)
+            tasks.append((write_voc, (osp.join(root, 'VOCdevkit'), spec, det)))
+            tasks.append((write_coco, (osp.join(root, 'coco'), spec, det)))
+        _run_writers(tasks, workers)
         with open(osp.join(tmp, _MARKER), 'w') as f:
             json.dump(asdict(spec), f, indent=1)
     return True

@@ -45,9 +45,10 @@ def test_layout_and_determinism(demo_data, tmp_path):
         2 * TINY['cls_train_per_class'] * TINY['cls_classes']
     )
 
-    # Same spec, other directory: byte-identical output.
+    # Same spec, other directory, parts written by two processes:
+    # byte-identical output.
     again = str(tmp_path / 'again')
-    generate_demo_data(again, DemoDataSpec(**TINY))
+    generate_demo_data(again, DemoDataSpec(**TINY), workers=2)
     assert _tree_digest(again) == _tree_digest(demo_data)
     # Another seed changes the images.
     other = str(tmp_path / 'other')
