@@ -167,6 +167,35 @@ def test_preprocessor_applies_params_and_passes_others(
         assert torch.equal(g, w)
 
 
+def test_worker_collate_gives_the_preprocessors_views(
+    demo_data, mmpretrain_scope
+):
+    from mmengine.dataset import default_collate
+    from mmengine.registry import FUNCTIONS
+
+    _, batched = _pipelines(osp.join(demo_data, 'imagenet'))
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/selfsup/tiny/simclr_tiny.py')
+    ).data_preprocessor
+    pre = MODELS.build(cfg)
+    keys = [(0, 3, i) for i in range(8)]
+    want = pre(default_collate([batched[k] for k in keys]), True)['inputs']
+    # As a config names it: train_dataloader.collate_fn.type.
+    collate = FUNCTIONS.get('batched_views_collate')
+    data = collate([batched[k] for k in keys], view_backend='float')
+    # Applied once: the params are gone, so the preprocessor only
+    # normalises (the same views as augmenting there).
+    assert 'view_params' not in data['data_samples'][0]
+    got = pre(data, True)['inputs']
+    for g, w in zip(got, want):
+        assert torch.equal(g, w)
+    # Batches without drawn parameters: default_collate's.
+    plain = collate([dict(inputs=torch.zeros(3, 2, 2, dtype=torch.uint8))])
+    assert plain['inputs'].shape == (1, 3, 2, 2)
+    with pytest.raises(ValueError, match='view_backend must be one of'):
+        collate([batched[keys[0]]], view_backend='cv2')
+
+
 def test_draw_view_params_refuses_what_it_cannot_draw(mmpretrain_scope):
     with pytest.raises(ValueError, match='cannot draw RandomResizedCrop'):
         TRANSFORMS.build(

@@ -67,8 +67,11 @@ def _provenance(r: dict, earlier: int) -> str:
     m = p.get('machine') or {}
     cores = f'{m.get("cores", "?")} cores {m.get("cpu", "?")}'
     machine = m.get('gpu') or cores
+    commit = p.get('commit') or '?'
+    # A measurement taken with uncommitted changes says so.
+    commit = commit[:7] + ('+dirty' if commit.endswith('+dirty') else '')
     return (
-        f'commit {(p.get("commit") or "?")[:7]}, recipe '
+        f'commit {commit}, recipe '
         f'{r.get("recipe_hash", "?")}, {p.get("date", "?")}, {machine}, '
         f'torch {m.get("torch", "?")}, {r.get("threads", "?")} thread(s), '
         f'1-min load average {r.get("load_avg_1min", "?")} when it started'

@@ -50,7 +50,9 @@ def test_latest_record_per_config_and_options(tmp_path):
         'profile_det',
         [
             _det_record(300.0, commit='old0000'),
-            _det_record(200.0, options={'model.x': 1}),
+            _det_record(
+                200.0, options={'model.x': 1}, commit='abc1234def+dirty'
+            ),
             _det_record(100.0, commit='new1111'),
         ],
     )
@@ -60,6 +62,8 @@ def test_latest_record_per_config_and_options(tmp_path):
     assert '| **train floor: train_step** | **200** |' in page
     assert '### `configs/det.py` with `model.x=1`' in page
     assert 'commit new1111, recipe 0123456789ab' in page
+    # Measured with uncommitted changes: the page says so.
+    assert 'commit abc1234+dirty, recipe' in page
     machine = '2 cores CPU X, torch 2.x, 1 thread(s), 1-min load average 0.1 '
     assert machine in page
     assert '1 earlier record(s)' in page
