@@ -16,7 +16,11 @@ from typing import Dict, Optional
 
 def git_commit(root: str) -> Optional[str]:
     """HEAD of the repository at ``root`` (with ``+dirty`` when tracked
-    files differ from it), or None outside a git checkout."""
+    files differ from it), or None outside a git checkout.
+
+    The run store (``docs/reports/runs``) does not count: a measurement
+    appended there is a result, not a change to what produced the next
+    one."""
     try:
         head = subprocess.run(
             ['git', '-C', root, 'rev-parse', 'HEAD'],
@@ -32,6 +36,9 @@ def git_commit(root: str) -> Optional[str]:
                 'status',
                 '--porcelain',
                 '--untracked-files=no',
+                '--',
+                '.',
+                ':(exclude)docs/reports/runs',
             ],
             capture_output=True,
             text=True,

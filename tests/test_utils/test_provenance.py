@@ -14,10 +14,16 @@ def test_commit_and_config_hash(tmp_path):
     )
     run('init', '-q')
     (repo / 'a.py').write_text('x = 1\n')
-    run('add', 'a.py')
+    store = repo / 'docs/reports/runs'
+    store.mkdir(parents=True)
+    (store / 'r.jsonl').write_text('{}\n')
+    run('add', 'a.py', 'docs')
     run('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'a')
     head = git_commit(str(repo))
     assert len(head) == 40
+    # A result appended to the run store is not a change of the code.
+    (store / 'r.jsonl').write_text('{}\n{}\n')
+    assert git_commit(str(repo)) == head
     (repo / 'a.py').write_text('x = 2\n')
     assert git_commit(str(repo)) == head + '+dirty'
     assert git_commit(str(tmp_path)) is None  # not a checkout
