@@ -120,6 +120,15 @@ GATE_THRESHOLD = 0.6
 #: interval) for the prefix-sharing variants.
 KEEP_ALL_CHECKPOINTS = 'default_hooks.checkpoint.max_keep_ckpts=-1'
 
+#: Detection (protocol item 7): the best FT cell by the verdict rule (C if
+#: none gains) against its base in the tiny VOC benchmark (Faster R-CNN
+#: C4, the config's own schedule), backbone seeds 0-2, detector seed 0.
+DETECTION_BLOCK = 'mocov2'
+DETECTION_SEEDS = (0, 1, 2)
+DETECTION_FALLBACK = 'C'
+DETECTOR = 'voc'
+DET_SEED = 0
+
 
 def shared_prefix_epoch(
     variant: str, base_pretrain: str, epochs: int, interval: int = 5
@@ -428,6 +437,215 @@ def block_markdown(
     return '\n'.join(lines) + '\n'
 
 
+def _ft_rows(rows: List[Dict]) -> List[Dict]:
+    return [r for r in rows if r['cell'].variant != 'base']
+
+
+def detection_pair(
+    rows: List[Dict], seeds: Sequence[int] = SEEDS
+) -> Tuple[Optional[Tuple[Cell, Cell]], str]:
+    """The cells the detection rows compare: ``((base, best), why)``, or
+    ``(None, why not yet)`` while an FT cell of the detection block lacks
+    one of ``seeds`` (the verdict decides which cell, so it waits for it).
+
+    Best: the FT cell whose paired kNN gain is a *gain* by the rule, the
+    largest mean first; none gains: C, as the protocol says.
+    """
+    block = BLOCKS[DETECTION_BLOCK]
+    ft = _ft_rows(rows)
+    lacking = [r['cell'].key for r in ft if set(seeds) - set(r['seeds'])]
+    if lacking:
+        return None, (
+            f'waits for the verdict: cell(s) {", ".join(lacking)} lack some '
+            f'of seeds {" ".join(map(str, seeds))}'
+        )
+    gains = [r for r in ft if r['knn_top1_verdict'][0] == 'gain']
+    if gains:
+        best = max(gains, key=lambda r: r['stats']['knn_top1_gain']['mean'])
+        cell = best['cell']
+        why = f'{cell.key}, the largest kNN gain by the rule'
+    else:
+        cell = next(c for c in block.cells if c.key == DETECTION_FALLBACK)
+        why = f'no FT cell gains by the rule: {cell.key}, as the protocol says'
+    base = next(
+        c
+        for c in block.cells
+        if c.method == cell.method and c.variant == 'base'
+    )
+    return (base, cell), why
+
+
+def detection_dir(root: str, cell: Cell, seed: int) -> str:
+    """Where a run's tiny-VOC detector trains (its ``result.json``: the
+    metrics, when finished)."""
+    block = BLOCKS[DETECTION_BLOCK]
+    return osp.join(
+        run_dir(root, block, cell, seed), 'det', DETECTOR, f'seed{DET_SEED}'
+    )
+
+
+def detection_jobs(root: str, pair: Tuple[Cell, Cell], calls) -> List:
+    """The detector runs of the detection rows as launcher jobs (a
+    finished one is skipped by its ``result.json``); ``calls``: a
+    :class:`~.launcher.ToolCalls`."""
+    from ..formats.run_results import final_metrics
+    from .det_table import DETECTORS
+    from .launcher import RunFailed, SweepJob
+
+    block = BLOCKS[DETECTION_BLOCK]
+    config, columns = DETECTORS[DETECTOR]
+    jobs = []
+    for seed in DETECTION_SEEDS:
+        for cell in pair:
+            work = detection_dir(root, cell, seed)
+            run = run_dir(root, block, cell, seed)
+            backbone = osp.join(run, 'backbone.pth')
+
+            def execute(work=work, backbone=backbone) -> Dict:
+                if not osp.isfile(backbone):
+                    raise RunFailed(f'{backbone} is missing')
+                calls.call(
+                    calls.train(
+                        config,
+                        work,
+                        '--resume',
+                        '--pretrained',
+                        backbone,
+                        '--cfg-options',
+                        f'randomness.seed={DET_SEED}',
+                    ),
+                    osp.join(work, 'steps.log'),
+                )
+                metrics = final_metrics(work)
+                missing = [m for m in columns.values() if m not in metrics]
+                if missing:
+                    raise RunFailed(f'{work} logged no {", ".join(missing)}')
+                out = {c: 100 * float(metrics[m]) for c, m in columns.items()}
+                out['config_hash'] = dumped_config_hash(work)
+                return out
+
+            jobs.append(
+                SweepJob(f'{DETECTOR} {cell.key} seed {seed}', work, execute)
+            )
+    return jobs
+
+
+def detection_markdown(root: str, rows: List[Dict]) -> str:
+    """The detection rows: each cell's AP over backbone seeds, the gain
+    paired with its base and the verdict by the rule (queued ones
+    included)."""
+    from .det_table import DETECTORS
+    from .stats import paired_gain
+
+    columns = list(DETECTORS[DETECTOR][1])
+    pair, why = detection_pair(rows)
+    lines = [
+        '## Detection: the best FT cell against its base',
+        '',
+        f"Tiny VOC (Faster R-CNN C4, the config's own schedule), backbone "
+        f'seeds {" ".join(map(str, DETECTION_SEEDS))}, detector seed '
+        f'{DET_SEED}; AP x 100, mean ± std over backbone seeds, the gain '
+        'paired by seed with the base and its verdict by the same rule. '
+        f'Cell: {why}.',
+        '',
+    ]
+    if pair is None:
+        return '\n'.join(lines) + '\n'
+    values: Dict[str, Dict[int, Dict]] = {}
+    for cell in pair:
+        for seed in DETECTION_SEEDS:
+            res = osp.join(detection_dir(root, cell, seed), 'result.json')
+            if osp.isfile(res):
+                values.setdefault(cell.key, {})[seed] = read_json(res)
+    lines += [
+        '| cell | backbone seeds done | '
+        + ' | '.join(columns)
+        + ' | '
+        + ' | '.join(f'{c} gain (verdict)' for c in columns)
+        + ' |',
+        '|' + '---|' * (2 + 2 * len(columns)),
+    ]
+    base = pair[0]
+    for cell in pair:
+        mine = values.get(cell.key, {})
+        cells = [
+            _stat(mean_std([v[c] for v in mine.values()]) if mine else None)
+            for c in columns
+        ]
+        gains = []
+        for c in columns:
+            if cell is base:
+                gains.append('-')
+                continue
+            g = paired_gain(
+                {s: v[c] for s, v in mine.items()},
+                {s: v[c] for s, v in values.get(base.key, {}).items()},
+            )
+            gains.append(
+                f'{_stat(g, True)} ({_verdict(se_verdict(g))})' if g else '-'
+            )
+        lines.append(
+            f'| {cell.key}: {cell.label} | '
+            f'{" ".join(map(str, sorted(mine))) or "queued"} | '
+            + ' | '.join(cells + gains)
+            + ' |'
+        )
+    todo = 2 * len(DETECTION_SEEDS) - sum(len(v) for v in values.values())
+    if todo:
+        lines += [
+            '',
+            f"{todo} detector run(s) queued; the fair test's command runs "
+            'them after its cells.',
+        ]
+    return '\n'.join(lines) + '\n'
+
+
+def reading(blocks_rows: Dict[str, List[Dict]], seeds=SEEDS) -> str:
+    """What the regime says about FT, written from the verdicts: per
+    block, the FT cells by verdict on kNN and linear (cells still lacking
+    seeds are listed as such, without a verdict)."""
+    lines = ['## What the regime says about FT (from the verdicts)', '']
+    for key, rows in blocks_rows.items():
+        block = BLOCKS[key]
+        ft = _ft_rows(rows)
+        done = [r for r in ft if not set(seeds) - set(r['seeds'])]
+        waiting = [r for r in ft if r not in done]
+        parts = []
+        for metric, name in (('knn_top1', 'kNN'), ('linear_top1', 'linear')):
+            by: Dict[str, List[str]] = {}
+            for r in done:
+                v, mde = r[f'{metric}_verdict']
+                g = r['stats'].get(f'{metric}_gain')
+                if not g or mde is None:
+                    continue
+                by.setdefault(v, []).append(
+                    f'{r["cell"].key} ({g["mean"]:+.1f}, 2 SE {mde:.1f})'
+                )
+            if by:
+                parts.append(
+                    f'{name}: '
+                    + '; '.join(
+                        f'{v} for {", ".join(cells)}'
+                        for v, cells in sorted(by.items())
+                    )
+                )
+        text = f'- **{block.title}**: ' + (
+            '. '.join(parts) + '.' if parts else 'no cell has every seed yet.'
+        )
+        if waiting:
+            text += (
+                ' No verdict yet for '
+                + ', '.join(
+                    f'{r["cell"].key} ({len(r["seeds"])} of {len(seeds)} '
+                    'seeds)'
+                    for r in waiting
+                )
+                + '.'
+            )
+        lines.append(text)
+    return '\n'.join(lines) + '\n'
+
+
 def _shown(path: str) -> str:
     """``path`` relative to the working directory when inside it (the
     repository, for stored runs), else as given."""
@@ -529,6 +747,47 @@ def block_sections(
     return sections, written
 
 
+def closing_sections(
+    root: str,
+    seeds: Sequence[int],
+    blocks: Sequence[str] = tuple(BLOCKS),
+    accept: Optional[Callable[[Cell, int], bool]] = None,
+) -> List[str]:
+    """The reading from the verdicts and (when the detection block is
+    reported) the detection rows, from the runs under ``root``."""
+    rows = {
+        key: summarise(BLOCKS[key], collect(root, BLOCKS[key], seeds, accept))
+        for key in blocks
+    }
+    out = [reading(rows, seeds)]
+    if DETECTION_BLOCK in rows:
+        out.append(detection_markdown(root, rows[DETECTION_BLOCK]))
+    return out
+
+
+def run_detection(
+    root: str, repo: str, jobs: int, data_root: Optional[str] = None
+) -> List[str]:
+    """Run (or resume) the detection rows once the verdict has chosen the
+    cell; returns one line per failed run (a line saying why it waits
+    is printed instead while cells lack seeds)."""
+    from .launcher import Sweep, ToolCalls, usable_parallelism
+
+    block = BLOCKS[DETECTION_BLOCK]
+    pair, why = detection_pair(summarise(block, collect(root, block, SEEDS)))
+    print(f'[ft_fair_test] detection: {why}')
+    if pair is None:
+        return []
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    if data_root:
+        env['FTCL_DEMO_DATA'] = data_root
+    jobs, threads = usable_parallelism(jobs, None)
+    env['FTCL_THREADS'] = str(threads)
+    return Sweep('ft_fair_test detection', jobs).run(
+        detection_jobs(root, pair, ToolCalls(repo, env)), threads
+    )
+
+
 def write_report(
     root: str,
     seeds: Sequence[int] = SEEDS,
@@ -562,6 +821,7 @@ def write_report(
         WHY,
         '',
     ]
+    sections += closing_sections(root, seeds, blocks)
     write_text(out, '\n'.join(head) + '\n' + '\n'.join(sections))
     return [out] + written
 
@@ -575,6 +835,8 @@ STORED = (
     'pretrain/online_knn.csv',
     'pretrain/ft_gate.json',
     'pretrain/*.py',
+    f'det/{DETECTOR}/seed{DET_SEED}/result.json',
+    f'det/{DETECTOR}/seed{DET_SEED}/*.py',
 )
 
 

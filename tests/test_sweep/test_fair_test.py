@@ -31,16 +31,19 @@ def test_se_verdict(gains, verdict):
         assert mde == pytest.approx(2 * s['std'] / math.sqrt(len(gains)))
 
 
-def _run(root, variant, seed, knn, gate=None):
-    block = F.BLOCKS['simclr']
-    cell = next(c for c in block.cells if c.variant == variant)
+def _run(root, variant, seed, knn, gate=None, block='simclr', method=None):
+    block = F.BLOCKS[block]
+    method = method or block.cells[0].method
+    cell = next(
+        c for c in block.cells if (c.method, c.variant) == (method, variant)
+    )
     d = F.run_dir(root, block, cell, seed)
     pre = osp.join(d, 'pretrain')
     os.makedirs(pre)
     write_json(
         osp.join(d, 'result.json'),
         dict(
-            method='simclr',
+            method=method,
             variant=variant,
             seed=seed,
             knn_top1=knn,
@@ -227,3 +230,105 @@ def test_stored_runs_regenerate_the_same_report(tmp_path):
     assert not [
         p for p, _, fs in os.walk(store) for f in fs if f.endswith('.pth')
     ]
+
+
+def _mocov2_block(root, gains, seeds=(0, 1, 2, 3, 4)):
+    """Every MoCo v2 cell: base 60 + seed, each FT cell its gain + a
+    seed-dependent wobble (std 1)."""
+    for seed in seeds:
+        wobble = (-1.0, 1.0, 0.0, 1.0, -1.0)[seed]
+        for method in ('mocov2', 'mocov2mlp'):
+            _run(root, 'base', seed, 60 + seed, block='mocov2', method=method)
+        for cell in F.BLOCKS['mocov2'].cells:
+            if cell.variant == 'base':
+                continue
+            _run(
+                root,
+                cell.variant,
+                seed,
+                60.0 + seed + gains.get(cell.key, -5.0) + wobble,
+                block='mocov2',
+                method=cell.method,
+            )
+
+
+def _rows(root, seeds=F.SEEDS):
+    block = F.BLOCKS['mocov2']
+    return F.summarise(block, F.collect(root, block, seeds))
+
+
+def test_detection_takes_the_best_gain_or_c_and_waits_for_the_verdict(
+    tmp_path,
+):
+    root = str(tmp_path / 'a')
+    _mocov2_block(root, {'D': 3.0, 'G': 6.0})
+    (base, best), why = F.detection_pair(_rows(root))
+    assert (base.key, best.key) == ('A', 'G') and 'largest kNN gain' in why
+    root = str(tmp_path / 'b')
+    _mocov2_block(root, {'D': 0.5})  # within 2 SE: no cell gains
+    (base, best), why = F.detection_pair(_rows(root))
+    assert (base.key, best.key) == ('A', 'C')
+    assert 'no FT cell gains' in why
+    root = str(tmp_path / 'c')
+    _mocov2_block(root, {'G': 6.0}, seeds=(0, 1, 2))
+    pair, why = F.detection_pair(_rows(root))
+    assert pair is None and 'waits for the verdict' in why
+
+
+def test_detection_jobs_fine_tune_each_backbone_seed(tmp_path):
+    root = str(tmp_path / 'study')
+    _mocov2_block(root, {'G': 6.0})
+    pair, _ = F.detection_pair(_rows(root))
+    calls = []
+
+    class Calls:
+        def train(self, config, work, *extra):
+            return ['train.py', config, work, *extra]
+
+        def call(self, cmd, log):
+            calls.append(cmd)
+
+    jobs = F.detection_jobs(root, pair, Calls())
+    assert [j.name for j in jobs] == [
+        f'voc {c} seed {s}' for s in F.DETECTION_SEEDS for c in ('A', 'G')
+    ]
+    # No backbone on disk: one clear failure, nothing trained.
+    from ftcl_mm.sweep.launcher import RunFailed
+
+    with pytest.raises(RunFailed, match='backbone.pth is missing'):
+        jobs[0].execute()
+    assert not calls
+    block = F.BLOCKS['mocov2']
+    write_text(
+        osp.join(F.run_dir(root, block, pair[0], 0), 'backbone.pth'), 'x'
+    )
+    with pytest.raises(RunFailed, match='logged no'):
+        jobs[0].execute()
+    cmd = calls[0]
+    assert cmd[1].endswith('faster-rcnn_r18w16-c4_tinydet_voc.py')
+    assert cmd[2] == F.detection_dir(root, pair[0], 0)
+    assert '--pretrained' in cmd and 'randomness.seed=0' in cmd
+
+
+def test_report_reads_the_verdicts_and_shows_the_detection_rows(tmp_path):
+    root = str(tmp_path / 'study')
+    _mocov2_block(root, {'D': 3.0, 'G': 6.0})
+    for seed, (a, g) in enumerate(((10.0, 12.0), (11.0, 12.0), (9.0, 12.5))):
+        for key, ap in (('A', a), ('G', g)):
+            cell = next(c for c in F.BLOCKS['mocov2'].cells if c.key == key)
+            write_json(
+                osp.join(F.detection_dir(root, cell, seed), 'result.json'),
+                {'VOC AP50': ap, 'VOC AP': ap / 3},
+            )
+    out = str(tmp_path / 'fair_test.md')
+    F.write_report(root, F.SEEDS, out, ['mocov2'])
+    text = open(out).read()
+    reading = text.split('## What the regime says about FT')[1]
+    assert 'gain for D (+3.0, 2 SE 0.9), G (+6.0, 2 SE 0.9)' in reading
+    assert 'loss for B (-5.0' in reading
+    det = text.split('## Detection: the best FT cell against its base')[1]
+    assert 'Cell: G, the largest kNN gain by the rule.' in det
+    row = next(ln for ln in det.splitlines() if ln.startswith('| G:'))
+    # AP50 gains 2, 1, 3.5: mean 2.17, std 1.26, 2 SE 1.45.
+    assert '| 0 1 2 |' in row and '+2.17 ± 1.26 (gain (2 SE 1.45))' in row
+    assert 'queued' not in det

@@ -12,8 +12,11 @@ extrapolation, re-normalised FT, negative interpolation only, and the
 paper's MLP head without / with FT) and SimCLR tiny at 20 epochs (base,
 paper FT, gated FT), seeds 0-4, each cell paired with its base by seed,
 evaluated on the 10,000 held-out images. Each cell is an
-``ft_study.py`` run (resumable: the same command continues); the report
-(``WORK_DIR/fair_test.md`` and plots) is written from the finished runs.
+``ft_study.py`` run (resumable: the same command continues). Once every
+MoCo v2 cell has all five seeds, the verdict picks the best FT cell (C if
+none gains) and the tiny VOC detector is fine-tuned from it and its base
+(backbone seeds 0-2). The report (``WORK_DIR/fair_test.md`` and plots) is
+written from the finished runs.
 
 Examples:
     python tools/studies/ft_fair_test.py --work-dir work_dirs/ft_fair_test
@@ -186,6 +189,13 @@ def main(argv=None) -> int:
                     f'ft_fair_test.py: error: ft_study exited {rc}',
                     file=sys.stderr,
                 )
+                return 1
+        if fair_test.DETECTION_BLOCK in args.blocks:
+            failed = fair_test.run_detection(
+                args.work_dir, ROOT, args.jobs or 2, args.data_root
+            )
+            if failed:
+                print('\n'.join(failed), file=sys.stderr)
                 return 1
     root = args.work_dir
     if args.store:

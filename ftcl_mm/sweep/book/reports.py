@@ -463,6 +463,16 @@ class Book:
             )
             sections += secs
             written += w
+        sections += fair_test.closing_sections(
+            self.store,
+            self.study.seeds,
+            list(fair_test.BLOCKS),
+            lambda c, s: any(
+                accept(c, s, b.epochs)
+                for b in fair_test.PROTOCOL
+                if c in b.cells
+            ),
+        )
         return sections, written
 
     def write(self, out: str) -> List[str]:
