@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..formats import score_csv
-from ..utils.fileio import read_json
+from ..utils.fileio import read_json, write_json
 from ..utils.provenance import dumped_config_hash
 from ..visualization.score_plots import STATS_FILE
 from .stats import aggregate, mean_std, se_verdict
@@ -476,8 +476,9 @@ def detection_pair(
 
 
 def detection_dir(root: str, cell: Cell, seed: int) -> str:
-    """Where a run's tiny-VOC detector trains (its ``result.json``: the
-    metrics, when finished)."""
+    """Where a run's tiny-VOC detector trains; its ``metrics.json`` (the
+    final metrics, the book's layout for a run's detectors) marks it
+    finished."""
     block = BLOCKS[DETECTION_BLOCK]
     return osp.join(
         run_dir(root, block, cell, seed), 'det', DETECTOR, f'seed{DET_SEED}'
@@ -520,6 +521,7 @@ def detection_jobs(root: str, pair: Tuple[Cell, Cell], calls) -> List:
                 missing = [m for m in columns.values() if m not in metrics]
                 if missing:
                     raise RunFailed(f'{work} logged no {", ".join(missing)}')
+                write_json(osp.join(work, 'metrics.json'), metrics)
                 out = {c: 100 * float(metrics[m]) for c, m in columns.items()}
                 out['config_hash'] = dumped_config_hash(work)
                 return out
@@ -537,7 +539,7 @@ def detection_markdown(root: str, rows: List[Dict]) -> str:
     from .det_table import DETECTORS
     from .stats import paired_gain
 
-    columns = list(DETECTORS[DETECTOR][1])
+    columns = DETECTORS[DETECTOR][1]
     pair, why = detection_pair(rows)
     lines = [
         '## Detection: the best FT cell against its base',
@@ -552,18 +554,26 @@ def detection_markdown(root: str, rows: List[Dict]) -> str:
     if pair is None:
         return '\n'.join(lines) + '\n'
     values: Dict[str, Dict[int, Dict]] = {}
+    hashes: Dict[str, set] = {}
     for cell in pair:
         for seed in DETECTION_SEEDS:
-            res = osp.join(detection_dir(root, cell, seed), 'result.json')
+            work = detection_dir(root, cell, seed)
+            res = osp.join(work, 'metrics.json')
             if osp.isfile(res):
-                values.setdefault(cell.key, {})[seed] = read_json(res)
+                m = read_json(res)
+                values.setdefault(cell.key, {})[seed] = {
+                    c: 100 * float(m[k]) for c, k in columns.items()
+                }
+                hashes.setdefault(cell.key, set()).add(
+                    dumped_config_hash(work)
+                )
     lines += [
         '| cell | backbone seeds done | '
         + ' | '.join(columns)
         + ' | '
         + ' | '.join(f'{c} gain (verdict)' for c in columns)
-        + ' |',
-        '|' + '---|' * (2 + 2 * len(columns)),
+        + ' | detector config hash |',
+        '|' + '---|' * (3 + 2 * len(columns)),
     ]
     base = pair[0]
     for cell in pair:
@@ -584,11 +594,12 @@ def detection_markdown(root: str, rows: List[Dict]) -> str:
             gains.append(
                 f'{_stat(g, True)} ({_verdict(se_verdict(g))})' if g else '-'
             )
+        shown = sorted(hashes.get(cell.key, set()) - {None})
         lines.append(
             f'| {cell.key}: {cell.label} | '
             f'{" ".join(map(str, sorted(mine))) or "queued"} | '
             + ' | '.join(cells + gains)
-            + ' |'
+            + f' | {" ".join(shown) or "-"} |'
         )
     todo = 2 * len(DETECTION_SEEDS) - sum(len(v) for v in values.values())
     if todo:
@@ -835,8 +846,8 @@ STORED = (
     'pretrain/online_knn.csv',
     'pretrain/ft_gate.json',
     'pretrain/*.py',
-    f'det/{DETECTOR}/seed{DET_SEED}/result.json',
-    f'det/{DETECTOR}/seed{DET_SEED}/*.py',
+    'det/*/seed*/metrics.json',
+    'det/*/seed*/*.py',
 )
 
 

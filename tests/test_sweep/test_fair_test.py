@@ -10,6 +10,7 @@ import pytest
 from ftcl_mm.formats import score_csv
 from ftcl_mm.sweep import fair_test as F
 from ftcl_mm.utils.fileio import write_json, write_text
+from ftcl_mm.utils.provenance import dumped_config_hash
 
 
 @pytest.mark.parametrize(
@@ -316,10 +317,12 @@ def test_report_reads_the_verdicts_and_shows_the_detection_rows(tmp_path):
     for seed, (a, g) in enumerate(((10.0, 12.0), (11.0, 12.0), (9.0, 12.5))):
         for key, ap in (('A', a), ('G', g)):
             cell = next(c for c in F.BLOCKS['mocov2'].cells if c.key == key)
+            work = F.detection_dir(root, cell, seed)
             write_json(
-                osp.join(F.detection_dir(root, cell, seed), 'result.json'),
-                {'VOC AP50': ap, 'VOC AP': ap / 3},
+                osp.join(work, 'metrics.json'),
+                {'pascal_voc/AP50': ap / 100, 'pascal_voc/mAP': ap / 300},
             )
+            write_text(osp.join(work, 'det.py'), f'model = dict()  # {key}\n')
     out = str(tmp_path / 'fair_test.md')
     F.write_report(root, F.SEEDS, out, ['mocov2'])
     text = open(out).read()
@@ -332,3 +335,5 @@ def test_report_reads_the_verdicts_and_shows_the_detection_rows(tmp_path):
     # AP50 gains 2, 1, 3.5: mean 2.17, std 1.26, 2 SE 1.45.
     assert '| 0 1 2 |' in row and '+2.17 ± 1.26 (gain (2 SE 1.45))' in row
     assert 'queued' not in det
+    # The detector's recipe: the hash of the config its Runner got.
+    assert row.endswith(f'| {dumped_config_hash(work)} |')

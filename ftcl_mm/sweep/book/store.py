@@ -33,6 +33,7 @@ STORED = (
     'pretrain/ft_gate.json',
     'pretrain/*.py',
     'det/*/seed*/metrics.json',
+    'det/*/seed*/*.py',
 )
 
 CURRENT, STALE, UNRECORDED, MISSING = (
