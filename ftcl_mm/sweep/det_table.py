@@ -97,6 +97,44 @@ def det_schedule_options(iters: int) -> List[str]:
     ]
 
 
+def fine_tune(
+    calls: ToolCalls,
+    det: str,
+    work: str,
+    backbone: str,
+    seed: int,
+    options: Sequence[str] = (),
+) -> Dict[str, float]:
+    """Fine-tune the tiny detector ``det`` (a key of :data:`DETECTORS`)
+    from ``backbone`` (a converted checkpoint or ``'none'``) at detector
+    seed ``seed`` in ``work`` (resumes), and return its final metrics.
+
+    Raises:
+        RunFailed: the training failed or logged no metric of a column.
+    """
+    from ..formats.run_results import final_metrics
+
+    config, columns = DETECTORS[det]
+    calls.call(
+        calls.train(
+            config,
+            work,
+            '--resume',
+            '--pretrained',
+            backbone,
+            '--cfg-options',
+            f'randomness.seed={seed}',
+            *options,
+        ),
+        osp.join(work, 'steps.log'),
+    )
+    metrics = final_metrics(work)
+    missing = [m for m in columns.values() if m not in metrics]
+    if missing:
+        raise RunFailed(f'{work} logged no {", ".join(missing)}')
+    return metrics
+
+
 class DetTableRuns:
     """Pretrain + convert + probe one backbone; train one detector seed."""
 
@@ -131,28 +169,12 @@ class DetTableRuns:
 
     def detector(self, row: str, det: str, seed: int, backbone: str) -> Dict:
         """Train and evaluate detector ``det`` (``seed``) on a backbone."""
-        from ..formats.run_results import final_metrics
-
         work = osp.join(self.plan.work_dir, det, row, f'seed{seed}')
-        config, columns = DETECTORS[det]
+        columns = DETECTORS[det][1]
         t0 = time.time()
-        self.calls.call(
-            self.calls.train(
-                config,
-                work,
-                '--resume',
-                '--pretrained',
-                backbone,
-                '--cfg-options',
-                f'randomness.seed={seed}',
-                *self.plan.det_options,
-            ),
-            osp.join(work, 'steps.log'),
+        metrics = fine_tune(
+            self.calls, det, work, backbone, seed, self.plan.det_options
         )
-        metrics = final_metrics(work)
-        missing = [m for m in columns.values() if m not in metrics]
-        if missing:
-            raise RunFailed(f'{work} logged no {", ".join(missing)}')
         out = dict(row=row, detector=det, seed=seed)
         out.update({c: float(metrics[m]) for c, m in columns.items()})
         # Train + evaluate, this call only (a resumed run counts its rest).

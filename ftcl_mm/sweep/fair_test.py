@@ -489,12 +489,11 @@ def detection_jobs(root: str, pair: Tuple[Cell, Cell], calls) -> List:
     """The detector runs of the detection rows as launcher jobs (a
     finished one is skipped by its ``result.json``); ``calls``: a
     :class:`~.launcher.ToolCalls`."""
-    from ..formats.run_results import final_metrics
-    from .det_table import DETECTORS
+    from .det_table import DETECTORS, fine_tune
     from .launcher import RunFailed, SweepJob
 
     block = BLOCKS[DETECTION_BLOCK]
-    config, columns = DETECTORS[DETECTOR]
+    columns = DETECTORS[DETECTOR][1]
     jobs = []
     for seed in DETECTION_SEEDS:
         for cell in pair:
@@ -505,22 +504,7 @@ def detection_jobs(root: str, pair: Tuple[Cell, Cell], calls) -> List:
             def execute(work=work, backbone=backbone) -> Dict:
                 if not osp.isfile(backbone):
                     raise RunFailed(f'{backbone} is missing')
-                calls.call(
-                    calls.train(
-                        config,
-                        work,
-                        '--resume',
-                        '--pretrained',
-                        backbone,
-                        '--cfg-options',
-                        f'randomness.seed={DET_SEED}',
-                    ),
-                    osp.join(work, 'steps.log'),
-                )
-                metrics = final_metrics(work)
-                missing = [m for m in columns.values() if m not in metrics]
-                if missing:
-                    raise RunFailed(f'{work} logged no {", ".join(missing)}')
+                metrics = fine_tune(calls, DETECTOR, work, backbone, DET_SEED)
                 write_json(osp.join(work, 'metrics.json'), metrics)
                 out = {c: 100 * float(metrics[m]) for c, m in columns.items()}
                 out['config_hash'] = dumped_config_hash(work)
