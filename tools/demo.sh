@@ -111,7 +111,19 @@ PY="${FTCL_VENV:-$ROOT/.venv}/bin/python"
 # them.
 export FTCL_THREADS="${FTCL_THREADS:-$(nproc)}"
 start=$(date +%s)
-step() { echo "[demo $(date +%H:%M:%S) +$(( $(date +%s) - start ))s] $*"; }
+# step KEY MESSAGE: print the step and close the previous one; each step's
+# wall time goes to the summary (--stage KEY=SECONDS), so the demo page
+# says where the minutes went.
+STAGES=()
+stage_key='' stage_start=$start
+step() {
+    local now
+    now=$(date +%s)
+    [ -z "$stage_key" ] || STAGES+=(--stage "$stage_key=$(( now - stage_start ))")
+    stage_key=$1 stage_start=$now
+    shift
+    echo "[demo $(date +%H:%M:%S) +$(( now - start ))s] $*"
+}
 
 # An earlier demo's outputs go first: only what the manifest lists
 # (checked above: nothing foreign is named so).
@@ -122,10 +134,10 @@ while IFS= read -r name; do
 done <<<"$OURS"
 printf '%s\n' "${OUTPUTS[@]}" >"$WORK/$MARK.tmp" && mv "$WORK/$MARK.tmp" "$WORK/$MARK"
 
-step "1/9 demo data in $FTCL_DEMO_DATA"
+step data "1/9 demo data in $FTCL_DEMO_DATA"
 "$PY" tools/make_demo_data.py --out "$FTCL_DEMO_DATA"
 
-step "2/9 pretraining $(basename "$CONFIG" .py) for $EPOCHS epochs -> $WORK/pretrain"
+step pretrain "2/9 pretraining $(basename "$CONFIG" .py) for $EPOCHS epochs -> $WORK/pretrain"
 mkdir -p "$WORK/pretrain"
 "$PY" tools/train.py "$CONFIG" --work-dir "$WORK/pretrain" --cfg-options \
     "train_cfg.max_epochs=$EPOCHS" "param_scheduler.0.T_max=$EPOCHS" \
@@ -135,11 +147,11 @@ mkdir -p "$WORK/pretrain"
 grep -E 'Epoch\(train\)' "$WORK/pretrain/train.log" | tail -n 2 \
     | sed 's/.*Epoch/  Epoch/' 
 
-step "3/9 score plots -> $WORK/plots"
+step plots "3/9 score plots -> $WORK/plots"
 "$PY" tools/analysis/plot_scores.py "$WORK/pretrain" --out "$WORK/plots" \
     --labels "$(basename "$CONFIG" .py)" --smooth 10 | sed 's/^/  /'
 
-step "4/9 converting the checkpoint -> $WORK/backbone.pth"
+step convert "4/9 converting the checkpoint -> $WORK/backbone.pth"
 "$PY" tools/convert_ckpt.py "$(cat "$WORK/pretrain/last_checkpoint")" \
     "$WORK/backbone.pth" | sed 's/^/  /'
 
@@ -174,7 +186,7 @@ transfer() {  # NAME PRETRAINED CONFIG
         | sed -E 's/.*\(val\) *(\[[^]]*\])* *//; s/ +data_time.*//; s/^/  /'
 }
 
-step "5/9 kNN top-1 (k=20) and linear probe on cached features (pretrained and random init, side by side)"
+step knn_linear "5/9 kNN top-1 (k=20) and linear probe on cached features (pretrained and random init, side by side)"
 knn() {  # NAME PRETRAINED
     mkdir -p "$WORK/$1"
     "$PY" tools/benchmarks/knn_eval.py "$LINEAR" --pretrained "$2" --linear \
@@ -184,13 +196,13 @@ knn() {  # NAME PRETRAINED
 }
 pair knn knn_pretrained "$WORK/backbone.pth" knn_random none
 
-step "6/9 Faster R-CNN R18w16-C4 on the tiny detection VOC, $DET_ITERS iterations (pretrained and random init, side by side)"
+step voc "6/9 Faster R-CNN R18w16-C4 on the tiny detection VOC, $DET_ITERS iterations (pretrained and random init, side by side)"
 pair transfer voc_pretrained "$WORK/backbone.pth" voc_random none "$DET/faster-rcnn_r18w16-c4_tinydet_voc.py"
 
-step "7/9 Mask R-CNN R18w16-C4 on the tiny detection COCO, $DET_ITERS iterations (pretrained and random init, side by side)"
+step coco "7/9 Mask R-CNN R18w16-C4 on the tiny detection COCO, $DET_ITERS iterations (pretrained and random init, side by side)"
 pair transfer coco_pretrained "$WORK/backbone.pth" coco_random none "$DET/mask-rcnn_r18w16-c4_tinydet_coco.py"
 
-step "8/9 summary -> $WORK/summary.md"
+step summary "8/9 summary -> $WORK/summary.md"
 # The detection rows beside the detector-seed std of this very setting
 # (tools/studies/tiny_det_table.py --epochs E --det-iters N), if stored.
 NOISE=docs/reports/runs/demo_det_noise/results.json
@@ -204,9 +216,10 @@ fi
     --note "backbone: $WORK/backbone.pth; data: $FTCL_DEMO_DATA" \
     --note "total time: $(( $(date +%s) - start ))s" \
     --wall-s "$(( $(date +%s) - start ))" --epochs "$EPOCHS" --det-iters "$DET_ITERS" \
+    "${STAGES[@]}" \
     knn_pretrained="$WORK/knn_pretrained" knn_random="$WORK/knn_random" \
     voc_pretrained="$WORK/voc_pretrained" voc_random="$WORK/voc_random" \
     coco_pretrained="$WORK/coco_pretrained" coco_random="$WORK/coco_random" \
     "${NOISE_ARGS[@]}" >/dev/null
 cat "$WORK/summary.md"
-step "9/9 done in $(( $(date +%s) - start ))s"
+step done "9/9 done in $(( $(date +%s) - start ))s"

@@ -31,17 +31,36 @@ def test_linear_eval_demo(demo_data, r18_backbone, tmp_path):
         summary,
         '--note',
         'test run',
+        '--stage',
+        'pretrain=12',
+        '--stage',
+        'linear=3.5',
         f'linear={work}',
     )
     assert r.returncode == 0, r.stderr
     with open(summary + '.json') as f:
         data = json.load(f)
+    assert data['stages'] == [
+        dict(name='pretrain', seconds=12.0),
+        dict(name='linear', seconds=3.5),
+    ]
     acc = data['runs'][0]['metrics']['accuracy/top1']
     assert 0.0 <= acc <= 100.0
     assert data['runs'][0]['checkpoint'].endswith('epoch_1.pth')
     with open(summary + '.md') as f:
         md = f.read()
     assert '| linear | accuracy/top1 |' in md and 'test run' in md
+    assert 'per step: pretrain 12 s · linear 4 s (total 16 s)' in md
+    r = python_cli(
+        'tools/benchmarks/summarize.py',
+        '--out',
+        summary,
+        '--stage',
+        'pretrain',
+        f'linear={work}',
+    )
+    assert r.returncode == 2
+    assert "--stage 'pretrain' is not NAME=SECONDS" in r.stderr
     r = python_cli(
         'tools/benchmarks/summarize.py',
         '--out',

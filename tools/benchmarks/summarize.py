@@ -11,6 +11,7 @@ Writes SUMMARY.md and SUMMARY.json (atomically).
 import argparse
 import os.path as osp
 import sys
+from typing import Dict, List
 
 import _stack  # noqa: F401  (first: one line outside the venv)
 
@@ -18,6 +19,7 @@ from ftcl_mm.formats.run_results import (
     MAIN_METRICS,
     final_metrics,
 )
+from ftcl_mm.sweep.book.demo import stage_line
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 from ftcl_mm.utils.cli import positive_int, run_main
@@ -78,7 +80,32 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='the detector iterations of these runs (as tools/demo.sh; '
         'recorded, and the setting --noise must match)',
     )
+    p.add_argument(
+        '--stage',
+        action='append',
+        default=[],
+        metavar='NAME=SECONDS',
+        help='wall time of one step of the pipeline (repeatable, in order; '
+        'recorded in the JSON as "stages")',
+    )
     return p.parse_args(argv)
+
+
+def parse_stages(items: List[str]) -> List[Dict]:
+    """``NAME=SECONDS`` items as ``[{name, seconds}]``, in order."""
+    stages = []
+    for item in items:
+        name, _, secs = item.partition('=')
+        try:
+            seconds = float(secs)
+        except ValueError:
+            seconds = -1.0
+        if not name or seconds < 0:
+            raise UserInputError(
+                f'--stage {item!r} is not NAME=SECONDS (e.g. pretrain=120)'
+            )
+        stages.append(dict(name=name, seconds=seconds))
+    return stages
 
 
 def noise_lines(args, results) -> list:
@@ -106,6 +133,7 @@ def noise_lines(args, results) -> list:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    stages = parse_stages(args.stage)
     from mmengine.runner import find_latest_checkpoint
 
     results = []
@@ -139,6 +167,8 @@ def main(argv=None) -> int:
             )
     if args.noise:
         lines += [''] + noise_lines(args, results)
+    if stages:
+        lines += ['', 'wall time per step: ' + stage_line(stages)]
     lines += ['', '| run | final checkpoint |', '|---|---|']
     lines += [f'| {r["name"]} | `{r["checkpoint"]}` |' for r in results]
     write_text(f'{args.out}.md', '\n'.join(lines) + '\n')
@@ -153,6 +183,7 @@ def main(argv=None) -> int:
             epochs=args.epochs,
             det_iters=args.det_iters,
             wall_s=args.wall_s,
+            stages=stages,
             noise=args.noise,
             noise_row=args.noise_row if args.noise else None,
             provenance=provenance(ROOT),

@@ -19,7 +19,7 @@ from ...utils.errors import UserInputError
 from ...utils.fileio import read_json, write_text
 from .. import ablations, fair_test
 from ..stats import aggregate, fmt_stat, paired_gain, se_verdict
-from .cells import EVAL_SETTINGS, eval_recipe, recipe
+from .cells import EVAL_SETTINGS, RunCell, eval_recipe, recipe
 from .store import CURRENT, MISSING, StoredRun, load
 from .studies import Study
 
@@ -505,16 +505,32 @@ class Book:
                 f'not run on the current recipe; `{run_command(self.study)}`'
             )
         summ = self.summary()
+        # A study over several schedules (the ablations' length cells) has
+        # the same method at two epoch counts: name the epochs then.
+        several = len({c.epochs for c in self.study.cells}) > 1
+
+        def name(cell: RunCell) -> str:
+            label = self.study.label(cell)
+            return f'{label} ({cell.epochs} ep)' if several else label
+
         parts = []
         for cell in self.study.cells:
             e = summ.get(cell.key, {})
             if not e.get('seeds'):
                 continue
-            label, seeds = self.study.label(cell), _seeds(e['seeds'])
+            label, seeds = name(cell), _seeds(e['seeds'])
             gain = e.get('knn_top1_gain')
             if gain:
-                ref = self.study.label(e['reference'])
-                v = e['knn_top1_verdict'][0]
+                ref = name(e['reference'])
+                # a lettered cell ('A: base') is referred to by its letter
+                ref = ref.split(':')[0] if ':' in ref else ref
+                # One seed has no std, hence no verdict: say so, instead of
+                # a '± 0.0' that reads as a measured spread.
+                v = (
+                    e['knn_top1_verdict'][0]
+                    if gain['n'] > 1
+                    else 'no verdict at n = 1'
+                )
                 parts.append(
                     f'{label} {_short(gain, True)} vs {ref} ({v}; seeds '
                     f'{seeds})'
@@ -538,9 +554,12 @@ def _by_seed(res: List[Dict], cell_key: str, metric: str) -> Dict[int, float]:
 
 
 def _short(stat: Optional[Dict], signed: bool = False) -> str:
+    """``12.3 ± 0.4`` (``+12.3 ± 0.4`` signed); the mean alone for one
+    value, ``-`` for none."""
     if not stat:
         return '-'
-    return f'{stat["mean"]:{"+" if signed else ""}.1f} ± {stat["std"]:.1f}'
+    mean = f'{stat["mean"]:{"+" if signed else ""}.1f}'
+    return mean if stat.get('n', 2) < 2 else f'{mean} ± {stat["std"]:.1f}'
 
 
 def _ap(stat: Optional[Dict]) -> str:

@@ -34,6 +34,10 @@ def _demo(tmp_path, iters=160):
                 epochs=8,
                 det_iters=iters,
                 wall_s=570,
+                stages=[
+                    dict(name='pretrain', seconds=121.0),
+                    dict(name='voc', seconds=180.0),
+                ],
                 noise='docs/reports/runs/demo_det_noise/results.json',
                 noise_row='simclr',
                 provenance=dict(commit='abcdef0123', date='2026-12-07'),
@@ -91,6 +95,7 @@ def test_page_reads_the_rows_against_the_stored_noise(tmp_path):
     _noise(store)
     page = demo_page(str(store))
     assert '**9.5 min** after set-up' in page
+    assert 'per step: pretrain 121 s · voc 180 s (total 301 s).' in page
     assert (
         '| kNN (k = 20) and cached linear probe | knn/top1_k20 | 55.4 |'
         ' 27.2 |' in page

@@ -99,6 +99,19 @@ def test_readme_block_is_rewritten_between_its_markers(repo, store, tmp_path):
     assert not update_readme(str(readme), table)
 
 
+def test_headline_gives_one_seed_cells_no_spread_or_verdict(repo, tmp_path):
+    out = str(tmp_path / 'store')
+    store_run(repo, out, BASE, 0, 60)
+    store_run(repo, out, FT, 0, 30)
+    store_run(repo, out, BASE, 1, 64)
+    line = Book(repo, out, STUDY).headline()
+    # two base seeds: a spread; one FT seed: the mean alone, no verdict
+    assert 'simclr 62.0 ± 2.8 (seeds 0 1)' in line
+    ft = 'simclr + both -30.0 vs simclr (no verdict at n = 1; seeds 0)'
+    assert ft in line
+    assert '± 0.0' not in line
+
+
 @pytest.mark.slow
 def test_committed_reports_and_readme_regenerate_from_the_store(tmp_path):
     """docs/reports/*.md and the README's results block are what the
