@@ -521,9 +521,8 @@ class Book:
             label, seeds = name(cell), _seeds(e['seeds'])
             gain = e.get('knn_top1_gain')
             if gain:
-                ref = name(e['reference'])
                 # a lettered cell ('A: base') is referred to by its letter
-                ref = ref.split(':')[0] if ':' in ref else ref
+                ref = name(e['reference']).split(':')[0]
                 # One seed has no std, hence no verdict: say so, instead of
                 # a '± 0.0' that reads as a measured spread.
                 v = (
