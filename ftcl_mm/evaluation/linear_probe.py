@@ -14,6 +14,7 @@ docs (docs/reports/narratives/linear_probe.md).
 from __future__ import annotations
 
 import copy
+import logging
 
 import torch
 
@@ -41,6 +42,7 @@ def linear_probe_top1(
     Returns:
         Top-1 accuracy (%) on the validation features.
     """
+    from mmengine.logging import MMLogger
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import PARAM_SCHEDULERS
     from mmpretrain.registry import MODELS
@@ -48,7 +50,15 @@ def linear_probe_top1(
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     head = MODELS.build(copy.deepcopy(cfg.model.head)).to(train_feats.device)
-    head.init_weights()
+    # mmengine logs every parameter's initialisation at INFO when no log
+    # file is open (a probe's case): lines of noise on each task's output.
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        head.init_weights()
+    finally:
+        logger.setLevel(level)
     optim = build_optim_wrapper(head, copy.deepcopy(cfg.optim_wrapper))
     schedulers = []
     for sched in copy.deepcopy(cfg.get('param_scheduler') or []):

@@ -51,3 +51,19 @@ def test_seeded_and_uses_the_config_schedule(cfg):
     cfg.param_scheduler = [dict(type='LinearLR', by_epoch=False)]
     with pytest.raises(ValueError, match='per epoch'):
         linear_probe_top1(cfg, tr_f, tr_l, tr_f, tr_l)
+
+
+def test_quiet_about_the_head_initialisation_and_keeps_the_log_level(
+    cfg, capfd
+):
+    from mmengine.logging import MMLogger
+
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    tr_f, tr_l = _features(100, 10, 128, 0.5, 0)
+    linear_probe_top1(cfg, tr_f, tr_l, tr_f, tr_l)
+    out, err = capfd.readouterr()
+    # mmengine would print one "fc.weight ... NormalInit" line per
+    # parameter when no log file is open.
+    assert 'NormalInit' not in out + err
+    assert logger.level == level
