@@ -2,8 +2,9 @@
 checkpoint: mmengine's ``find_latest_checkpoint``).
 
 Reads mmengine's ``<work_dir>/<timestamp>/vis_data/scalars.json`` (one JSON
-object per logged step) and ``knn.json`` written by
-``tools/benchmarks/knn_eval.py --out``.
+object per logged step), ``knn.json`` written by
+``tools/benchmarks/knn_eval.py --out`` and ``suite.json`` written by
+``tools/benchmarks/downstream_suite.py --out``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,20 @@ MAIN_METRICS = (
     'accuracy/top5',
     'knn/top1_k20',
     'linear_cached/top1',
+    'suite/colour_linear',
+    'suite/rotation_linear',
+    'suite/finegrained_linear',
+    'suite/fewshot_1shot',
+    'suite/fewshot_5shot',
+    'suite/corruptions_mca',
 )
+#: The suite's coarse task is the kNN / cached linear evaluation
+#: (knn_eval.py --linear: the same held-out images, k and probe), so it
+#: is reported under the same names.
+SUITE_AS = {
+    'coarse_knn': 'knn/top1_k20',
+    'coarse_linear': 'linear_cached/top1',
+}
 
 
 def logged_rows(work_dir: str) -> List[dict]:
@@ -42,11 +56,24 @@ def logged_rows(work_dir: str) -> List[dict]:
 
 
 def final_metrics(work_dir: str) -> dict:
-    """Last value of every evaluation metric (keys with a '/'), and the
-    kNN top-1 of ``work_dir/knn.json`` (tools/benchmarks/knn_eval.py
+    """Last value of every evaluation metric (keys with a '/'), the kNN
+    top-1 of ``work_dir/knn.json`` (tools/benchmarks/knn_eval.py
     ``--out``) as ``knn/top1_k{k}`` (with ``--linear``: the cached-feature
-    linear probe as ``linear_cached/top1``)."""
+    linear probe as ``linear_cached/top1``), and the downstream suite's
+    row of ``work_dir/suite.json`` as ``suite/<column>`` (its coarse task
+    under the kNN / linear names, :data:`SUITE_AS`)."""
     metrics = {}
+    suite = osp.join(work_dir, 'suite.json')
+    if osp.isfile(suite):
+        with open(suite) as fh:
+            row = json.load(fh)
+        metrics.update(
+            {
+                SUITE_AS.get(k, f'suite/{k}'): v
+                for k, v in row.items()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)
+            }
+        )
     knn = osp.join(work_dir, 'knn.json')
     if osp.isfile(knn):
         with open(knn) as fh:

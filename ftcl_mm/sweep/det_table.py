@@ -18,7 +18,7 @@ import os
 import os.path as osp
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 from ..utils.errors import UserInputError
 from ..utils.fileio import write_json, write_text
@@ -67,7 +67,8 @@ class Plan:
         pretrain_options: ``--cfg-options`` of every pretraining beyond
             its seed (e.g. :func:`demo_pretrain_options`).
         det_options: ``--cfg-options`` of every detector beyond its seed
-            (e.g. :func:`det_schedule_options`).
+            (e.g. :func:`det_schedule_options`), or per detector
+            (:func:`det_iters_options`).
     """
 
     work_dir: str
@@ -75,7 +76,13 @@ class Plan:
     seeds: Sequence[int]
     detectors: Sequence[str]
     pretrain_options: Sequence[str] = ()
-    det_options: Sequence[str] = ()
+    det_options: 'DetOptions' = ()
+
+
+#: Detector iterations: one number for every detector, or per detector.
+DetIters = Union[int, Dict[str, int]]
+#: ``--cfg-options`` of every detector, or per detector.
+DetOptions = Union[Sequence[str], Dict[str, Sequence[str]]]
 
 
 def demo_pretrain_options(epochs: int) -> List[str]:
@@ -95,6 +102,54 @@ def det_schedule_options(iters: int) -> List[str]:
         f'param_scheduler.1.milestones=[{iters * 5 // 6}]',
         f'default_hooks.checkpoint.interval={iters}',
     ]
+
+
+def parse_det_iters(items: Sequence[str]) -> DetIters:
+    """``['160']`` (every detector) or ``['voc=160', 'coco=128']`` (each
+    detector named once) as :data:`DetIters`.
+
+    Raises:
+        UserInputError: Anything else (one line saying the forms).
+    """
+    forms = 'N or voc=N coco=M (positive integers)'
+    if len(items) == 1 and '=' not in items[0]:
+        if items[0].isdigit() and int(items[0]) > 0:
+            return int(items[0])
+        raise UserInputError(f'--det-iters {items[0]!r}: expected {forms}')
+    out: Dict[str, int] = {}
+    for item in items:
+        det, _, n = item.partition('=')
+        if det not in DETECTORS or det in out or not n.isdigit() or not int(n):
+            raise UserInputError(f'--det-iters {item!r}: expected {forms}')
+        out[det] = int(n)
+    missing = [d for d in DETECTORS if d not in out]
+    if missing:
+        raise UserInputError(
+            f'--det-iters names no iterations for {", ".join(missing)}: '
+            f'expected {forms}'
+        )
+    return out
+
+
+def det_iters_options(iters: DetIters) -> DetOptions:
+    """:func:`det_schedule_options` of one number, or per detector."""
+    if isinstance(iters, dict):
+        return {d: det_schedule_options(n) for d, n in iters.items()}
+    return det_schedule_options(iters)
+
+
+def det_iters_text(iters: Optional[DetIters]) -> str:
+    """``160`` or ``voc 160, coco 128`` (for titles and pages)."""
+    if isinstance(iters, dict):
+        return ', '.join(f'{d} {n}' for d, n in iters.items())
+    return str(iters)
+
+
+def options_for(det_options: DetOptions, det: str) -> List[str]:
+    """The ``--cfg-options`` of detector ``det`` in ``det_options``."""
+    if isinstance(det_options, dict):
+        return list(det_options.get(det, ()))
+    return list(det_options)
 
 
 def fine_tune(
@@ -173,7 +228,12 @@ class DetTableRuns:
         columns = DETECTORS[det][1]
         t0 = time.time()
         metrics = fine_tune(
-            self.calls, det, work, backbone, seed, self.plan.det_options
+            self.calls,
+            det,
+            work,
+            backbone,
+            seed,
+            options_for(self.plan.det_options, det),
         )
         out = dict(row=row, detector=det, seed=seed)
         out.update({c: float(metrics[m]) for c, m in columns.items()})
@@ -204,7 +264,15 @@ def table(plan: Plan, backbones: Dict[str, Dict], dets: List[Dict]) -> str:
     columns = _columns(plan)
     own = "the configs'"
     epochs = _option(plan.pretrain_options, 'train_cfg.max_epochs') or own
-    iters = _option(plan.det_options, 'train_cfg.max_iters') or own
+    key = 'train_cfg.max_iters'
+    iters = (
+        ', '.join(
+            f'{d} {_option(options_for(plan.det_options, d), key) or own}'
+            for d in plan.detectors
+        )
+        if isinstance(plan.det_options, dict)
+        else _option(plan.det_options, key) or own
+    )
     lines = [
         '# Tiny detection table (paper Table 9 at CPU scale)',
         '',
@@ -339,7 +407,11 @@ def run(
         dict(
             seeds=list(plan.seeds),
             pretrain_options=list(plan.pretrain_options),
-            det_options=list(plan.det_options),
+            det_options=(
+                {d: list(o) for d, o in plan.det_options.items()}
+                if isinstance(plan.det_options, dict)
+                else list(plan.det_options)
+            ),
             provenance=provenance(root),
             # Paths inside the work dir, so that a stored copy points
             # nowhere outside its repository.
@@ -363,7 +435,7 @@ def noise_section(
     metrics: Dict[str, Dict[str, float]],
     row: str,
     pretrain_options: Sequence[str],
-    det_options: Sequence[str],
+    det_options: DetOptions,
 ) -> List[str]:
     """The demo's detection rows read against the detector-seed noise of
     their setting: per detector, the pretrained run's lead over the
@@ -377,16 +449,22 @@ def noise_section(
             is named ``<d>_pretrained`` and ``<d>_random`` (the demo's).
         row: The noise table's row of the pretrained backbone.
         pretrain_options, det_options: The setting of the runs in
-            ``metrics``; the noise is shown only if it was measured at it.
+            ``metrics`` (detector options for all or per detector); a
+            detector is read only if the noise was measured at its setting.
 
     Returns:
         Markdown lines (a section, or one line saying why there is none).
     """
-    stored = (noise.get('pretrain_options'), noise.get('det_options'))
-    if stored != (list(pretrain_options), list(det_options)):
+    stored = noise.get('det_options') or []
+    matched = [
+        det
+        for det in DETECTORS
+        if options_for(stored, det) == options_for(det_options, det)
+    ]
+    if noise.get('pretrain_options') != list(pretrain_options) or not matched:
         return [
             'Detector-seed noise: not measured at this setting (stored for '
-            f'{stored[0]} / {stored[1]}).'
+            f'{noise.get("pretrain_options")} / {stored}).'
         ]
     prov = noise.get('provenance') or {}
     seeds = noise.get('seeds', [])
@@ -395,7 +473,7 @@ def noise_section(
         '',
         f'Std over detector seeds {seeds} at this very setting '
         f'(tools/studies/tiny_det_table.py --rows random {row}, commit '
-        f'{prov.get("commit")}, one run at a time); the lead is read as '
+        f'{prov.get("commit")}); the lead is read as '
         "real only if it is larger than both arms' std. The thread count "
         'changes the order of float sums, so a run with other threads '
         '(the demo runs its arms side by side) differs like another seed.',
@@ -406,6 +484,8 @@ def noise_section(
         '|---|---|---|---|---|---|---|---|',
     ]
     for det, (_, columns) in DETECTORS.items():
+        if det not in matched:
+            continue
         pre = metrics.get(f'{det}_pretrained') or {}
         rnd = metrics.get(f'{det}_random') or {}
         for column, key in columns.items():
@@ -438,4 +518,15 @@ def noise_section(
                 f'{100 * rnd[key]:.1f} | {lead:+.1f} | {std_p:.1f} / '
                 f'{std_r:.1f} | {fmt_stat(paired, True)} | {reading} |'
             )
+    unread = [
+        d
+        for d in DETECTORS
+        if d not in matched and f'{d}_pretrained' in metrics
+    ]
+    if unread:
+        lines += [
+            '',
+            f'Not read: {", ".join(unread)} (its noise was not measured at '
+            'this setting).',
+        ]
     return lines

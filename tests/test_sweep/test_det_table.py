@@ -4,12 +4,19 @@ command line end to end: tests/test_tools/test_tiny_det_table.py)."""
 import os.path as osp
 import re
 
+import pytest
+
 from ftcl_mm.sweep.det_table import (
     Plan,
     demo_pretrain_options,
+    det_iters_options,
+    det_iters_text,
     det_schedule_options,
+    options_for,
+    parse_det_iters,
     table,
 )
+from ftcl_mm.utils.errors import UserInputError
 
 from ..conftest import ROOT
 
@@ -123,3 +130,70 @@ def test_demo_rows_are_read_against_the_noise_of_their_setting():
         _noise(pre, det_schedule_options(320)), metrics, 'simclr', pre, det
     )
     assert len(other) == 1 and 'not measured at this setting' in other[0]
+
+
+def test_det_iters_for_every_detector_or_each_named_once():
+    assert parse_det_iters(['160']) == 160
+    per = parse_det_iters(['voc=160', 'coco=128'])
+    assert per == {'voc': 160, 'coco': 128}
+    assert det_iters_text(per) == 'voc 160, coco 128'
+    assert det_iters_text(160) == '160'
+    opts = det_iters_options(per)
+    assert options_for(opts, 'coco') == det_schedule_options(128)
+    assert options_for(det_iters_options(96), 'voc') == (
+        det_schedule_options(96)
+    )
+    for bad in (
+        ['0'],
+        ['x'],
+        ['voc=160'],
+        ['voc=1', 'voc=2', 'coco=3'],
+        ['voc=160', 'lvis=1'],
+        ['voc=0', 'coco=1'],
+    ):
+        with pytest.raises(UserInputError, match='expected N or voc=N'):
+            parse_det_iters(bad)
+
+
+def test_a_table_at_one_schedule_per_detector_says_each():
+    plan = Plan(
+        'w',
+        ['random'],
+        [0],
+        ['voc', 'coco'],
+        demo_pretrain_options(8),
+        det_iters_options({'voc': 160, 'coco': 128}),
+    )
+    assert 'detectors trained voc 160, coco 128 iterations' in table(
+        plan, {}, []
+    )
+
+
+def test_each_detector_is_read_against_the_noise_of_its_own_schedule():
+    from ftcl_mm.sweep.det_table import noise_section
+
+    pre = demo_pretrain_options(8)
+    metrics = {
+        'voc_pretrained': {'pascal_voc/AP50': 0.40, 'pascal_voc/mAP': 0.155},
+        'voc_random': {'pascal_voc/AP50': 0.35, 'pascal_voc/mAP': 0.15},
+        'coco_pretrained': {'coco/bbox_mAP': 0.04},
+        'coco_random': {'coco/bbox_mAP': 0.03},
+    }
+    ours = det_iters_options({'voc': 160, 'coco': 128})
+    stored = det_iters_options({'voc': 160, 'coco': 96})
+    lines = noise_section(_noise(pre, stored), metrics, 'simclr', pre, ours)
+    assert any('| VOC AP50 |' in x for x in lines)
+    # COCO ran 128 iterations, its noise is of 96: named, not read.
+    assert lines[-1] == (
+        'Not read: coco (its noise was not measured at this setting).'
+    )
+    # A noise table of one schedule for all reads a demo of it per detector.
+    flat = noise_section(
+        _noise(pre, det_schedule_options(160)),
+        metrics,
+        'simclr',
+        pre,
+        det_iters_options({'voc': 160, 'coco': 160}),
+    )
+    assert any('| VOC AP50 |' in x for x in flat)
+    assert not any(x.startswith('Not read') for x in flat)

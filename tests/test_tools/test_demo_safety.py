@@ -48,6 +48,12 @@ def test_folder_with_other_files_refused(tmp_path):
         r = _demo(work, env)
         assert r.returncode == 2 and 'demo.sh: error: ' in r.stderr
         _intact(work)
+    # Detector iterations: N, or each detector named once with N > 0.
+    for bad in ('0', 'voc=160', 'voc=0 coco=5', 'voc=160 coco=128 5'):
+        r = _demo(work, {'DEMO_DET_ITERS': bad})
+        assert r.returncode == 2
+        assert 'DEMO_DET_ITERS must be a positive integer or' in r.stderr
+        _intact(work)
     r = _demo(work)
     assert 'holds files the demo did not create' in r.stderr
     assert 'epoch_200.pth' in r.stderr and '--force' in r.stderr

@@ -75,10 +75,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument(
         '--det-iters',
-        type=positive_int,
+        nargs='+',
         default=None,
-        help='the detector iterations of these runs (as tools/demo.sh; '
-        'recorded, and the setting --noise must match)',
+        metavar='N | DET=N',
+        help='the detector iterations of these runs, one number or per '
+        'detector (voc=160 coco=128), as tools/demo.sh (recorded, and the '
+        'setting --noise must match)',
     )
     p.add_argument(
         '--stage',
@@ -112,7 +114,7 @@ def noise_lines(args, results) -> list:
     """The section reading the detection pairs against stored noise."""
     from ftcl_mm.sweep.det_table import (
         demo_pretrain_options,
-        det_schedule_options,
+        det_iters_options,
         noise_section,
     )
     from ftcl_mm.utils.fileio import read_json
@@ -127,13 +129,17 @@ def noise_lines(args, results) -> list:
         {r['name']: r['metrics'] for r in results},
         args.noise_row,
         demo_pretrain_options(args.epochs) if args.epochs else [],
-        det_schedule_options(args.det_iters) if args.det_iters else [],
+        det_iters_options(args.det_iters) if args.det_iters else [],
     )
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     stages = parse_stages(args.stage)
+    if args.det_iters:
+        from ftcl_mm.sweep.det_table import parse_det_iters
+
+        args.det_iters = parse_det_iters(args.det_iters)
     from mmengine.runner import find_latest_checkpoint
 
     results = []

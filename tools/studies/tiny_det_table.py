@@ -33,7 +33,8 @@ from ftcl_mm.sweep.det_table import (
     ROWS,
     Plan,
     demo_pretrain_options,
-    det_schedule_options,
+    det_iters_options,
+    parse_det_iters,
     run,
 )
 from ftcl_mm.utils.cli import add_seeds, positive_int, run_main
@@ -78,10 +79,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument(
         '--det-iters',
-        type=positive_int,
+        nargs='+',
         default=None,
-        help="train each detector this many iterations as tools/demo.sh's "
-        "DEMO_DET_ITERS does; default: the detector configs' own",
+        metavar='N | DET=N',
+        help='train each detector this many iterations (one number, or '
+        "per detector: voc=160 coco=128) as tools/demo.sh's DEMO_DET_ITERS "
+        "does; default: the detector configs' own",
     )
     p.add_argument(
         '--jobs',
@@ -100,7 +103,9 @@ def main(argv=None) -> int:
         args.seeds,
         args.detectors,
         demo_pretrain_options(args.epochs) if args.epochs else (),
-        det_schedule_options(args.det_iters) if args.det_iters else (),
+        det_iters_options(parse_det_iters(args.det_iters))
+        if args.det_iters
+        else (),
     )
     try:
         failed = run(plan, ROOT, args.data_root, args.jobs)

@@ -21,7 +21,8 @@ from ..det_table import (
     ROWS,
     Plan,
     demo_pretrain_options,
-    det_schedule_options,
+    det_iters_options,
+    det_iters_text,
     noise_section,
     table,
 )
@@ -30,17 +31,40 @@ from ..det_table import (
 DEMO_DIR = 'demo'
 NOISE_DIR = 'demo_det_noise'
 #: The demo's runs, in page order: (pretrained run, random-init run, what).
+#: A demo has one frozen-backbone pair: the downstream suite, or (demos
+#: before it ran the suite) kNN / linear alone.
 PAIRS = (
+    (
+        'suite_pretrained',
+        'suite_random',
+        'downstream suite (frozen backbone)',
+    ),
     ('knn_pretrained', 'knn_random', 'kNN (k = 20) and cached linear probe'),
     ('voc_pretrained', 'voc_random', 'Faster R-CNN R18w16-C4, tiny VOC'),
     ('coco_pretrained', 'coco_random', 'Mask R-CNN R18w16-C4, tiny COCO'),
 )
+FROZEN = ('suite', 'knn')
 #: Metrics shown per pair (the rest stay in the stored summary).
 SHOWN = {
+    'suite': (
+        'knn/top1_k20',
+        'linear_cached/top1',
+        'suite/colour_linear',
+        'suite/rotation_linear',
+        'suite/finegrained_linear',
+        'suite/fewshot_1shot',
+        'suite/fewshot_5shot',
+        'suite/corruptions_mca',
+    ),
     'knn': ('knn/top1_k20', 'linear_cached/top1'),
     'voc': ('pascal_voc/AP50', 'pascal_voc/mAP'),
     'coco': ('coco/bbox_mAP', 'coco/segm_mAP'),
 }
+
+
+def _present(names: set) -> List[tuple]:
+    """The pairs of PAIRS whose two runs are both in ``names``."""
+    return [p for p in PAIRS if p[0] in names and p[1] in names]
 
 
 def store_demo(work_dir: str, store: str) -> str:
@@ -59,12 +83,17 @@ def store_demo(work_dir: str, store: str) -> str:
             'writes work_dirs/demo/summary.json) and pass its work dir'
         )
     summary = read_json(src)
+    names = {r['name'] for r in summary.get('runs', [])}
+    present = {p[0].split('_')[0] for p in _present(names)}
     missing = [
         run
         for pair in PAIRS
+        if pair[0].split('_')[0] not in FROZEN
         for run in pair[:2]
-        if run not in {r['name'] for r in summary.get('runs', [])}
+        if run not in names
     ]
+    if not present & set(FROZEN):
+        missing += [r for r in PAIRS[0][:2] if r not in names]
     if missing:
         raise UserInputError(
             f'{src} lacks the runs {", ".join(missing)}; store a demo '
@@ -95,6 +124,13 @@ def stage_line(stages: List[Dict]) -> str:
         ' · '.join(f'{st["name"]} {st["seconds"]:.0f} s' for st in stages)
         + f' (total {total:.0f} s)'
     )
+
+
+def _cli_iters(iters) -> str:
+    """``--det-iters``'s argument for the demo's detector iterations."""
+    if isinstance(iters, dict):
+        return ' '.join(f'{d}={n}' for d, n in iters.items())
+    return str(iters)
 
 
 def _noise(store: str) -> Optional[Dict]:
@@ -139,7 +175,8 @@ def demo_page(store: str) -> str:
         HEADER,
         '',
         f'`bash tools/demo.sh`: {s.get("title")}; pretraining '
-        f'{s.get("epochs")} epochs, detectors {s.get("det_iters")} '
+        f'{s.get("epochs")} epochs, detectors '
+        f'{det_iters_text(s.get("det_iters"))} '
         f'iterations, one seed. Commit {(p.get("commit") or "?")[:7]}, '
         f'{p.get("date", "?")}, {m.get("cores", "?")} cores '
         f'{m.get("cpu", "?")}, torch {m.get("torch", "?")}; '
@@ -156,7 +193,7 @@ def demo_page(store: str) -> str:
         '| runs | metric (detection x 100) | pretrained | random init |',
         '|---|---|---|---|',
     ]
-    for pre, rnd, what in PAIRS:
+    for pre, rnd, what in _present(set(metrics)):
         for metric in SHOWN[pre.split('_')[0]]:
             a, b = metrics[pre].get(metric), metrics[rnd].get(metric)
             if a is None or b is None:
@@ -172,13 +209,13 @@ def demo_page(store: str) -> str:
             'No detector-seed noise stored for the demo; measure it with '
             '`python tools/studies/tiny_det_table.py --rows random simclr '
             f'--seeds 0 1 2 3 4 --epochs {s.get("epochs")} --det-iters '
-            f'{s.get("det_iters")} --work-dir WORK` and copy its '
+            f'{_cli_iters(s.get("det_iters"))} --work-dir WORK` and copy its '
             f'results.json to docs/reports/runs/{NOISE_DIR}/.'
         )
         return '\n'.join(lines) + '\n'
     epochs, iters = s.get('epochs'), s.get('det_iters')
     pre_opts = demo_pretrain_options(epochs) if epochs else []
-    det_opts = det_schedule_options(iters) if iters else []
+    det_opts = det_iters_options(iters) if iters else []
     if s.get('noise_row'):
         lines += noise_section(
             noise, metrics, s['noise_row'], pre_opts, det_opts
