@@ -217,6 +217,7 @@ class DetTableRuns:
         return dict(
             row=row,
             backbone=path,
+            options=list(self.plan.pretrain_options),
             config_hash=dumped_config_hash(osp.join(work, 'pretrain')),
             knn_top1=float(result['top1']['20']),
             linear_top1=float(result['linear_top1']),
@@ -235,12 +236,35 @@ class DetTableRuns:
             seed,
             options_for(self.plan.det_options, det),
         )
-        out = dict(row=row, detector=det, seed=seed)
+        out = dict(
+            row=row,
+            detector=det,
+            seed=seed,
+            options=options_for(self.plan.det_options, det),
+        )
         out.update({c: float(metrics[m]) for c, m in columns.items()})
         # Train + evaluate, this call only (a resumed run counts its rest).
         out['wall_s'] = round(time.time() - t0, 1)
         out['config_hash'] = dumped_config_hash(work)
         return out
+
+
+def check_setting(job: SweepJob, options: Sequence[str]) -> None:
+    """Refuse a finished run of ``job`` made at other options: the work
+    dir's runs are reused by name, so a table resumed with another
+    ``--epochs`` / ``--det-iters`` would mix schedules. (Runs stored
+    before results recorded their options are taken as they are.)
+
+    Raises:
+        UserInputError: The stored run's options differ.
+    """
+    if not job.load() or job.result.get('options') is None:
+        return
+    if job.result['options'] != list(options):
+        raise UserInputError(
+            f'{job.work_dir} holds a run made with {job.result["options"]}, '
+            f'not {list(options)}; use another --work-dir for this setting'
+        )
 
 
 def _relative(path: str, work_dir: str) -> str:
@@ -381,23 +405,25 @@ def run(
         )
         for row in plan.rows
     ]
+    for job in bb_jobs:
+        check_setting(job, plan.pretrain_options)
     failed = sweep.run(bb_jobs, threads)
     backbones = {j.result['row']: j.result for j in bb_jobs if j.result}
-    det_jobs = [
-        SweepJob(
-            f'{det} {row} seed {seed}',
-            osp.join(plan.work_dir, det, row, f'seed{seed}'),
-            (
-                lambda row=row, det=det, seed=seed: runs.detector(
-                    row, det, seed, backbones[row]['backbone']
+    det_jobs = []
+    for seed in plan.seeds:
+        for row in [r for r in plan.rows if r in backbones]:
+            for det in plan.detectors:
+                job = SweepJob(
+                    f'{det} {row} seed {seed}',
+                    osp.join(plan.work_dir, det, row, f'seed{seed}'),
+                    (
+                        lambda row=row, det=det, seed=seed: runs.detector(
+                            row, det, seed, backbones[row]['backbone']
+                        )
+                    ),
                 )
-            ),
-        )
-        for seed in plan.seeds
-        for row in plan.rows
-        if row in backbones
-        for det in plan.detectors
-    ]
+                check_setting(job, options_for(plan.det_options, det))
+                det_jobs.append(job)
     failed += sweep.run(det_jobs, threads)
     dets = [j.result for j in det_jobs if j.result]
     out = osp.join(plan.work_dir, 'results')

@@ -197,3 +197,24 @@ def test_each_detector_is_read_against_the_noise_of_its_own_schedule():
     )
     assert any('| VOC AP50 |' in x for x in flat)
     assert not any(x.startswith('Not read') for x in flat)
+
+
+def test_a_finished_run_of_another_schedule_is_refused(tmp_path):
+    import json
+
+    from ftcl_mm.sweep.det_table import check_setting
+    from ftcl_mm.sweep.launcher import SweepJob
+
+    def job(stored):
+        work = tmp_path / str(len(list(tmp_path.iterdir())))
+        work.mkdir()
+        (work / 'result.json').write_text(json.dumps(stored))
+        return SweepJob('voc random seed 0', str(work), lambda: {})
+
+    ours = det_schedule_options(128)
+    check_setting(job({'options': ours}), ours)  # same setting: reused
+    check_setting(job({'VOC AP50': 0.1}), ours)  # stored before options
+    unfinished = SweepJob('x', str(tmp_path / 'none'), lambda: {})
+    check_setting(unfinished, ours)
+    with pytest.raises(UserInputError, match='use another --work-dir'):
+        check_setting(job({'options': det_schedule_options(160)}), ours)

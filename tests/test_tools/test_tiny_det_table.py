@@ -44,6 +44,7 @@ def test_table_pairs_gains_by_detector_seed(tmp_path):
                     'VOC AP50': ap50,
                     'VOC AP': ap50 / 2,
                     'wall_s': 100.0 + seed,
+                    'options': [],
                 },
             )
     r = tool_in_process(
@@ -71,3 +72,21 @@ def test_table_pairs_gains_by_detector_seed(tmp_path):
     # four runs: 100, 101 s for each row
     assert 'voc 100.50 ± 0.58 s' in md
     assert (work / 'plots' / 'det_table.png').is_file()
+    # The same runs asked for at another schedule: one line, nothing run.
+    r = tool_in_process(
+        TOOL,
+        '--work-dir',
+        str(work),
+        '--rows',
+        'random',
+        'mocov2',
+        '--detectors',
+        'voc',
+        '--det-iters',
+        '128',
+        '--data-root',
+        str(tmp_path / 'data'),
+    )
+    assert r.returncode != 0
+    assert 'holds a run made with [], not' in r.stderr
+    assert r.stderr.count('\n') == 1, r.stderr
