@@ -25,6 +25,12 @@ def test_linear_eval_demo(demo_data, r18_backbone, tmp_path):
     assert r.returncode == 0, out[-3000:]
     assert f'Loads checkpoint by local backend from path: {backbone}' in out
     summary = str(tmp_path / 'summary')
+    # A suite row: metrics, no checkpoint.
+    suite = tmp_path / 'suite'
+    suite.mkdir()
+    (suite / 'suite.json').write_text(
+        json.dumps({'coarse_knn': 50.0, 'fewshot_5shot': 40.0})
+    )
     r = python_cli(
         'tools/benchmarks/summarize.py',
         '--out',
@@ -36,6 +42,7 @@ def test_linear_eval_demo(demo_data, r18_backbone, tmp_path):
         '--stage',
         'linear=3.5',
         f'linear={work}',
+        f'suite={suite}',
     )
     assert r.returncode == 0, r.stderr
     with open(summary + '.json') as f:
@@ -50,6 +57,9 @@ def test_linear_eval_demo(demo_data, r18_backbone, tmp_path):
     with open(summary + '.md') as f:
         md = f.read()
     assert '| linear | accuracy/top1 |' in md and 'test run' in md
+    assert '| suite | suite/fewshot_5shot | 40.0000 |' in md
+    # The artifacts table lists the checkpoints there are, not "None".
+    assert '| linear | `' in md and 'None' not in md
     assert 'per step: pretrain 12 s · linear 4 s (total 16 s)' in md
     r = python_cli(
         'tools/benchmarks/summarize.py',

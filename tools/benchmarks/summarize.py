@@ -175,8 +175,11 @@ def main(argv=None) -> int:
         lines += [''] + noise_lines(args, results)
     if stages:
         lines += ['', 'wall time per step: ' + stage_line(stages)]
-    lines += ['', '| run | final checkpoint |', '|---|---|']
-    lines += [f'| {r["name"]} | `{r["checkpoint"]}` |' for r in results]
+    # Evaluations of a frozen backbone (kNN, the suite) leave none.
+    saved = [r for r in results if r['checkpoint']]
+    if saved:
+        lines += ['', '| run | final checkpoint |', '|---|---|']
+        lines += [f'| {r["name"]} | `{r["checkpoint"]}` |' for r in saved]
     write_text(f'{args.out}.md', '\n'.join(lines) + '\n')
     from ftcl_mm.utils.provenance import provenance
 
