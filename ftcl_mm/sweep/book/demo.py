@@ -43,6 +43,7 @@ PAIRS = (
     ('voc_pretrained', 'voc_random', 'Faster R-CNN R18w16-C4, tiny VOC'),
     ('coco_pretrained', 'coco_random', 'Mask R-CNN R18w16-C4, tiny COCO'),
 )
+#: Prefixes of the frozen-backbone pairs; a stored demo needs one of them.
 FROZEN = ('suite', 'knn')
 #: Metrics shown per pair (the rest stay in the stored summary).
 SHOWN = {
