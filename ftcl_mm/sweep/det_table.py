@@ -131,6 +131,14 @@ def parse_det_iters(items: Sequence[str]) -> DetIters:
     return out
 
 
+def det_iters_arg(iters: DetIters) -> str:
+    """``--det-iters``'s argument for ``iters`` (:func:`parse_det_iters`'
+    inverse, words joined by spaces)."""
+    if isinstance(iters, dict):
+        return ' '.join(f'{d}={n}' for d, n in iters.items())
+    return str(iters)
+
+
 def det_iters_options(iters: DetIters) -> DetOptions:
     """:func:`det_schedule_options` of one number, or per detector."""
     if isinstance(iters, dict):
@@ -228,20 +236,9 @@ class DetTableRuns:
         work = osp.join(self.plan.work_dir, det, row, f'seed{seed}')
         columns = DETECTORS[det][1]
         t0 = time.time()
-        metrics = fine_tune(
-            self.calls,
-            det,
-            work,
-            backbone,
-            seed,
-            options_for(self.plan.det_options, det),
-        )
-        out = dict(
-            row=row,
-            detector=det,
-            seed=seed,
-            options=options_for(self.plan.det_options, det),
-        )
+        options = options_for(self.plan.det_options, det)
+        metrics = fine_tune(self.calls, det, work, backbone, seed, options)
+        out = dict(row=row, detector=det, seed=seed, options=options)
         out.update({c: float(metrics[m]) for c, m in columns.items()})
         # Train + evaluate, this call only (a resumed run counts its rest).
         out['wall_s'] = round(time.time() - t0, 1)

@@ -9,6 +9,7 @@ import pytest
 from ftcl_mm.sweep.det_table import (
     Plan,
     demo_pretrain_options,
+    det_iters_arg,
     det_iters_options,
     det_iters_text,
     det_schedule_options,
@@ -138,6 +139,8 @@ def test_det_iters_for_every_detector_or_each_named_once():
     assert per == {'voc': 160, 'coco': 128}
     assert det_iters_text(per) == 'voc 160, coco 128'
     assert det_iters_text(160) == '160'
+    for iters in (per, 160):  # the argument form parses back
+        assert parse_det_iters(det_iters_arg(iters).split()) == iters
     opts = det_iters_options(per)
     assert options_for(opts, 'coco') == det_schedule_options(128)
     assert options_for(det_iters_options(96), 'voc') == (

@@ -21,6 +21,7 @@ from ..det_table import (
     ROWS,
     Plan,
     demo_pretrain_options,
+    det_iters_arg,
     det_iters_options,
     det_iters_text,
     noise_section,
@@ -127,13 +128,6 @@ def stage_line(stages: List[Dict]) -> str:
     )
 
 
-def _cli_iters(iters) -> str:
-    """``--det-iters``'s argument for the demo's detector iterations."""
-    if isinstance(iters, dict):
-        return ' '.join(f'{d}={n}' for d, n in iters.items())
-    return str(iters)
-
-
 def _noise(store: str) -> Optional[Dict]:
     path = osp.join(store, NOISE_DIR, 'results.json')
     return read_json(path) if osp.isfile(path) else None
@@ -210,7 +204,8 @@ def demo_page(store: str) -> str:
             'No detector-seed noise stored for the demo; measure it with '
             '`python tools/studies/tiny_det_table.py --rows random simclr '
             f'--seeds 0 1 2 3 4 --epochs {s.get("epochs")} --det-iters '
-            f'{_cli_iters(s.get("det_iters"))} --work-dir WORK` and copy its '
+            f'{det_iters_arg(s.get("det_iters"))} --work-dir WORK` and '
+            'copy its '
             f'results.json to docs/reports/runs/{NOISE_DIR}/.'
         )
         return '\n'.join(lines) + '\n'
